@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/clock.h"
+#include "util/status.h"
+
+namespace repram {
+
+// A copy of one live entry, returned by TtlStore::Get.
+struct StoredEntry {
+  std::string value;
+  WallTime created_at;      // local store time of this copy (wall clock, ms precision)
+  int64_t ttl_seconds = 0;  // the TTL stored (after any clamping by the caller)
+  MonoTime expires_at;      // created (monotonic) + ttl
+};
+
+// One page of GET /v1/keys.
+struct KeyPage {
+  std::vector<std::string> keys;           // live keys, byte-wise ascending
+  std::optional<std::string> next_cursor;  // set only when the page was truncated
+};
+
+// Concurrent in-memory map from opaque byte keys to byte values with a mandatory TTL.
+//
+// - Expiry is exact at read time: an entry is gone when now >= expires_at (Get, Contains, List,
+//   the capacity check). Reads never mutate.
+// - ReclaimExpired() physically frees expired entries through an expiry index, without scanning
+//   the map; the node calls it every 250 ms so memory and capacity free within 1 s of expiry.
+// - Capacity counts payload bytes of live entries only (0 = unlimited).
+// - Keys are ordered unsigned byte-wise; List costs O(shards * (log n + limit)).
+// - Copy semantics: Put copies in, Get copies out; no caller buffer is aliased.
+// Thread-safe: sharded, one mutex per shard; any method may be called from any thread.
+class TtlStore {
+ public:
+  // REQUIRES: clock outlives the store. capacity_bytes 0 = unlimited.
+  TtlStore(const Clock& clock, uint64_t capacity_bytes);
+  ~TtlStore();
+  TtlStore(const TtlStore&) = delete;
+  TtlStore& operator=(const TtlStore&) = delete;
+
+  // Stores a copy of value under key for ttl_seconds (>= 1), replacing any old entry (value,
+  // created_at, TTL, expiry). Returns kFull when live_bytes - old_live_size + value.size() would
+  // exceed the capacity; the old value then stays.
+  Status Put(std::string_view key, std::string_view value, int64_t ttl_seconds);
+
+  // Returns a copy of the live entry under key, or nullopt when missing or expired.
+  std::optional<StoredEntry> Get(std::string_view key) const;
+
+  // Returns the live entry's metadata without copying the value (HEAD, MCP exists).
+  std::optional<StoredEntry> GetMeta(std::string_view key) const;
+
+  // Returns live keys with the given byte prefix that sort strictly after cursor (empty = from
+  // the start), at most limit of them (limit <= 0 = all), with next_cursor set iff truncated.
+  KeyPage List(std::string_view prefix, std::string_view cursor, int64_t limit) const;
+
+  // Frees every entry whose expiry has passed. Returns how many were freed.
+  size_t ReclaimExpired();
+
+  // Entries held (may include entries expired less than one reclaim period ago).
+  uint64_t entry_count() const;
+  // Payload bytes held (same caveat); the capacity measure.
+  uint64_t payload_bytes() const;
+  // Estimated bookkeeping bytes: keys plus per-entry structures.
+  uint64_t overhead_bytes() const;
+  // The configured capacity in bytes; 0 = unlimited.
+  uint64_t capacity_bytes() const { return capacity_bytes_; }
+
+ private:
+  struct Shard;
+  // ... implementation-defined members
+  const Clock& clock_;
+  const uint64_t capacity_bytes_;
+};
+
+}  // namespace repram

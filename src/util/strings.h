@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/clock.h"
+
+namespace repram {
+
+// Parses a strict base-10 int64 (Go strconv.Atoi rules): optional single '+' or '-', then one or
+// more ASCII digits, nothing else. Returns nullopt on any other input or on overflow.
+std::optional<int64_t> ParseStrictInt(std::string_view s);
+
+// Parses a positive number of seconds that may have a fraction ("30", "0.25"). nullopt otherwise.
+std::optional<double> ParsePositiveSeconds(std::string_view s);
+
+// Returns s without leading and trailing ASCII whitespace (space, tab, CR, LF).
+std::string_view TrimSpace(std::string_view s);
+
+// Lower-cases ASCII letters.
+std::string AsciiLower(std::string_view s);
+
+// Formats t as RFC 3339 UTC with exactly three fractional digits: 2026-03-01T12:00:00.123Z.
+std::string FormatRfc3339Millis(WallTime t);
+
+// Appends s to out as a JSON string literal with quotes, using the node's single set of rules:
+// escape only '"', '\\' and control characters (\b \f \n \r \t, others as \u00xx lowercase);
+// each byte that is not part of valid UTF-8 becomes \ufffd (Go parity); everything else verbatim.
+void AppendJsonString(std::string& out, std::string_view s);
+
+// Percent-decodes s. Every '%' must be followed by two hex digits. When plus_is_space, '+' decodes
+// to ' ' (query strings); otherwise '+' stays. Returns nullopt on a malformed escape.
+std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space);
+
+}  // namespace repram
