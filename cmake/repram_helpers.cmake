@@ -1,7 +1,7 @@
 # Small helpers in the spirit of Abseil's absl_cc_library / absl_cc_test.
 
 set(REPRAM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-    -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference -Wformat=2)
+    -Wcast-align -Wunused -Woverloaded-virtual -Wformat=2)
 
 # repram_cc_library(NAME <target> SRCS <files...> DEPS <targets...>)
 function(repram_cc_library)

@@ -1,9 +1,13 @@
 #pragma once
 
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/container/small_vector.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "util/clock.h"
 
@@ -12,7 +16,19 @@ namespace repram::http {
 namespace bhttp = boost::beast::http;
 
 using Request = bhttp::request<bhttp::string_body>;
-using Response = bhttp::response<bhttp::string_body>;
+
+// A response as handlers build it. The server serialises it itself and adds the CORS and
+// security headers, Content-Length and Connection; handlers add only what is theirs. Kept
+// smaller than a Beast response because every request pays for it.
+struct Response {
+  unsigned status = 200;
+  std::string content_type;  // empty = no Content-Type header
+  boost::container::small_vector<std::pair<std::string_view, std::string>, 4> headers;
+  std::string body;
+  bool omit_body = false;           // HEAD: no body bytes are sent
+  uint64_t head_content_length = 0;  // with omit_body: the Content-Length to announce
+  bool close = false;         // send Connection: close and close after writing
+};
 
 // What a handler sees of one request. The body has been read completely, within the route's
 // limit, before the handler runs. Valid until the handler's Respond is called.
@@ -20,25 +36,30 @@ struct RequestContext {
   const Request& req;
   std::string_view path;   // raw path, query excluded
   std::string_view query;  // raw query without '?', empty when absent
-  std::string client_ip;   // after REPRAM_TRUST_PROXY rules and ::ffff: normalisation
+  std::string_view client_ip;  // after REPRAM_TRUST_PROXY rules and ::ffff: normalisation
   MonoTime received;       // when the header section was complete
 };
 
-// Delivers the response for one request. Call exactly once, from any thread; CORS and security
-// headers are added by the server.
+// Delivers the response for one request. Call exactly once, from any thread.
 using Respond = std::function<void(Response)>;
 
 // Serves one route. May answer synchronously (call respond before returning) or later.
 using Handler = std::function<void(const RequestContext&, Respond)>;
 
+// Converts Beast's (Boost) string_view to std::string_view.
+inline std::string_view ToStd(boost::beast::string_view s) { return {s.data(), s.size()}; }
+
 // Returns a text/plain; charset=utf-8 response with body exactly as given.
-Response TextResponse(bhttp::status status, std::string body);
+Response TextResponse(unsigned status, std::string body);
 // Returns an application/json response; appends the trailing '\n' the spec requires.
-Response JsonResponse(bhttp::status status, std::string json_without_newline);
+Response JsonResponse(unsigned status, std::string json_without_newline);
 
 // Returns the value of the first pair named `name` in a raw query string (split on '&', first '='
 // splits name and value, both percent-decoded with '+' as space, pairs with malformed escapes
 // skipped). nullopt when absent.
 std::optional<std::string> QueryParam(std::string_view query, std::string_view name);
+
+// Returns the standard reason phrase for an HTTP status code.
+std::string_view ReasonPhrase(unsigned status);
 
 }  // namespace repram::http

@@ -1,0 +1,302 @@
+#include "http/client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <deque>
+#include <optional>
+#include <list>
+#include <map>
+#include <spdlog/spdlog.h>
+
+namespace repram::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr size_t kMaxConnectionsPerPeer = 8;
+constexpr size_t kMaxQueuePerPeer = 1024;
+constexpr auto kIdleClose = std::chrono::seconds(90);
+constexpr uint64_t kMaxResponseBody = 64 * 1024 * 1024;
+
+std::string HostHeader(const std::string& host, uint16_t port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string SerializeRequest(const ClientRequest& req, const std::string& user_agent) {
+  std::string out;
+  out.reserve(256 + req.body.size());
+  const auto method = bhttp::to_string(req.method);
+  out.append(method.data(), method.size());
+  out.push_back(' ');
+  out.append(req.target);
+  out.append(" HTTP/1.1\r\nHost: ");
+  out.append(HostHeader(req.host, req.port));
+  out.append("\r\nUser-Agent: ");
+  out.append(user_agent);
+  out.append("\r\n");
+  for (const auto& [name, value] : req.headers) {
+    out.append(name);
+    out.append(": ");
+    out.append(value);
+    out.append("\r\n");
+  }
+  out.append("Content-Length: ");
+  out.append(std::to_string(req.body.size()));
+  out.append("\r\n\r\n");
+  out.append(req.body);
+  return out;
+}
+
+}  // namespace
+
+// All pools and connections live on one io_context thread; Send() posts onto it, so the state
+// below needs no lock.
+class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(asio::io_context& ioc, std::string user_agent)
+      : ioc_(ioc), user_agent_(std::move(user_agent)), sweep_timer_(ioc) {}
+
+  struct Call {
+    ClientRequest req;
+    std::function<void(ClientResult)> done;
+    bool retried = false;
+  };
+
+  struct Connection {
+    explicit Connection(asio::io_context& ioc) : socket(ioc), timer(ioc) {}
+    tcp::socket socket;
+    asio::steady_timer timer;
+    beast::flat_buffer buffer;
+    std::optional<bhttp::response_parser<bhttp::string_body>> parser;
+    std::string wire;
+    SteadyClock::time_point idle_since;
+    bool reused = false;
+    bool timed_out = false;
+  };
+  using ConnPtr = std::shared_ptr<Connection>;
+
+  struct Pool {
+    std::list<ConnPtr> idle;
+    size_t busy = 0;
+    std::deque<Call> queue;
+  };
+
+  void Send(ClientRequest req, std::function<void(ClientResult)> done) {
+    asio::post(ioc_, [self = shared_from_this(), call = Call{std::move(req), std::move(done)}]() mutable {
+      self->Enqueue(std::move(call));
+    });
+  }
+
+  void DropPool(const std::string& host, uint16_t port) {
+    asio::post(ioc_, [self = shared_from_this(), key = HostHeader(host, port)] {
+      auto it = self->pools_.find(key);
+      if (it == self->pools_.end()) return;
+      for (auto& c : it->second.idle) CloseSocket(*c);
+      it->second.idle.clear();
+    });
+  }
+
+  void Shutdown() {
+    asio::post(ioc_, [self = shared_from_this()] {
+      self->shutdown_ = true;
+      self->sweep_timer_.cancel();
+      for (auto& [key, pool] : self->pools_) {
+        for (auto& c : pool.idle) CloseSocket(*c);
+        pool.idle.clear();
+        auto queue = std::move(pool.queue);
+        for (auto& call : queue) Fail(call, asio::error::operation_aborted);
+      }
+    });
+  }
+
+ private:
+  static void CloseSocket(Connection& c) {
+    boost::system::error_code ec;
+    c.socket.shutdown(tcp::socket::shutdown_both, ec);
+    c.socket.close(ec);
+  }
+
+  static void Fail(Call& call, boost::system::error_code ec) {
+    ClientResult r;
+    r.ec = ec;
+    call.done(std::move(r));
+  }
+
+  void Enqueue(Call call) {
+    if (shutdown_) return Fail(call, asio::error::operation_aborted);
+    StartSweep();
+    const std::string key = HostHeader(call.req.host, call.req.port);
+    Pool& pool = pools_[key];
+    while (!pool.idle.empty()) {
+      ConnPtr c = pool.idle.front();
+      pool.idle.pop_front();
+      if (SteadyClock::now() - c->idle_since > kIdleClose || !c->socket.is_open()) {
+        CloseSocket(*c);
+        continue;
+      }
+      c->reused = true;
+      ++pool.busy;
+      return Run(key, c, std::move(call));
+    }
+    if (pool.busy < kMaxConnectionsPerPeer) {
+      ++pool.busy;
+      return Connect(key, std::make_shared<Connection>(ioc_), std::move(call));
+    }
+    if (pool.queue.size() >= kMaxQueuePerPeer) {
+      spdlog::warn("peer queue for {} full; dropping request", key);
+      return Fail(call, asio::error::no_buffer_space);
+    }
+    pool.queue.push_back(std::move(call));
+  }
+
+  void ArmTimer(const ConnPtr& c, std::chrono::milliseconds timeout) {
+    c->timed_out = false;
+    c->timer.expires_after(timeout);
+    c->timer.async_wait([c](boost::system::error_code ec) {
+      if (ec) return;
+      c->timed_out = true;
+      CloseSocket(*c);
+    });
+  }
+
+  void Connect(const std::string& key, ConnPtr c, Call call) {
+    ArmTimer(c, call.req.timeout);
+    auto resolver = std::make_shared<tcp::resolver>(ioc_);
+    const std::string host = call.req.host;
+    const std::string port = std::to_string(call.req.port);
+    resolver->async_resolve(
+        host, port,
+        [self = shared_from_this(), key, c, resolver, call = std::move(call)](
+            boost::system::error_code ec, tcp::resolver::results_type results) mutable {
+          if (ec || c->timed_out) return self->Finish(key, c, std::move(call), Timeout(c, ec), false);
+          asio::async_connect(c->socket, results,
+                              [self, key, c, call = std::move(call)](
+                                  boost::system::error_code ec2, const tcp::endpoint&) mutable {
+                                if (ec2) return self->Finish(key, c, std::move(call), Timeout(c, ec2), false);
+                                boost::system::error_code ignored;
+                                c->socket.set_option(tcp::no_delay(true), ignored);
+                                self->Run(key, c, std::move(call), /*timer_armed=*/true);
+                              });
+        });
+  }
+
+  static boost::system::error_code Timeout(const ConnPtr& c, boost::system::error_code ec) {
+    return c->timed_out ? asio::error::timed_out : ec;
+  }
+
+  void Run(const std::string& key, ConnPtr c, Call call, bool timer_armed = false) {
+    if (!timer_armed) ArmTimer(c, call.req.timeout);
+    c->wire = SerializeRequest(call.req, user_agent_);
+    asio::async_write(
+        c->socket, asio::buffer(c->wire),
+        [self = shared_from_this(), key, c, call = std::move(call)](boost::system::error_code ec,
+                                                                    size_t) mutable {
+          if (ec) return self->Finish(key, c, std::move(call), Timeout(c, ec), false);
+          c->parser.emplace();
+          c->parser->body_limit(kMaxResponseBody);
+          bhttp::async_read(c->socket, c->buffer, *c->parser,
+                            [self, key, c, call = std::move(call)](boost::system::error_code ec2,
+                                                                   size_t) mutable {
+                              self->Finish(key, c, std::move(call), Timeout(c, ec2), !ec2);
+                            });
+        });
+  }
+
+  void Finish(const std::string& key, ConnPtr c, Call call, boost::system::error_code ec,
+              bool got_response) {
+    c->timer.cancel();
+    Pool& pool = pools_[key];
+    --pool.busy;
+    // A pooled connection the peer closed while idle: retry once on a fresh one.
+    if (ec && c->reused && !call.retried && !c->timed_out &&
+        (ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == bhttp::error::end_of_stream || ec == asio::error::broken_pipe)) {
+      CloseSocket(*c);
+      call.retried = true;
+      ++pool.busy;
+      Connect(key, std::make_shared<Connection>(ioc_), std::move(call));
+      return;
+    }
+    ClientResult result;
+    if (!got_response) {
+      result.ec = ec;
+      CloseSocket(*c);
+    } else {
+      auto msg = c->parser->release();
+      result.status = msg.result_int();
+      for (const auto& f : msg) {
+        result.headers.emplace_back(std::string(f.name_string().data(), f.name_string().size()),
+                                    std::string(f.value().data(), f.value().size()));
+      }
+      result.body = std::move(msg.body());
+      if (msg.keep_alive() && !shutdown_) {
+        c->reused = false;
+        c->idle_since = SteadyClock::now();
+        c->buffer.consume(c->buffer.size());
+        pool.idle.push_back(c);
+      } else {
+        CloseSocket(*c);
+      }
+    }
+    call.done(std::move(result));
+    if (!pool.queue.empty() && !shutdown_) {
+      Call next = std::move(pool.queue.front());
+      pool.queue.pop_front();
+      Enqueue(std::move(next));
+    }
+  }
+
+  void StartSweep() {
+    if (sweeping_) return;
+    sweeping_ = true;
+    sweep_timer_.expires_after(std::chrono::seconds(30));
+    sweep_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (!self || ec) return;
+      self->sweeping_ = false;
+      const auto now = SteadyClock::now();
+      for (auto& [key, pool] : self->pools_) {
+        pool.idle.remove_if([&](const ConnPtr& c) {
+          if (now - c->idle_since <= kIdleClose) return false;
+          CloseSocket(*c);
+          return true;
+        });
+      }
+      if (!self->shutdown_) self->StartSweep();
+    });
+  }
+
+  asio::io_context& ioc_;
+  const std::string user_agent_;
+  asio::steady_timer sweep_timer_;
+  std::map<std::string, Pool> pools_;
+  bool sweeping_ = false;
+  bool shutdown_ = false;
+};
+
+HttpClient::HttpClient(asio::io_context& ioc, std::string user_agent)
+    : impl_(std::make_shared<Impl>(ioc, std::move(user_agent))) {}
+
+HttpClient::~HttpClient() { impl_->Shutdown(); }
+
+void HttpClient::Send(ClientRequest req, std::function<void(ClientResult)> done) {
+  impl_->Send(std::move(req), std::move(done));
+}
+
+void HttpClient::DropPool(const std::string& host, uint16_t port) { impl_->DropPool(host, port); }
+
+void HttpClient::Shutdown() { impl_->Shutdown(); }
+
+}  // namespace repram::http

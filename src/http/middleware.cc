@@ -1,0 +1,91 @@
+#include "http/middleware.h"
+
+#include <array>
+
+#include "util/strings.h"
+
+namespace repram::http {
+namespace {
+
+// Every response carries these (http-api.md §9.1, §9.2); one literal so serialising is a copy.
+constexpr std::string_view kCommonHeaders =
+    "Vary: Origin\r\n"
+    "Access-Control-Allow-Methods: GET, PUT, POST, HEAD, OPTIONS\r\n"
+    "Access-Control-Allow-Headers: Content-Type, X-TTL, X-Repram-Signature\r\n"
+    "Access-Control-Expose-Headers: X-Created-At, X-Original-TTL, X-Remaining-TTL\r\n"
+    "Access-Control-Max-Age: 3600\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "X-Frame-Options: DENY\r\n"
+    "X-XSS-Protection: 1; mode=block\r\n"
+    "Referrer-Policy: strict-origin-when-cross-origin\r\n"
+    "Content-Security-Policy: default-src 'self'\r\n"
+    "X-REPRAM-Node: 1.0.0\r\n";
+
+std::string_view NormalizeMappedIpv4(std::string_view ip) {
+  constexpr std::string_view kMapped = "::ffff:";
+  if (ip.size() > kMapped.size() && AsciiLower(ip.substr(0, kMapped.size())) == kMapped &&
+      ip.find('.') != std::string_view::npos) {
+    return ip.substr(kMapped.size());
+  }
+  return ip;
+}
+
+}  // namespace
+
+void SerializeHead(const Response& r, std::string_view origin, bool close, std::string& out) {
+  out.append("HTTP/1.1 ");
+  out.append(std::to_string(r.status));
+  out.push_back(' ');
+  out.append(ReasonPhrase(r.status));
+  out.append("\r\n");
+  if (!origin.empty()) {
+    out.append("Access-Control-Allow-Origin: ");
+    out.append(origin);
+    out.append("\r\n");
+  }
+  out.append(kCommonHeaders);
+  if (!r.content_type.empty()) {
+    out.append("Content-Type: ");
+    out.append(r.content_type);
+    out.append("\r\n");
+  }
+  for (const auto& [name, value] : r.headers) {
+    out.append(name);
+    out.append(": ");
+    out.append(value);
+    out.append("\r\n");
+  }
+  out.append("Content-Length: ");
+  out.append(std::to_string(r.omit_body ? r.head_content_length : r.body.size()));
+  out.append("\r\n");
+  if (close) out.append("Connection: close\r\n");
+  out.append("\r\n");
+}
+
+bool IsScannerUserAgent(std::string_view user_agent) {
+  static constexpr std::array<std::string_view, 6> kSignatures = {
+      "sqlmap", "nikto", "nmap", "masscan", "gobuster", "dirbuster"};
+  if (user_agent.empty()) return false;
+  const std::string lower = AsciiLower(user_agent);
+  for (std::string_view sig : kSignatures) {
+    if (lower.find(sig) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string ClientIp(const bhttp::fields& req, std::string_view socket_ip, bool trust_proxy) {
+  if (trust_proxy) {
+    if (auto it = req.find("X-Forwarded-For"); it != req.end()) {
+      std::string_view v = ToStd(it->value());
+      const auto first = TrimSpace(v.substr(0, v.find(',')));
+      if (!first.empty()) return std::string(NormalizeMappedIpv4(first));
+    }
+    if (auto it = req.find("X-Real-IP"); it != req.end()) {
+      const auto v = TrimSpace(ToStd(it->value()));
+      if (!v.empty()) return std::string(NormalizeMappedIpv4(v));
+    }
+  }
+  return std::string(NormalizeMappedIpv4(socket_ip));
+}
+
+}  // namespace repram::http

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "http/types.h"
+
+namespace repram::http {
+
+// Appends the status line and every header of r to out: CORS (http-api.md §9.1, with
+// Access-Control-Allow-Origin only when origin is non-empty), security headers (§9.2),
+// Content-Type, r.headers, Content-Length and, when close, Connection: close.
+void SerializeHead(const Response& r, std::string_view origin, bool close, std::string& out);
+
+// Returns true when the User-Agent contains a scanner signature (§9.5), case-insensitively.
+bool IsScannerUserAgent(std::string_view user_agent);
+
+// Returns the client address used for rate limiting (§9.3): with trust_proxy the first
+// X-Forwarded-For element or X-Real-IP, else the socket address; ::ffff:a.b.c.d -> a.b.c.d.
+std::string ClientIp(const bhttp::fields& req, std::string_view socket_ip, bool trust_proxy);
+
+}  // namespace repram::http

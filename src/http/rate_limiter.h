@@ -1,0 +1,49 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "util/clock.h"
+
+namespace repram::http {
+
+// Per-IP token buckets with the upstream integer-refill algorithm (http-api.md §9.3): burst =
+// 2 x rate, whole tokens added per elapsed second fraction, fractional remainder dropped.
+// Rate 0 refuses everything. Thread-safe: the map is split into shards, each with its own mutex.
+class RateLimiter {
+ public:
+  // REQUIRES: clock outlives the limiter.
+  RateLimiter(const Clock& clock, int64_t rate_per_second);
+
+  // Takes one token from ip's bucket. Returns false when the bucket is empty (answer 429).
+  bool Allow(std::string_view ip);
+
+  // Drops buckets not refilled for 10 minutes. Called every 5 minutes. Returns how many.
+  size_t DropIdle();
+
+ private:
+  struct BucketState {
+    int64_t tokens;
+    MonoTime last_refill;
+  };
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, BucketState, StringHash, std::equal_to<>> buckets;
+  };
+  static constexpr size_t kShards = 16;
+
+  const Clock& clock_;
+  const int64_t rate_;
+  const int64_t burst_;
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace repram::http

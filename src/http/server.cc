@@ -1,0 +1,89 @@
+#include "http/server.h"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "http/session.h"
+
+namespace repram::http {
+
+namespace asio = boost::asio;
+
+HttpServer::HttpServer(IoPool& pool, const RouteTable& routes, RateLimiter& client_limiter,
+                       RateLimiter& peer_limiter, HttpMetrics& metrics, ServerOptions options)
+    : pool_(pool),
+      routes_(routes),
+      client_limiter_(client_limiter),
+      peer_limiter_(peer_limiter),
+      metrics_(metrics),
+      options_(std::move(options)),
+      acceptor_(pool.context(0)) {
+  for (size_t i = 0; i < pool_.size(); ++i) {
+    registries_.push_back(std::make_shared<SessionRegistry>(pool_.context(i)));
+  }
+}
+
+HttpServer::~HttpServer() = default;
+
+Result<uint16_t> HttpServer::Listen() {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(options_.bind, ec);
+  if (ec) return Status(StatusCode::kInvalidArgument, "invalid bind address " + options_.bind);
+  const asio::ip::tcp::endpoint endpoint(address, options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status(StatusCode::kUnavailable,
+                  "cannot listen on " + options_.bind + ":" + std::to_string(options_.port) +
+                      ": " + ec.message());
+  }
+  return acceptor_.local_endpoint().port();
+}
+
+void HttpServer::Start() {
+  for (size_t i = 0; i < registries_.size(); ++i) {
+    asio::post(pool_.context(i), [r = registries_[i]] { r->Start(); });
+  }
+  asio::post(pool_.context(0), [this] { DoAccept(); });
+}
+
+void HttpServer::DoAccept() {
+  const size_t index = pool_.NextIndex();
+  acceptor_.async_accept(
+      pool_.context(index), [this, index](boost::system::error_code ec,
+                                          asio::ip::tcp::socket socket) {
+        if (stopping_) return;
+        if (!ec) {
+          // The socket belongs to context `index`; start the session there.
+          asio::post(pool_.context(index),
+                     [this, index, s = std::make_shared<asio::ip::tcp::socket>(std::move(socket))] {
+                       std::make_shared<Session>(std::move(*s), *this, registries_[index], index)
+                           ->Start();
+                     });
+        } else if (ec != asio::error::operation_aborted) {
+          spdlog::warn("accept failed: {}", ec.message());
+        }
+        DoAccept();
+      });
+}
+
+size_t HttpServer::Shutdown(std::chrono::milliseconds drain) {
+  stopping_ = true;
+  asio::post(pool_.context(0), [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  });
+  for (size_t i = 0; i < registries_.size(); ++i) {
+    asio::post(pool_.context(i), [r = registries_[i]] { r->BeginShutdown(); });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + drain;
+  while (open_connections_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // main thread, not an I/O thread
+  }
+  return open_connections_.load();
+}
+
+}  // namespace repram::http

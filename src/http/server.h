@@ -1,0 +1,74 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/http_metrics.h"
+#include "http/io_pool.h"
+#include "http/rate_limiter.h"
+#include "http/route_table.h"
+#include "util/status.h"
+
+namespace repram::http {
+
+class Session;
+class SessionRegistry;
+
+// Server settings (http-api.md §3, §9, §10).
+struct ServerOptions {
+  std::string bind = "0.0.0.0";  // REPRAM_BIND
+  uint16_t port = 8080;          // REPRAM_HTTP_PORT; 0 = ephemeral
+  bool trust_proxy = false;      // REPRAM_TRUST_PROXY
+  std::chrono::seconds header_timeout{30};
+  std::chrono::seconds body_timeout{30};
+  std::chrono::seconds idle_timeout{120};
+};
+
+// The node's single HTTP/1.1 listener. Runs the request pipeline of http-api.md §3 (limits,
+// CORS and security headers, OPTIONS, rate limits, 404/405, 413, scanner block, optional
+// before-body gate) and hands complete requests to route handlers. Connections are spread over
+// the IoPool's contexts; each lives on one thread.
+// Thread-safety: Listen/Start/Shutdown from the owning (main) thread.
+class HttpServer {
+ public:
+  // REQUIRES: every reference outlives the server.
+  HttpServer(IoPool& pool, const RouteTable& routes, RateLimiter& client_limiter,
+             RateLimiter& peer_limiter, HttpMetrics& metrics, ServerOptions options);
+  ~HttpServer();
+
+  // Binds and listens. Returns the bound port (the real one when options.port is 0).
+  Result<uint16_t> Listen();
+  // Starts accepting connections on the pool. REQUIRES: Listen() succeeded.
+  void Start();
+  // Stops accepting, closes idle connections, lets in-flight requests finish (each connection
+  // closes after its current response) and waits up to `drain` for them. Returns the number of
+  // connections still open when it gave up (0 = clean drain).
+  size_t Shutdown(std::chrono::milliseconds drain);
+
+  // Returns the number of open connections.
+  size_t open_connections() const { return open_connections_.load(); }
+
+ private:
+  void DoAccept();
+
+  IoPool& pool_;
+  const RouteTable& routes_;
+  RateLimiter& client_limiter_;
+  RateLimiter& peer_limiter_;
+  HttpMetrics& metrics_;
+  const ServerOptions options_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::shared_ptr<SessionRegistry>> registries_;  // one per context
+  std::atomic<size_t> open_connections_{0};
+  std::atomic<bool> stopping_{false};
+
+  friend class Session;
+};
+
+}  // namespace repram::http

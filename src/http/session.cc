@@ -1,0 +1,310 @@
+#include "http/session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/middleware.h"
+#include "http/server.h"
+
+namespace repram::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr size_t kMaxTarget = 16 * 1024;
+// Header section cap: 64 KiB of fields on top of a maximal 16 KiB target.
+constexpr size_t kHeaderLimit = 80 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+bool IsQuietDisconnect(const boost::system::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+         ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor;
+}
+
+bool HasBody(const bhttp::request_parser<bhttp::empty_body>& p) {
+  return p.chunked() || (p.content_length() && *p.content_length() > 0);
+}
+
+}  // namespace
+
+// ---- SessionRegistry ----
+
+void SessionRegistry::Start() { Sweep(); }
+
+void SessionRegistry::Sweep() {
+  if (stopping_ && sessions_.empty()) return;
+  const auto now = SteadyClock::now();
+  // CheckDeadline never destroys a session synchronously (handlers hold the last reference),
+  // so iterating the set directly is safe.
+  for (Session* s : sessions_) s->CheckDeadline(now);
+  timer_.expires_after(std::chrono::milliseconds(500));
+  timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (auto self = weak.lock(); self && !ec) self->Sweep();
+  });
+}
+
+void SessionRegistry::BeginShutdown() {
+  stopping_ = true;
+  for (Session* s : sessions_) s->BeginShutdown();
+}
+
+// ---- Session ----
+
+Session::Session(asio::ip::tcp::socket socket, HttpServer& server,
+                 std::shared_ptr<SessionRegistry> registry, size_t shard)
+    : socket_(std::move(socket)), server_(server), registry_(std::move(registry)), shard_(shard) {
+  boost::system::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  const auto ep = socket_.remote_endpoint(ec);
+  if (!ec) socket_ip_ = ep.address().to_string();
+  registry_->Add(this);
+  ++server_.open_connections_;
+}
+
+Session::~Session() {
+  registry_->Remove(this);
+  --server_.open_connections_;
+}
+
+void Session::Start() { DoReadRequest(); }
+
+void Session::SetDeadline(SteadyClock::duration d) { deadline_ = SteadyClock::now() + d; }
+
+void Session::CheckDeadline(SteadyClock::time_point now) {
+  if (phase_ == Phase::kClosed || phase_ == Phase::kHandling || now < deadline_) return;
+  if (phase_ == Phase::kBody) {
+    body_timed_out_ = true;
+    boost::system::error_code ec;
+    socket_.cancel(ec);  // OnBody answers 503
+    return;
+  }
+  Close();  // idle, late header or stalled write: close silently
+}
+
+void Session::BeginShutdown() {
+  shutting_down_ = true;
+  if (phase_ == Phase::kIdle) Close();
+}
+
+void Session::DoReadRequest() {
+  if (shutting_down_) return Close();
+  route_ = nullptr;
+  metric_route_ = RouteId::kOther;
+  responded_ = false;
+  body_parser_.reset();
+  header_parser_.emplace();
+  header_parser_->header_limit(kHeaderLimit);
+  header_parser_->body_limit(boost::none);  // limits are applied per route, after routing
+  if (buffer_.size() > 0) return DoReadHeader();  // pipelined request already buffered
+  // Waiting for the first byte of the next request is idle time, not a late header.
+  phase_ = Phase::kIdle;
+  SetDeadline(server_.options_.idle_timeout);
+  socket_.async_read_some(buffer_.prepare(8192),
+                          [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+                            self->OnFirstBytes(ec, n);
+                          });
+}
+
+void Session::OnFirstBytes(boost::system::error_code ec, size_t n) {
+  if (ec) return Close();
+  buffer_.commit(n);
+  DoReadHeader();
+}
+
+void Session::DoReadHeader() {
+  phase_ = Phase::kHeader;
+  SetDeadline(server_.options_.header_timeout);
+  bhttp::async_read_header(socket_, buffer_, *header_parser_,
+                           [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                             self->OnHeader(ec);
+                           });
+}
+
+void Session::OnHeader(boost::system::error_code ec) {
+  if (phase_ == Phase::kClosed) return;
+  received_ = SteadyClock::now();
+  if (ec) {
+    if (IsQuietDisconnect(ec)) return Close();
+    keep_alive_ = false;
+    if (ec == bhttp::error::header_limit) {
+      return Send(TextResponse(431, "Request header fields too large\n"));
+    }
+    return Send(TextResponse(400, "Bad Request\n"));
+  }
+  ProcessHeader();
+}
+
+void Session::ProcessHeader() {
+  const auto& req = header_parser_->get();
+  method_ = req.method();
+  keep_alive_ = req.keep_alive();
+  if (auto it = req.find(bhttp::field::origin); it != req.end()) {
+    origin_.assign(it->value().data(), it->value().size());
+  } else {
+    origin_.clear();
+  }
+  const std::string_view target(req.target().data(), req.target().size());
+  if (target.size() > kMaxTarget) {
+    keep_alive_ = false;
+    return SendEarly(TextResponse(414, "URI too long\n"));
+  }
+  if (req.count(bhttp::field::content_length) > 0 &&
+      req.count(bhttp::field::transfer_encoding) > 0) {
+    keep_alive_ = false;
+    return SendEarly(TextResponse(400, "Bad Request\n"));
+  }
+  const size_t qmark = target.find('?');
+  const std::string_view path = target.substr(0, qmark);
+
+  route_ = server_.routes_.Find(path);
+  metric_route_ = route_ ? route_->id : RouteId::kOther;
+
+  // Step 5: preflight on a known path (not /v1/ws) is answered before rate limiting.
+  if (method_ == bhttp::verb::options && route_ && route_->id != RouteId::kWs) {
+    return SendEarly(Response{});
+  }
+  // Step 6: rate limit by bucket; unknown paths use the client bucket.
+  client_ip_ = ClientIp(req.base(), socket_ip_, server_.options_.trust_proxy);
+  const bool peer = route_ && route_->bucket == Bucket::kPeer;
+  RateLimiter& limiter = peer ? server_.peer_limiter_ : server_.client_limiter_;
+  if (!limiter.Allow(client_ip_)) {
+    ++(peer ? server_.metrics_.peer_rate_limited : server_.metrics_.rate_limited);
+    Response r = TextResponse(429, "Rate limit exceeded\n");
+    r.headers.emplace_back("Retry-After", "1");
+    return SendEarly(std::move(r));
+  }
+  // Step 7: unknown path, wrong method.
+  if (!route_) return SendEarly(TextResponse(404, "404 page not found\n"));
+  if (!Serves(*route_, method_)) {
+    Response r = TextResponse(405, "Method not allowed\n");
+    r.headers.emplace_back("Allow", route_->allow);
+    return SendEarly(std::move(r));
+  }
+  // Step 8: declared body over the route's limit; nothing is read.
+  if (header_parser_->content_length() && *header_parser_->content_length() > route_->body_limit) {
+    ++server_.metrics_.oversized;
+    keep_alive_ = false;
+    return SendEarly(TextResponse(413, "Request too large\n"));
+  }
+  // Step 9: scanner User-Agent.
+  if (auto it = req.find(bhttp::field::user_agent);
+      it != req.end() && IsScannerUserAgent({it->value().data(), it->value().size()})) {
+    ++server_.metrics_.suspicious;
+    return SendEarly(TextResponse(403, "Forbidden\n"));
+  }
+  if (route_->before_body) {
+    const Request header_only(req.base());
+    const RequestContext ctx{header_only, path, qmark == std::string_view::npos ? std::string_view()
+                                                                                : target.substr(qmark + 1),
+                             client_ip_, received_};
+    if (auto early = route_->before_body(ctx)) return SendEarly(std::move(*early));
+  }
+  DoReadBody();
+}
+
+void Session::DoReadBody() {
+  const bool expect_continue = [&] {
+    const auto& req = header_parser_->get();
+    auto it = req.find(bhttp::field::expect);
+    return it != req.end() && beast::iequals(it->value(), "100-continue");
+  }();
+  body_parser_.emplace(std::move(*header_parser_));
+  header_parser_.reset();
+  body_parser_->body_limit(route_->body_limit);
+  if (body_parser_->is_done()) return Dispatch();
+  phase_ = Phase::kBody;
+  SetDeadline(server_.options_.body_timeout);
+  auto read_body = [self = shared_from_this()] {
+    bhttp::async_read(self->socket_, self->buffer_, *self->body_parser_,
+                      [self](boost::system::error_code ec, size_t) { self->OnBody(ec); });
+  };
+  if (!expect_continue) return read_body();
+  asio::async_write(socket_, asio::buffer(kContinue),
+                    [self = shared_from_this(), read_body](boost::system::error_code ec, size_t) {
+                      if (ec) return self->Close();
+                      read_body();
+                    });
+}
+
+void Session::OnBody(boost::system::error_code ec) {
+  if (phase_ == Phase::kClosed) return;
+  if (!ec) return Dispatch();
+  keep_alive_ = false;
+  if (body_timed_out_) return Send(TextResponse(503, "Request timeout\n"));
+  if (ec == bhttp::error::body_limit) {
+    ++server_.metrics_.oversized;
+    return Send(TextResponse(413, "Request too large\n"));
+  }
+  if (IsQuietDisconnect(ec) || ec == bhttp::error::partial_message) return Close();
+  Send(TextResponse(400, "Failed to read request body\n"));
+}
+
+void Session::Dispatch() {
+  phase_ = Phase::kHandling;
+  const Request& req = body_parser_->get();
+  const std::string_view target(req.target().data(), req.target().size());
+  const size_t qmark = target.find('?');
+  const RequestContext ctx{req, target.substr(0, qmark),
+                           qmark == std::string_view::npos ? std::string_view()
+                                                           : target.substr(qmark + 1),
+                           client_ip_, received_};
+  Respond respond = [self = shared_from_this()](Response r) {
+    asio::dispatch(self->socket_.get_executor(),
+                   [self, r = std::move(r)]() mutable { self->Send(std::move(r)); });
+  };
+  try {
+    route_->handler(ctx, std::move(respond));
+  } catch (const std::exception& e) {
+    spdlog::error("handler for {} failed: {}", RouteLabel(metric_route_), e.what());
+    if (!responded_) Send(TextResponse(500, "Internal Server Error\n"));
+  }
+}
+
+void Session::SendEarly(Response r) {
+  // The body was not read: keep the connection only when there is none to skip.
+  if (header_parser_ && HasBody(*header_parser_)) keep_alive_ = false;
+  Send(std::move(r));
+}
+
+void Session::Send(Response r) {
+  if (responded_ || phase_ == Phase::kClosed) return;
+  responded_ = true;
+  phase_ = Phase::kWriting;
+  SetDeadline(server_.options_.body_timeout);
+  close_after_write_ = r.close || !keep_alive_ || shutting_down_;
+  response_ = std::move(r);
+  head_.clear();
+  SerializeHead(response_, origin_, close_after_write_, head_);
+  const double seconds =
+      std::chrono::duration<double>(SteadyClock::now() - received_).count();
+  server_.metrics_.RecordRequest(shard_, metric_route_, method_, response_.status, seconds);
+  std::array<asio::const_buffer, 2> buffers{
+      asio::buffer(head_),
+      response_.omit_body ? asio::const_buffer() : asio::buffer(response_.body)};
+  asio::async_write(socket_, buffers,
+                    [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                      self->OnWrite(ec);
+                    });
+}
+
+void Session::OnWrite(boost::system::error_code ec) {
+  if (ec || close_after_write_) return Close();
+  response_ = Response{};
+  DoReadRequest();
+}
+
+void Session::Close() {
+  if (phase_ == Phase::kClosed) return;
+  phase_ = Phase::kClosed;
+  boost::system::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+}
+
+}  // namespace repram::http

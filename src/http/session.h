@@ -1,0 +1,105 @@
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "http/route_table.h"
+#include "http/types.h"
+
+namespace repram::http {
+
+class HttpServer;
+class Session;
+
+// The open connections of one io_context plus a sweeper that enforces their deadlines twice a
+// second (cheaper than one timer per request). Used only on its context's thread.
+class SessionRegistry : public std::enable_shared_from_this<SessionRegistry> {
+ public:
+  explicit SessionRegistry(boost::asio::io_context& ioc) : timer_(ioc) {}
+  // Starts the sweeper.
+  void Start();
+  // Closes idle connections and asks busy ones to close after their current response.
+  void BeginShutdown();
+  void Add(Session* s) { sessions_.insert(s); }
+  void Remove(Session* s) { sessions_.erase(s); }
+
+ private:
+  void Sweep();
+  boost::asio::steady_timer timer_;
+  std::unordered_set<Session*> sessions_;
+  bool stopping_ = false;
+};
+
+// One HTTP/1.1 connection. Owns itself through shared_from_this while an operation is pending;
+// lives on one io_context thread. Steps are named DoX/OnX as in the Beast examples; exactly one
+// read or write is in flight at a time and requests are answered in order.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // REQUIRES: socket belongs to registry's io_context; server outlives the session.
+  Session(boost::asio::ip::tcp::socket socket, HttpServer& server,
+          std::shared_ptr<SessionRegistry> registry, size_t shard);
+  ~Session();
+
+  // Starts reading the first request.
+  void Start();
+  // Acts on an expired deadline: closes, or answers 503 when a body is late.
+  void CheckDeadline(std::chrono::steady_clock::time_point now);
+  // Closes at once when idle; otherwise after the response in progress.
+  void BeginShutdown();
+
+ private:
+  enum class Phase { kIdle, kHeader, kBody, kHandling, kWriting, kClosed };
+
+  void DoReadRequest();
+  void OnFirstBytes(boost::system::error_code ec, size_t n);
+  void DoReadHeader();
+  void OnHeader(boost::system::error_code ec);
+  void ProcessHeader();
+  void DoReadBody();
+  void OnBody(boost::system::error_code ec);
+  void Dispatch();
+  void Send(Response r);
+  void SendEarly(Response r);  // answer before the body was read
+  void OnWrite(boost::system::error_code ec);
+  void Close();
+  void SetDeadline(std::chrono::steady_clock::duration d);
+
+  boost::asio::ip::tcp::socket socket_;
+  HttpServer& server_;
+  std::shared_ptr<SessionRegistry> registry_;
+  const size_t shard_;
+  std::string socket_ip_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::empty_body>> header_parser_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> body_parser_;
+
+  // The request being served.
+  const RouteSpec* route_ = nullptr;
+  RouteId metric_route_ = RouteId::kOther;
+  boost::beast::http::verb method_ = boost::beast::http::verb::unknown;
+  std::string origin_;
+  std::string client_ip_;
+  std::chrono::steady_clock::time_point received_;
+  bool keep_alive_ = true;
+  bool responded_ = false;
+
+  // The response being written.
+  std::string head_;
+  Response response_;
+  bool close_after_write_ = false;
+
+  Phase phase_ = Phase::kIdle;
+  std::chrono::steady_clock::time_point deadline_;
+  bool body_timed_out_ = false;
+  bool shutting_down_ = false;
+};
+
+}  // namespace repram::http
