@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +12,10 @@
 #include "util/status.h"
 
 namespace repram {
+
+namespace store {
+class Entry;
+}  // namespace store
 
 // A copy of one live entry, returned by TtlStore::Get.
 struct StoredEntry {
@@ -35,6 +41,12 @@ struct KeyPage {
 // - Keys are ordered unsigned byte-wise; List costs O(shards * (log n + limit)).
 // - Copy semantics: Put copies in, Get copies out; no caller buffer is aliased.
 // Thread-safe: sharded, one mutex per shard; any method may be called from any thread.
+//
+// Layout (see src/store/README.md): one heap block per entry (32-byte header, key, value), per
+// shard an OrderedIndex (chunked sorted pointer vectors) and an ExpiryIndex (timing wheel).
+// created_at is not stored: it is derived from the monotonic creation time plus the wall-minus-
+// monotonic offset captured at construction, so a wall-clock step after startup is not
+// reflected in created_at (it saves 8 bytes per entry).
 class TtlStore {
  public:
   // REQUIRES: clock outlives the store. capacity_bytes 0 = unlimited.
@@ -61,6 +73,11 @@ class TtlStore {
   // Frees every entry whose expiry has passed. Returns how many were freed.
   size_t ReclaimExpired();
 
+  // Keys longer than this are rejected by Put with kInvalidArgument.
+  static constexpr size_t kMaxKeySize = 8192;
+  // Largest TTL Put accepts (the configuration bound of REPRAM_MAX_TTL).
+  static constexpr int64_t kMaxTtlSeconds = 2'147'483'647;
+
   // Entries held (may include entries expired less than one reclaim period ago).
   uint64_t entry_count() const;
   // Payload bytes held (same caveat); the capacity measure.
@@ -72,9 +89,26 @@ class TtlStore {
 
  private:
   struct Shard;
-  // ... implementation-defined members
+  static constexpr size_t kShardCount = 16;
+
+  int64_t NowNs() const;
+  Shard& ShardFor(std::string_view key) const;
+  // Moves payload_bytes_ from old_size to new_size unless the capacity would be exceeded.
+  bool ReservePayload(uint64_t old_size, uint64_t new_size);
+  // Frees entries expired at now_ns; returns how many.
+  size_t ReclaimAt(int64_t now_ns);
+  // Re-estimates the shard's index structure bytes and folds the change into overhead_bytes_.
+  // REQUIRES: shard.mu held exclusively.
+  void UpdateStructureBytes(Shard& shard);
+  StoredEntry MetaOf(const store::Entry& e) const;
+
   const Clock& clock_;
   const uint64_t capacity_bytes_;
+  const int64_t wall_minus_mono_ns_;  // wall clock minus monotonic clock at construction
+  std::unique_ptr<Shard[]> shards_;
+  std::atomic<uint64_t> entry_count_{0};
+  std::atomic<uint64_t> payload_bytes_{0};
+  std::atomic<uint64_t> overhead_bytes_{0};
 };
 
 }  // namespace repram

@@ -1,0 +1,161 @@
+#include "store/ordered_index.h"
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace repram::store {
+namespace {
+
+using std::string_literals::operator""s;
+
+// Owns the entries an OrderedIndex points at.
+class OrderedIndexTest : public ::testing::Test {
+ protected:
+  ~OrderedIndexTest() override {
+    for (Entry* e : owned_) Entry::Destroy(e);
+  }
+  Entry* Make(std::string_view key, int64_t expires_ns = 0) {
+    owned_.push_back(Entry::Create(key, "v", expires_ns, 1));
+    return owned_.back();
+  }
+  static std::vector<std::string> Keys(const OrderedIndex& index) {
+    std::vector<std::string> keys;
+    for (auto it = index.LowerBound(""); it.Valid(); it.Next()) {
+      keys.emplace_back(it.entry()->key());
+    }
+    return keys;
+  }
+
+  std::vector<Entry*> owned_;
+};
+
+TEST_F(OrderedIndexTest, FindsOnlyInsertedKeys) {
+  OrderedIndex index;
+  Entry* a = Make("a");
+  Entry* c = Make("c");
+  EXPECT_EQ(index.Upsert(c), nullptr);
+  EXPECT_EQ(index.Upsert(a), nullptr);
+  EXPECT_EQ(index.Find("a"), a);
+  EXPECT_EQ(index.Find("c"), c);
+  EXPECT_EQ(index.Find("b"), nullptr);
+  EXPECT_EQ(index.Find(""), nullptr);
+  EXPECT_EQ(index.Find("d"), nullptr);
+  EXPECT_EQ(index.size(), 2u);
+}
+
+TEST_F(OrderedIndexTest, UpsertReturnsReplacedEntry) {
+  OrderedIndex index;
+  Entry* first = Make("k");
+  Entry* second = Make("k");
+  EXPECT_EQ(index.Upsert(first), nullptr);
+  EXPECT_EQ(index.Upsert(second), first);
+  EXPECT_EQ(index.Find("k"), second);
+  EXPECT_EQ(index.size(), 1u);
+}
+
+TEST_F(OrderedIndexTest, OrdersUnsignedBytewiseWithShorterPrefixFirst) {
+  const std::vector<std::string> sorted = {"\0"s,  "\0\0"s, "\0\x01"s, "A",    "a",   "ab",
+                                           "abc",  "b",     "\x7f",    "\x80", "\xff", "\xff\0"s,
+                                           "\xff\xff"};
+  std::vector<std::string> shuffled = sorted;
+  std::mt19937 rng(7);
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  OrderedIndex index(4);
+  for (const std::string& k : shuffled) ASSERT_EQ(index.Upsert(Make(k)), nullptr);
+  EXPECT_EQ(Keys(index), sorted);
+  EXPECT_TRUE(index.CheckInvariants());
+}
+
+TEST_F(OrderedIndexTest, BoundsPositionAroundKeys) {
+  OrderedIndex index(4);
+  for (const char* k : {"b", "d", "f", "h", "j", "l"}) ASSERT_EQ(index.Upsert(Make(k)), nullptr);
+  EXPECT_EQ(index.LowerBound("d").entry()->key(), "d");
+  EXPECT_EQ(index.UpperBound("d").entry()->key(), "f");
+  EXPECT_EQ(index.LowerBound("e").entry()->key(), "f");
+  EXPECT_EQ(index.UpperBound("e").entry()->key(), "f");
+  EXPECT_EQ(index.LowerBound("").entry()->key(), "b");
+  EXPECT_FALSE(index.UpperBound("l").Valid());
+  EXPECT_FALSE(index.LowerBound("m").Valid());
+  EXPECT_FALSE(OrderedIndex().LowerBound("").Valid());
+}
+
+TEST_F(OrderedIndexTest, AscendingInsertsFillChunksCompletely) {
+  OrderedIndex index(8);
+  for (int i = 0; i < 64; ++i) {
+    ASSERT_EQ(index.Upsert(Make("key-" + std::to_string(100 + i))), nullptr);
+  }
+  EXPECT_EQ(index.chunk_count(), 8u);
+  EXPECT_TRUE(index.CheckInvariants());
+}
+
+TEST_F(OrderedIndexTest, DescendingInsertsFillChunksCompletely) {
+  OrderedIndex index(8);
+  for (int i = 63; i >= 0; --i) {
+    ASSERT_EQ(index.Upsert(Make("key-" + std::to_string(100 + i))), nullptr);
+  }
+  EXPECT_EQ(index.chunk_count(), 8u);
+  EXPECT_TRUE(index.CheckInvariants());
+}
+
+TEST_F(OrderedIndexTest, StaysSortedAndCompleteThroughRandomSplitsAndMerges) {
+  OrderedIndex index(8);
+  std::mt19937 rng(42);
+  std::vector<Entry*> entries;
+  for (int i = 0; i < 10'000; ++i) entries.push_back(Make("k" + std::to_string(i)));
+  std::shuffle(entries.begin(), entries.end(), rng);
+  std::set<std::string> expected;
+  for (Entry* e : entries) {
+    ASSERT_EQ(index.Upsert(e), nullptr);
+    expected.emplace(e->key());
+  }
+  ASSERT_TRUE(index.CheckInvariants());
+  EXPECT_GE(index.chunk_count(), 10'000u / 8);
+  EXPECT_EQ(Keys(index), std::vector<std::string>(expected.begin(), expected.end()));
+
+  std::shuffle(entries.begin(), entries.end(), rng);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    ASSERT_TRUE(index.Erase(entries[i]));
+    expected.erase(std::string(entries[i]->key()));
+    if (i % 997 == 0) {
+      ASSERT_TRUE(index.CheckInvariants());
+      ASSERT_EQ(Keys(index), std::vector<std::string>(expected.begin(), expected.end()));
+      // Merging keeps chunks reasonably full: at most about one chunk per quarter-capacity.
+      EXPECT_LE(index.chunk_count(), index.size() / 2 + 2);
+    }
+  }
+  EXPECT_EQ(index.size(), 0u);
+  EXPECT_EQ(index.chunk_count(), 0u);
+}
+
+TEST_F(OrderedIndexTest, EraseRejectsOtherEntryWithSameKey) {
+  OrderedIndex index;
+  Entry* indexed = Make("k");
+  Entry* stranger = Make("k");
+  ASSERT_EQ(index.Upsert(indexed), nullptr);
+  EXPECT_FALSE(index.Erase(stranger));
+  EXPECT_FALSE(index.Erase(Make("other")));
+  EXPECT_EQ(index.size(), 1u);
+}
+
+TEST_F(OrderedIndexTest, EraseIfRemovesMatchesAndCompactsChunks) {
+  OrderedIndex index(8);
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(index.Upsert(Make("k" + std::to_string(1000 + i), i % 10)), nullptr);
+  }
+  const size_t chunks_before = index.chunk_count();
+  EXPECT_EQ(index.EraseIf([](const Entry* e) { return e->expires_ns() != 0; }), 900u);
+  EXPECT_EQ(index.size(), 100u);
+  EXPECT_TRUE(index.CheckInvariants());
+  EXPECT_LT(index.chunk_count(), chunks_before / 4);
+  for (auto it = index.LowerBound(""); it.Valid(); it.Next()) {
+    EXPECT_EQ(it.entry()->expires_ns(), 0);
+  }
+}
+
+}  // namespace
+}  // namespace repram::store

@@ -1,0 +1,268 @@
+#include "store/ttl_store.h"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <shared_mutex>
+
+#include "store/entry.h"
+#include "store/expiry_index.h"
+#include "store/ordered_index.h"
+
+namespace repram {
+
+using store::Entry;
+using store::EntryList;
+
+namespace {
+
+constexpr int64_t kNanosPerSecond = 1'000'000'000;
+// Estimated per-allocation cost of glibc malloc: an 8-byte size header, 16-byte granules,
+// 32-byte minimum chunk.
+constexpr uint64_t MallocChunkBytes(uint64_t n) { return std::max<uint64_t>(32, (n + 8 + 15) & ~15ULL); }
+// std::map node of an expiry bucket: red-black links and colour (32) + key (8) + list head (16).
+constexpr uint64_t kBucketNodeBytes = MallocChunkBytes(56);
+
+uint64_t EntryOverheadBytes(const Entry& e) {
+  return MallocChunkBytes(Entry::AllocationSize(e.key().size(), e.value_size())) - e.value_size();
+}
+
+}  // namespace
+
+// One lock domain. Entries are owned by the shard (reachable through index, linked into expiry).
+struct alignas(64) TtlStore::Shard {
+  ~Shard() {
+    for (auto it = index.LowerBound({}); it.Valid(); it.Next()) Entry::Destroy(it.entry());
+  }
+
+  mutable std::shared_mutex mu;
+  store::OrderedIndex index;     // GUARDED_BY(mu)
+  store::ExpiryIndex expiry;     // GUARDED_BY(mu)
+  uint64_t structure_bytes = 0;  // GUARDED_BY(mu): last estimate folded into overhead_bytes_
+};
+
+TtlStore::TtlStore(const Clock& clock, uint64_t capacity_bytes)
+    : clock_(clock),
+      capacity_bytes_(capacity_bytes),
+      wall_minus_mono_ns_(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(clock.WallNow().time_since_epoch())
+              .count() -
+          std::chrono::duration_cast<std::chrono::nanoseconds>(clock.Now().time_since_epoch())
+              .count()),
+      shards_(std::make_unique<Shard[]>(kShardCount)) {}
+
+TtlStore::~TtlStore() = default;
+
+int64_t TtlStore::NowNs() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.Now().time_since_epoch())
+      .count();
+}
+
+TtlStore::Shard& TtlStore::ShardFor(std::string_view key) const {
+  return shards_[std::hash<std::string_view>{}(key) % kShardCount];
+}
+
+bool TtlStore::ReservePayload(uint64_t old_size, uint64_t new_size) {
+  if (capacity_bytes_ == 0) {
+    payload_bytes_.fetch_add(new_size - old_size, std::memory_order_relaxed);  // mod 2^64
+    return true;
+  }
+  uint64_t held = payload_bytes_.load(std::memory_order_relaxed);
+  uint64_t next;
+  do {
+    next = held - old_size + new_size;  // old_size is part of held (its shard is locked)
+    if (next > capacity_bytes_) return false;
+  } while (!payload_bytes_.compare_exchange_weak(held, next, std::memory_order_relaxed));
+  return true;
+}
+
+void TtlStore::UpdateStructureBytes(Shard& shard) {
+  const uint64_t bytes =
+      shard.index.chunk_count() * MallocChunkBytes(shard.index.chunk_capacity() * sizeof(Entry*)) +
+      shard.expiry.bucket_count() * kBucketNodeBytes;
+  overhead_bytes_.fetch_add(bytes - shard.structure_bytes, std::memory_order_relaxed);
+  shard.structure_bytes = bytes;
+}
+
+Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_seconds) {
+  if (key.empty() || key.size() > kMaxKeySize) {
+    return Status(StatusCode::kInvalidArgument, "key must be 1..8192 bytes");
+  }
+  if (ttl_seconds < 1 || ttl_seconds > kMaxTtlSeconds) {
+    return Status(StatusCode::kInvalidArgument, "ttl out of range");
+  }
+  if (value.size() > std::numeric_limits<uint32_t>::max()) {
+    return Status(StatusCode::kInvalidArgument, "value too large");
+  }
+  const int64_t now = NowNs();
+  Entry* fresh = Entry::Create(key, value, now + ttl_seconds * kNanosPerSecond,
+                               static_cast<uint32_t>(ttl_seconds));
+  Shard& shard = ShardFor(key);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Entry* old = nullptr;
+    {
+      std::unique_lock lock(shard.mu);
+      old = shard.index.Upsert(fresh);
+      if (!ReservePayload(old == nullptr ? 0 : old->value_size(), value.size())) {
+        if (old != nullptr) {
+          shard.index.Upsert(old);
+        } else {
+          shard.index.Erase(fresh);
+        }
+        UpdateStructureBytes(shard);
+        lock.unlock();
+        // Expired entries never count: free them at this instant and check once more.
+        if (attempt == 0) ReclaimAt(now);
+        continue;
+      }
+      shard.expiry.Add(fresh, now);
+      uint64_t overhead = EntryOverheadBytes(*fresh);
+      if (old != nullptr) {
+        old->hook.unlink();
+        overhead -= EntryOverheadBytes(*old);
+      } else {
+        entry_count_.fetch_add(1, std::memory_order_relaxed);
+      }
+      overhead_bytes_.fetch_add(overhead, std::memory_order_relaxed);
+      UpdateStructureBytes(shard);
+    }
+    Entry::Destroy(old);  // outside the lock: freeing a large value may unmap memory
+    return Status::Ok();
+  }
+  Entry::Destroy(fresh);
+  return Status(StatusCode::kFull, "node storage capacity exceeded");
+}
+
+StoredEntry TtlStore::MetaOf(const Entry& e) const {
+  StoredEntry out;
+  out.ttl_seconds = e.ttl_seconds();
+  out.expires_at = MonoTime(std::chrono::nanoseconds(e.expires_ns()));
+  const int64_t created_wall_ns =
+      e.expires_ns() - int64_t{e.ttl_seconds()} * kNanosPerSecond + wall_minus_mono_ns_;
+  out.created_at = std::chrono::floor<std::chrono::milliseconds>(
+      WallTime(std::chrono::duration_cast<WallTime::duration>(
+          std::chrono::nanoseconds(created_wall_ns))));
+  return out;
+}
+
+std::optional<StoredEntry> TtlStore::Get(std::string_view key) const {
+  const int64_t now = NowNs();
+  Shard& shard = ShardFor(key);
+  std::shared_lock lock(shard.mu);
+  const Entry* e = shard.index.Find(key);
+  if (e == nullptr || e->ExpiredAt(now)) return std::nullopt;
+  StoredEntry out = MetaOf(*e);
+  out.value.assign(e->value());
+  return out;
+}
+
+std::optional<StoredEntry> TtlStore::GetMeta(std::string_view key) const {
+  const int64_t now = NowNs();
+  Shard& shard = ShardFor(key);
+  std::shared_lock lock(shard.mu);
+  const Entry* e = shard.index.Find(key);
+  if (e == nullptr || e->ExpiredAt(now)) return std::nullopt;
+  return MetaOf(*e);
+}
+
+KeyPage TtlStore::List(std::string_view prefix, std::string_view cursor, int64_t limit) const {
+  const int64_t now = NowNs();
+  // All shards are read-locked in index order for one consistent merge; writers take a single
+  // shard lock, so there is no lock-order cycle.
+  std::vector<std::shared_lock<std::shared_mutex>> locks;
+  locks.reserve(kShardCount);
+  for (size_t i = 0; i < kShardCount; ++i) locks.emplace_back(shards_[i].mu);
+
+  using Iterator = store::OrderedIndex::Iterator;
+  // Moves it to the next live key with the prefix; returns false when the shard has no more.
+  // Keys at or after the start position without the prefix sort after every prefixed key.
+  auto settle = [&](Iterator& it) {
+    for (; it.Valid(); it.Next()) {
+      const Entry* e = it.entry();
+      if (!e->key().starts_with(prefix)) return false;
+      if (!e->ExpiredAt(now)) return true;
+    }
+    return false;
+  };
+  const bool after_cursor = !cursor.empty() && cursor >= prefix;
+  std::vector<Iterator> heads;
+  heads.reserve(kShardCount);
+  for (size_t i = 0; i < kShardCount; ++i) {
+    const store::OrderedIndex& index = shards_[i].index;
+    Iterator it = after_cursor ? index.UpperBound(cursor) : index.LowerBound(prefix);
+    if (settle(it)) heads.push_back(it);
+  }
+  auto later = [](const Iterator& a, const Iterator& b) {
+    return a.entry()->key() > b.entry()->key();
+  };
+  std::make_heap(heads.begin(), heads.end(), later);
+
+  KeyPage page;
+  const auto max_keys = limit > 0 ? static_cast<uint64_t>(limit) : ~uint64_t{0};
+  while (!heads.empty()) {
+    if (page.keys.size() == max_keys) {
+      page.next_cursor = page.keys.back();
+      break;
+    }
+    std::pop_heap(heads.begin(), heads.end(), later);
+    Iterator& it = heads.back();
+    page.keys.emplace_back(it.entry()->key());
+    it.Next();
+    if (settle(it)) {
+      std::push_heap(heads.begin(), heads.end(), later);
+    } else {
+      heads.pop_back();
+    }
+  }
+  return page;
+}
+
+size_t TtlStore::ReclaimExpired() { return ReclaimAt(NowNs()); }
+
+size_t TtlStore::ReclaimAt(int64_t now_ns) {
+  size_t freed = 0;
+  for (size_t i = 0; i < kShardCount; ++i) {
+    Shard& shard = shards_[i];
+    EntryList doomed;
+    {
+      std::unique_lock lock(shard.mu);
+      shard.expiry.TakeExpired(now_ns, doomed);
+      // Erase one by one (binary search each) while the batch is small; past an eighth of the
+      // shard one compacting pass over the index is cheaper.
+      const size_t sweep_after = shard.index.size() / 8;
+      size_t count = 0;
+      uint64_t payload = 0;
+      uint64_t overhead = 0;
+      for (const Entry& e : doomed) {
+        ++count;
+        payload += e.value_size();
+        overhead += EntryOverheadBytes(e);
+        if (count <= sweep_after) shard.index.Erase(&e);
+      }
+      if (count == 0) continue;
+      if (count > sweep_after) {
+        shard.index.EraseIf([now_ns](const Entry* e) { return e->ExpiredAt(now_ns); });
+      }
+      entry_count_.fetch_sub(count, std::memory_order_relaxed);
+      payload_bytes_.fetch_sub(payload, std::memory_order_relaxed);
+      overhead_bytes_.fetch_sub(overhead, std::memory_order_relaxed);
+      UpdateStructureBytes(shard);
+      freed += count;
+    }
+    doomed.clear_and_dispose(&Entry::Destroy);  // outside the lock
+  }
+  return freed;
+}
+
+uint64_t TtlStore::entry_count() const { return entry_count_.load(std::memory_order_relaxed); }
+
+uint64_t TtlStore::payload_bytes() const {
+  return payload_bytes_.load(std::memory_order_relaxed);
+}
+
+uint64_t TtlStore::overhead_bytes() const {
+  return overhead_bytes_.load(std::memory_order_relaxed);
+}
+
+}  // namespace repram
