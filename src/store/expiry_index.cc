@@ -35,6 +35,9 @@ void ExpiryIndex::TakeExpired(int64_t now_ns, EntryList& out) {
     const int64_t width = BucketWidth(level);
     while (!buckets.empty() && buckets.begin()->first * width <= now_ns) {
       EntryList& list = buckets.begin()->second;
+      if (buckets.begin()->first * width + width <= now_ns) {  // wholly expired: no cascade
+        out.splice(out.end(), list);
+      }
       while (!list.empty()) {
         Entry& e = list.front();
         list.pop_front();

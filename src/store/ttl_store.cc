@@ -228,22 +228,35 @@ size_t TtlStore::ReclaimAt(int64_t now_ns) {
     {
       std::unique_lock lock(shard.mu);
       shard.expiry.TakeExpired(now_ns, doomed);
-      // Erase one by one (binary search each) while the batch is small; past an eighth of the
-      // shard one compacting pass over the index is cheaper.
+      // Erase one by one (a binary search each) while the batch is small; past an eighth of the
+      // shard one compacting pass over the index is cheaper and also totals the rest.
       const size_t sweep_after = shard.index.size() / 8;
       size_t count = 0;
       uint64_t payload = 0;
       uint64_t overhead = 0;
-      for (const Entry& e : doomed) {
+      auto tally = [&](const Entry& e) {
         ++count;
         payload += e.value_size();
         overhead += EntryOverheadBytes(e);
-        if (count <= sweep_after) shard.index.Erase(&e);
+      };
+      bool sweep = false;
+      for (const Entry& e : doomed) {
+        if (count == sweep_after) {
+          sweep = true;
+          break;
+        }
+        shard.index.Erase(&e);
+        tally(e);
+      }
+      if (sweep) {
+        // Exactly the doomed entries not erased above: TakeExpired left no expired entry linked.
+        shard.index.EraseIf([&](const Entry* e) {
+          if (!e->ExpiredAt(now_ns)) return false;
+          tally(*e);
+          return true;
+        });
       }
       if (count == 0) continue;
-      if (count > sweep_after) {
-        shard.index.EraseIf([now_ns](const Entry* e) { return e->ExpiredAt(now_ns); });
-      }
       entry_count_.fetch_sub(count, std::memory_order_relaxed);
       payload_bytes_.fetch_sub(payload, std::memory_order_relaxed);
       overhead_bytes_.fetch_sub(overhead, std::memory_order_relaxed);
