@@ -1,6 +1,7 @@
 #include "http/session.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <limits>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -100,7 +101,9 @@ void Session::DoReadRequest() {
   body_parser_.reset();
   header_parser_.emplace();
   header_parser_->header_limit(kHeaderLimit);
-  header_parser_->body_limit(boost::none);  // limits are applied per route, after routing
+  // Limits are applied per route, after routing. (Not boost::none: Beast 1.74 compares
+  // `len > optional` and treats an empty optional as a limit of zero.)
+  header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   if (buffer_.size() > 0) return DoReadHeader();  // pipelined request already buffered
   // Waiting for the first byte of the next request is idle time, not a late header.
   phase_ = Phase::kIdle;
@@ -131,6 +134,7 @@ void Session::OnHeader(boost::system::error_code ec) {
   received_ = SteadyClock::now();
   if (ec) {
     if (IsQuietDisconnect(ec)) return Close();
+    spdlog::debug("unreadable request header from {}: {}", socket_ip_, ec.message());
     keep_alive_ = false;
     if (ec == bhttp::error::header_limit) {
       return Send(TextResponse(431, "Request header fields too large\n"));

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "app/cluster_port.h"
+#include "app/data_rules.h"
+#include "http/prometheus.h"
+#include "store/ttl_store.h"
+#include "util/clock.h"
+
+namespace repram {
+
+// The outcome of one client write (HTTP PUT or MCP store).
+struct WriteOutcome {
+  unsigned status = 0;  // 201 quorum, 202 pending, 507 full, 500 other failure
+  std::string error;    // for 500: the reason
+  int64_t ttl = 0;      // TTL stored, after clamping
+  WallTime created_at;
+};
+
+// Client-side write and read semantics shared by the HTTP API and the embedded MCP node:
+// store locally, always replicate, wait for quorum or time out (http-api.md §4, cluster.md §9.1).
+// Thread-safe.
+class DataService {
+ public:
+  // REQUIRES: every reference outlives the service.
+  DataService(const Clock& clock, TtlStore& store, ClusterPort& cluster, TtlPolicy ttl_policy);
+
+  // Stores value under key with the given (already resolved and clamped) TTL, replicates it and
+  // calls done once with the outcome; may call it synchronously.
+  void Write(std::string key, std::string value, int64_t ttl,
+             std::function<void(WriteOutcome)> done);
+
+  // Returns the live entry, or nullopt.
+  std::optional<StoredEntry> Read(std::string_view key) const { return store_.Get(key); }
+  // Returns the live entry's metadata, or nullopt.
+  std::optional<StoredEntry> ReadMeta(std::string_view key) const { return store_.GetMeta(key); }
+  // Returns whole seconds left: floor((expires_at - now) / 1 s), never negative.
+  int64_t RemainingSeconds(const StoredEntry& e) const;
+
+  const TtlPolicy& ttl_policy() const { return ttl_policy_; }
+  TtlStore& store() { return store_; }
+
+  // Appends repram_writes_total{status}.
+  void RenderMetrics(http::PrometheusWriter& w) const;
+
+ private:
+  const Clock& clock_;
+  TtlStore& store_;
+  ClusterPort& cluster_;
+  const TtlPolicy ttl_policy_;
+  std::atomic<uint64_t> writes_201_{0}, writes_202_{0}, writes_507_{0}, writes_500_{0};
+};
+
+}  // namespace repram

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <memory>
+
+#include "app/client_api.h"
+#include "app/cluster_port.h"
+#include "app/config.h"
+#include "app/data_service.h"
+#include "http/asio_scheduler.h"
+#include "http/client.h"
+#include "http/http_metrics.h"
+#include "http/io_pool.h"
+#include "http/rate_limiter.h"
+#include "http/route_table.h"
+#include "http/server.h"
+#include "store/ttl_store.h"
+#include "util/status.h"
+
+namespace repram {
+
+// One REPRAM node: owns every component, builds them in dependency order and stops them in
+// reverse. Start/Shutdown are called from the main thread; everything else runs on the IoPool.
+//
+// Shutdown order: stop accepting and drain HTTP (in-flight PUTs finish or time out) -> stop the
+// cluster's timers -> stop periodic store/limiter tasks -> close outbound connections -> stop
+// the I/O threads -> destroy components (reverse of construction).
+class Node {
+ public:
+  explicit Node(Config config);
+  ~Node();
+
+  // Binds the listener, starts the I/O threads, the timers and the cluster. Returns the bound
+  // HTTP port, or the start-up error.
+  Result<uint16_t> Start();
+  // Graceful stop (http-api.md §12); waits at most 10 s for in-flight requests.
+  void Shutdown();
+
+  DataService& data() { return *data_; }
+
+ private:
+  void ScheduleReclaim();
+  void ScheduleLimiterCleanup();
+
+  Config config_;
+  const Clock& clock_;
+  std::unique_ptr<TtlStore> store_;
+  std::unique_ptr<http::IoPool> pool_;
+  std::unique_ptr<http::AsioScheduler> scheduler_;
+  std::unique_ptr<http::HttpMetrics> http_metrics_;
+  std::unique_ptr<http::RateLimiter> client_limiter_;
+  std::unique_ptr<http::RateLimiter> peer_limiter_;
+  std::unique_ptr<http::HttpClient> client_;
+  std::unique_ptr<ClusterPort> cluster_;
+  std::unique_ptr<DataService> data_;
+  http::RouteTable routes_;
+  std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<Scheduler::Task> reclaim_task_;
+  std::unique_ptr<Scheduler::Task> limiter_task_;
+  bool stopped_ = false;
+};
+
+}  // namespace repram
