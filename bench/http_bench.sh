@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# HTTP benchmark: one repram node against an nginx `return 200` reference on loopback, both
+# measured with wrk in the same run, reported as ratios. Run by hand, not by the tests:
+#   bench/http_bench.sh [seconds per run, default 10]
+# Needs a build (scripts/build.sh repram) and `scripts/install-deps.sh --bench` (nginx, wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+conns=${BENCH_CONNECTIONS:-64}
+bin=${REPRAM_BIN:-build/src/app/repram}
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${node_pid:-}" ] && kill "$node_pid" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# --- reference: nginx answering 200 to everything, 2 workers like our 2 I/O threads -----------
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx;
+  proxy_temp_path $work/nginx;
+  fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx;
+  scgi_temp_path $work/nginx;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { return 200 "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"; }
+  }
+}
+CONF
+nginx -c "$work/nginx.conf"
+
+# --- the node -----------------------------------------------------------------------------------
+REPRAM_NETWORK=private REPRAM_BIND=127.0.0.1 REPRAM_HTTP_PORT=0 REPRAM_RATE_LIMIT=100000000 \
+  REPRAM_MIN_TTL=1 REPRAM_LOG_LEVEL=warn REPRAM_THREADS=${REPRAM_THREADS:-2} \
+  "$bin" 2>"$work/node.log" &
+node_pid=$!
+for _ in $(seq 100); do
+  port=$(grep -o 'Listening on 127.0.0.1:[0-9]*' "$work/node.log" 2>/dev/null | cut -d: -f2 || true)
+  [ -n "$port" ] && break
+  sleep 0.05
+done
+# Listening is logged at info; with warn we poll the health route on the known port instead.
+if [ -z "${port:-}" ]; then
+  echo "node did not start" >&2; cat "$work/node.log" >&2; exit 1
+fi
+curl -s -X PUT --data-binary "$(head -c 100 /dev/zero | tr '\0' v)" "http://127.0.0.1:$port/v1/data/bench-key" >/dev/null
+
+run_wrk() {  # url [script] -> "rps p50_ms p99_ms"
+  local url=$1 script=${2:-}
+  local args=(-t2 -c"$conns" -d"${secs}s" --latency)
+  [ -n "$script" ] && args+=(-s "$script")
+  wrk "${args[@]}" "$url" > "$work/wrk.out"
+  python3 - "$work/wrk.out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(label):
+    m = re.search(r"^\s*%s\s+([\d.]+)(us|ms|s)" % label, text, re.M)
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f} {non2xx.group(1) if non2xx else 0}")
+PY
+}
+
+echo "wrk: 2 threads, $conns connections, ${secs}s per run"
+read -r ng_get_rps ng_get_p50 ng_get_p99 _ <<<"$(run_wrk "http://127.0.0.1:$nginx_port/v1/data/bench-key")"
+read -r rp_get_rps rp_get_p50 rp_get_p99 rp_get_err <<<"$(run_wrk "http://127.0.0.1:$port/v1/data/bench-key")"
+read -r ng_put_rps ng_put_p50 ng_put_p99 _ <<<"$(run_wrk "http://127.0.0.1:$nginx_port/" bench/put_nginx.lua)"
+read -r rp_put_rps rp_put_p50 rp_put_p99 rp_put_err <<<"$(run_wrk "http://127.0.0.1:$port/" bench/put_same.lua)"
+
+python3 - "$ng_get_rps" "$rp_get_rps" "$ng_put_rps" "$rp_put_rps" \
+  "$ng_get_p50" "$rp_get_p50" "$ng_get_p99" "$rp_get_p99" \
+  "$ng_put_p50" "$rp_put_p50" "$ng_put_p99" "$rp_put_p99" "$rp_get_err" "$rp_put_err" <<'PY'
+import sys
+a = sys.argv[1:]
+ngg, rpg, ngp, rpp = map(float, a[0:4])
+print(f"| run | nginx req/s | repram req/s | ratio | nginx p50/p99 ms | repram p50/p99 ms | repram non-2xx |")
+print(f"|---|---|---|---|---|---|---|")
+print(f"| GET 100 B | {ngg:.0f} | {rpg:.0f} | {rpg/ngg:.2f} | {a[4]}/{a[6]} | {a[5]}/{a[7]} | {a[12]} |")
+print(f"| PUT 100 B | {ngp:.0f} | {rpp:.0f} | {rpp/ngp:.2f} | {a[8]}/{a[10]} | {a[9]}/{a[11]} | {a[13]} |")
+PY
