@@ -4,10 +4,10 @@
 #   bench/http_bench.sh [seconds per run, default 10]
 # Needs a build (scripts/build.sh repram) and `scripts/install-deps.sh --bench` (nginx, wrk).
 set -euo pipefail
+bin=$(realpath "${REPRAM_BIN:-$(dirname "$0")/../build/src/app/repram}")
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 conns=${BENCH_CONNECTIONS:-64}
-bin=${REPRAM_BIN:-build/src/app/repram}
 work=$(mktemp -d)
 cleanup() {
   [ -n "${node_pid:-}" ] && kill "$node_pid" 2>/dev/null || true
@@ -45,7 +45,7 @@ nginx -c "$work/nginx.conf"
 
 # --- the node -----------------------------------------------------------------------------------
 REPRAM_NETWORK=private REPRAM_BIND=127.0.0.1 REPRAM_HTTP_PORT=0 REPRAM_RATE_LIMIT=100000000 \
-  REPRAM_MIN_TTL=1 REPRAM_LOG_LEVEL=warn REPRAM_THREADS=${REPRAM_THREADS:-2} \
+  REPRAM_MIN_TTL=1 REPRAM_LOG_LEVEL=info REPRAM_THREADS=${REPRAM_THREADS:-2} \
   "$bin" 2>"$work/node.log" &
 node_pid=$!
 for _ in $(seq 100); do
@@ -53,7 +53,6 @@ for _ in $(seq 100); do
   [ -n "$port" ] && break
   sleep 0.05
 done
-# Listening is logged at info; with warn we poll the health route on the known port instead.
 if [ -z "${port:-}" ]; then
   echo "node did not start" >&2; cat "$work/node.log" >&2; exit 1
 fi
@@ -64,6 +63,7 @@ run_wrk() {  # url [script] -> "rps p50_ms p99_ms"
   local args=(-t2 -c"$conns" -d"${secs}s" --latency)
   [ -n "$script" ] && args+=(-s "$script")
   wrk "${args[@]}" "$url" > "$work/wrk.out"
+  [ -n "${BENCH_VERBOSE:-}" ] && cat "$work/wrk.out" >&2
   python3 - "$work/wrk.out" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -94,3 +94,7 @@ print(f"|---|---|---|---|---|---|---|")
 print(f"| GET 100 B | {ngg:.0f} | {rpg:.0f} | {rpg/ngg:.2f} | {a[4]}/{a[6]} | {a[5]}/{a[7]} | {a[12]} |")
 print(f"| PUT 100 B | {ngp:.0f} | {rpp:.0f} | {rpp/ngp:.2f} | {a[8]}/{a[10]} | {a[9]}/{a[11]} | {a[13]} |")
 PY
+if [ -n "${BENCH_VERBOSE:-}" ]; then
+  curl -s "http://127.0.0.1:$port/v1/metrics" | grep -E '^repram_(http_requests_total|rate_limited|storage_entries)' >&2
+  cat "$work/node.log" >&2
+fi
