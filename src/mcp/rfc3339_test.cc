@@ -1,0 +1,36 @@
+#include "mcp/rfc3339.h"
+
+#include <gtest/gtest.h>
+
+#include "util/strings.h"
+
+namespace repram::mcp {
+namespace {
+
+std::string Normalized(std::string_view s) {
+  const std::optional<WallTime> t = ParseRfc3339(s);
+  return t ? FormatRfc3339Millis(*t) : "invalid";
+}
+
+TEST(ParseRfc3339Test, NormalizesToUtcMilliseconds) {
+  EXPECT_EQ(Normalized("2026-11-27T23:43:54.492Z"), "2026-11-27T23:43:54.492Z");
+  EXPECT_EQ(Normalized("2026-11-27T23:56:12Z"), "2026-11-27T23:56:12.000Z");
+  EXPECT_EQ(Normalized("2026-11-28T01:56:12+02:00"), "2026-11-27T23:56:12.000Z");
+  EXPECT_EQ(Normalized("2026-11-27T20:26:12.123456789-03:30"), "2026-11-27T23:56:12.123Z");
+  EXPECT_EQ(Normalized("2026-11-27t23:56:12.1z"), "2026-11-27T23:56:12.100Z");
+  EXPECT_EQ(Normalized("2024-02-29T00:00:00Z"), "2024-02-29T00:00:00.000Z");
+  EXPECT_EQ(Normalized("1970-01-01T00:00:00Z"), "1970-01-01T00:00:00.000Z");
+}
+
+TEST(ParseRfc3339Test, RejectsOtherText) {
+  for (const char* s :
+       {"", "2026-11-27", "2026-11-27T23:56:12", "2026-11-27 23:56:12Z", "2026-13-01T00:00:00Z",
+        "2026-02-30T00:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27T23:60:00Z",
+        "2026-11-27T23:56:12.Z", "2026-11-27T23:56:12+0200", "2026-11-27T23:56:12Zx",
+        "Fri, 27 Nov 2026 23:56:12 GMT", "2026-1-27T23:56:12Z"}) {
+    EXPECT_EQ(ParseRfc3339(s), std::nullopt) << s;
+  }
+}
+
+}  // namespace
+}  // namespace repram::mcp
