@@ -60,7 +60,8 @@ void HttpServer::DoAccept() {
           // The socket belongs to context `index`; start the session there.
           asio::post(pool_.context(index),
                      [this, index, s = std::make_shared<asio::ip::tcp::socket>(std::move(socket))] {
-                       std::make_shared<Session>(std::move(*s), *this, registries_[index], index)
+                       std::make_shared<Session>(pool_.context(index), std::move(*s), *this,
+                                                 registries_[index], index)
                            ->Start();
                      });
         } else if (ec != asio::error::operation_aborted) {

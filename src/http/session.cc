@@ -1,10 +1,10 @@
 #include "http/session.h"
 
-#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <limits>
+#include <time.h>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <spdlog/spdlog.h>
 
 #include "http/middleware.h"
@@ -21,6 +21,7 @@ constexpr size_t kMaxTarget = 16 * 1024;
 // Header section cap: 64 KiB of fields on top of a maximal 16 KiB target.
 constexpr size_t kHeaderLimit = 80 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+constexpr size_t kReadChunk = 16 * 1024;
 
 bool IsQuietDisconnect(const boost::system::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
@@ -32,6 +33,15 @@ bool HasBody(const bhttp::request_parser<bhttp::empty_body>& p) {
   return p.chunked() || (p.content_length() && *p.content_length() > 0);
 }
 
+// Deadlines are checked every 500 ms, so the coarse monotonic clock (a few ms resolution, no
+// syscall-grade cost) is precise enough. Same epoch as steady_clock on Linux.
+SteadyClock::time_point CoarseNow() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return SteadyClock::time_point(std::chrono::seconds(ts.tv_sec) +
+                                 std::chrono::nanoseconds(ts.tv_nsec));
+}
+
 }  // namespace
 
 // ---- SessionRegistry ----
@@ -40,7 +50,7 @@ void SessionRegistry::Start() { Sweep(); }
 
 void SessionRegistry::Sweep() {
   if (stopping_ && sessions_.empty()) return;
-  const auto now = SteadyClock::now();
+  const auto now = CoarseNow();
   // CheckDeadline never destroys a session synchronously (handlers hold the last reference),
   // so iterating the set directly is safe.
   for (Session* s : sessions_) s->CheckDeadline(now);
@@ -57,9 +67,13 @@ void SessionRegistry::BeginShutdown() {
 
 // ---- Session ----
 
-Session::Session(asio::ip::tcp::socket socket, HttpServer& server,
+Session::Session(asio::io_context& ioc, asio::ip::tcp::socket socket, HttpServer& server,
                  std::shared_ptr<SessionRegistry> registry, size_t shard)
-    : socket_(std::move(socket)), server_(server), registry_(std::move(registry)), shard_(shard) {
+    : ioc_(ioc),
+      socket_(std::move(socket)),
+      server_(server),
+      registry_(std::move(registry)),
+      shard_(shard) {
   boost::system::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   const auto ep = socket_.remote_endpoint(ec);
@@ -75,14 +89,14 @@ Session::~Session() {
 
 void Session::Start() { DoReadRequest(); }
 
-void Session::SetDeadline(SteadyClock::duration d) { deadline_ = SteadyClock::now() + d; }
+void Session::SetDeadline(SteadyClock::duration d) { deadline_ = CoarseNow() + d; }
 
 void Session::CheckDeadline(SteadyClock::time_point now) {
   if (phase_ == Phase::kClosed || phase_ == Phase::kHandling || now < deadline_) return;
   if (phase_ == Phase::kBody) {
     body_timed_out_ = true;
     boost::system::error_code ec;
-    socket_.cancel(ec);  // OnBody answers 503
+    socket_.cancel(ec);  // the pending read fails and OnBodyError answers 503
     return;
   }
   Close();  // idle, late header or stalled write: close silently
@@ -104,44 +118,57 @@ void Session::DoReadRequest() {
   // Limits are applied per route, after routing. (Not boost::none: Beast 1.74 compares
   // `len > optional` and treats an empty optional as a limit of zero.)
   header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-  if (buffer_.size() > 0) return DoReadHeader();  // pipelined request already buffered
   // Waiting for the first byte of the next request is idle time, not a late header.
-  phase_ = Phase::kIdle;
-  SetDeadline(server_.options_.idle_timeout);
-  socket_.async_read_some(buffer_.prepare(8192),
-                          [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-                            self->OnFirstBytes(ec, n);
+  phase_ = buffer_.size() > 0 ? Phase::kHeader : Phase::kIdle;
+  SetDeadline(phase_ == Phase::kIdle ? server_.options_.idle_timeout
+                                     : server_.options_.header_timeout);
+  ParseHeader();
+}
+
+template <typename Next>
+void Session::ReadMore(Next next) {
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = shared_from_this(), next](boost::system::error_code ec,
+                                                            size_t n) {
+                            if (self->phase_ == Phase::kClosed) return;
+                            if (!ec) self->buffer_.commit(n);
+                            next(self.get(), ec);
                           });
 }
 
-void Session::OnFirstBytes(boost::system::error_code ec, size_t n) {
-  if (ec) return Close();
-  buffer_.commit(n);
-  DoReadHeader();
-}
-
-void Session::DoReadHeader() {
-  phase_ = Phase::kHeader;
-  SetDeadline(server_.options_.header_timeout);
-  bhttp::async_read_header(socket_, buffer_, *header_parser_,
-                           [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                             self->OnHeader(ec);
-                           });
-}
-
-void Session::OnHeader(boost::system::error_code ec) {
-  if (phase_ == Phase::kClosed) return;
-  received_ = SteadyClock::now();
-  if (ec) {
-    if (IsQuietDisconnect(ec)) return Close();
-    spdlog::debug("unreadable request header from {}: {}", socket_ip_, ec.message());
-    keep_alive_ = false;
-    if (ec == bhttp::error::header_limit) {
-      return Send(TextResponse(431, "Request header fields too large\n"));
+void Session::ParseHeader() {
+  boost::system::error_code ec;
+  while (buffer_.size() > 0 && !header_parser_->is_header_done()) {
+    const size_t n = header_parser_->put(buffer_.data(), ec);
+    buffer_.consume(n);
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      break;
     }
-    return Send(TextResponse(400, "Bad Request\n"));
+    if (ec) return OnHeaderError(ec);
   }
-  ProcessHeader();
+  if (header_parser_->is_header_done()) {
+    received_ = SteadyClock::now();
+    return ProcessHeader();
+  }
+  ReadMore([](Session* self, boost::system::error_code read_ec) {
+    if (read_ec) return self->Close();  // disconnect, or a deadline closed the socket
+    if (self->phase_ == Phase::kIdle) {
+      self->phase_ = Phase::kHeader;
+      self->SetDeadline(self->server_.options_.header_timeout);
+    }
+    self->ParseHeader();
+  });
+}
+
+void Session::OnHeaderError(boost::system::error_code ec) {
+  spdlog::debug("unreadable request header from {}: {}", socket_ip_, ec.message());
+  received_ = SteadyClock::now();
+  keep_alive_ = false;
+  if (ec == bhttp::error::header_limit) {
+    return Send(TextResponse(431, "Request header fields too large\n"));
+  }
+  Send(TextResponse(400, "Bad Request\n"));
 }
 
 void Session::ProcessHeader() {
@@ -209,10 +236,10 @@ void Session::ProcessHeader() {
                              client_ip_, received_};
     if (auto early = route_->before_body(ctx)) return SendEarly(std::move(*early));
   }
-  DoReadBody();
+  StartBody();
 }
 
-void Session::DoReadBody() {
+void Session::StartBody() {
   const bool expect_continue = [&] {
     const auto& req = header_parser_->get();
     auto it = req.find(bhttp::field::expect);
@@ -221,24 +248,38 @@ void Session::DoReadBody() {
   body_parser_.emplace(std::move(*header_parser_));
   header_parser_.reset();
   body_parser_->body_limit(route_->body_limit);
+  body_parser_->eager(true);
   if (body_parser_->is_done()) return Dispatch();
   phase_ = Phase::kBody;
   SetDeadline(server_.options_.body_timeout);
-  auto read_body = [self = shared_from_this()] {
-    bhttp::async_read(self->socket_, self->buffer_, *self->body_parser_,
-                      [self](boost::system::error_code ec, size_t) { self->OnBody(ec); });
-  };
-  if (!expect_continue) return read_body();
+  if (!expect_continue || buffer_.size() > 0) return ParseBody();
   asio::async_write(socket_, asio::buffer(kContinue),
-                    [self = shared_from_this(), read_body](boost::system::error_code ec, size_t) {
+                    [self = shared_from_this()](boost::system::error_code ec, size_t) {
                       if (ec) return self->Close();
-                      read_body();
+                      self->ParseBody();
                     });
 }
 
-void Session::OnBody(boost::system::error_code ec) {
-  if (phase_ == Phase::kClosed) return;
-  if (!ec) return Dispatch();
+void Session::ParseBody() {
+  boost::system::error_code ec;
+  while (buffer_.size() > 0 && !body_parser_->is_done()) {
+    const size_t n = body_parser_->put(buffer_.data(), ec);
+    buffer_.consume(n);
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      break;
+    }
+    if (ec) return OnBodyError(ec);
+    if (n == 0) break;
+  }
+  if (body_parser_->is_done()) return Dispatch();
+  ReadMore([](Session* self, boost::system::error_code read_ec) {
+    if (read_ec) return self->OnBodyError(read_ec);
+    self->ParseBody();
+  });
+}
+
+void Session::OnBodyError(boost::system::error_code ec) {
   keep_alive_ = false;
   if (body_timed_out_) return Send(TextResponse(503, "Request timeout\n"));
   if (ec == bhttp::error::body_limit) {
@@ -259,8 +300,8 @@ void Session::Dispatch() {
                                                            : target.substr(qmark + 1),
                            client_ip_, received_};
   Respond respond = [self = shared_from_this()](Response r) {
-    asio::dispatch(self->socket_.get_executor(),
-                   [self, r = std::move(r)]() mutable { self->Send(std::move(r)); });
+    if (self->ioc_.get_executor().running_in_this_thread()) return self->Send(std::move(r));
+    asio::post(self->ioc_, [self, r = std::move(r)]() mutable { self->Send(std::move(r)); });
   };
   try {
     route_->handler(ctx, std::move(respond));

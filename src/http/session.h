@@ -44,7 +44,7 @@ class SessionRegistry : public std::enable_shared_from_this<SessionRegistry> {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // REQUIRES: socket belongs to registry's io_context; server outlives the session.
-  Session(boost::asio::ip::tcp::socket socket, HttpServer& server,
+  Session(boost::asio::io_context& ioc, boost::asio::ip::tcp::socket socket, HttpServer& server,
           std::shared_ptr<SessionRegistry> registry, size_t shard);
   ~Session();
 
@@ -58,13 +58,18 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class Phase { kIdle, kHeader, kBody, kHandling, kWriting, kClosed };
 
+  // Reading is a loop of our own instead of Beast's composed async_read ops: bytes already
+  // buffered (the common case for small requests and pipelining) are parsed synchronously, and
+  // a socket read is issued only when the parser needs more.
   void DoReadRequest();
-  void OnFirstBytes(boost::system::error_code ec, size_t n);
-  void DoReadHeader();
-  void OnHeader(boost::system::error_code ec);
+  void ParseHeader();
+  void OnHeaderError(boost::system::error_code ec);
   void ProcessHeader();
-  void DoReadBody();
-  void OnBody(boost::system::error_code ec);
+  void StartBody();
+  void ParseBody();
+  void OnBodyError(boost::system::error_code ec);
+  template <typename Next>
+  void ReadMore(Next next);
   void Dispatch();
   void Send(Response r);
   void SendEarly(Response r);  // answer before the body was read
@@ -72,6 +77,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close();
   void SetDeadline(std::chrono::steady_clock::duration d);
 
+  boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::socket socket_;
   HttpServer& server_;
   std::shared_ptr<SessionRegistry> registry_;
