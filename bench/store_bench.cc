@@ -1,11 +1,11 @@
 // Point and listing costs of TtlStore at 1,000,000 keys ("key-0000000" .. "key-0999999",
 // 100-byte values). Run: store_bench [--benchmark_filter=...].
+#include <benchmark/benchmark.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "store/ttl_store.h"
 #include "util/clock.h"
@@ -17,7 +17,7 @@ constexpr int kKeys = 1'000'000;
 constexpr int64_t kTtlSeconds = 3'600;
 
 std::string KeyFor(uint64_t i) {
-  char buf[24];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "key-%07llu", static_cast<unsigned long long>(i));
   return buf;
 }

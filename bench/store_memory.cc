@@ -41,14 +41,14 @@ double MillisSince(SteadyClock::time_point start) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
 }
 
-void FormatKey(char (&buf)[24], uint64_t i) {
+void FormatKey(char (&buf)[32], uint64_t i) {
   std::snprintf(buf, sizeof buf, "key-%07llu", static_cast<unsigned long long>(i));
 }
 
 int Run(uint64_t entries, uint64_t reclaim_value_bytes) {
   FakeClock clock;
   const std::string value(100, 'v');
-  char key[24];
+  char key[32];
 
   // 1. Memory per entry.
   auto store = std::make_unique<TtlStore>(clock, 0);
@@ -67,10 +67,10 @@ int Run(uint64_t entries, uint64_t reclaim_value_bytes) {
               static_cast<unsigned long long>(entries), insert_ms, insert_ms * 1e6 / entries);
   std::printf("RSS growth              %.1f MiB\n", Mib(growth));
   std::printf("key+value bytes         %.1f MiB\n", Mib(payload));
-  std::printf("overhead per entry      %.1f bytes (RSS)   %.1f bytes (overhead_bytes() estimate)\n",
-              static_cast<double>(growth - payload) / entries,
-              static_cast<double>(store->overhead_bytes() -
-                                  (payload - store->payload_bytes())) / entries);
+  std::printf(
+      "overhead per entry      %.1f bytes (RSS)   %.1f bytes (overhead_bytes() estimate)\n",
+      static_cast<double>(growth - payload) / entries,
+      static_cast<double>(store->overhead_bytes() - (payload - store->payload_bytes())) / entries);
 
   // 2. List(limit=100) from random cursors.
   std::vector<double> list_us;

@@ -1,11 +1,10 @@
 #pragma once
 
+#include <boost/intrusive/list_hook.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
-
-#include <boost/intrusive/list_hook.hpp>
 
 namespace repram::store {
 

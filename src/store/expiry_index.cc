@@ -15,8 +15,7 @@ void ExpiryIndex::Add(Entry* e, int64_t now_ns) {
   const int64_t delta = e->expires_ns() - now_ns;
   int level = 0;
   while (level + 1 < kLevels && delta >= BucketWidth(level + 1)) ++level;
-  auto [it, inserted] =
-      levels_[level].try_emplace(FloorDiv(e->expires_ns(), BucketWidth(level)));
+  auto [it, inserted] = levels_[level].try_emplace(FloorDiv(e->expires_ns(), BucketWidth(level)));
   if (inserted) ++bucket_count_;
   it->second.push_back(*e);
 }

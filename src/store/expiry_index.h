@@ -1,20 +1,19 @@
 #pragma once
 
 #include <array>
+#include <boost/intrusive/list.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <map>
-
-#include <boost/intrusive/list.hpp>
 
 #include "store/entry.h"
 
 namespace repram::store {
 
 // A list of entries threaded through their hooks; unlinking never needs the list object.
-using EntryList = boost::intrusive::list<
-    Entry, boost::intrusive::member_hook<Entry, ExpiryHook, &Entry::hook>,
-    boost::intrusive::constant_time_size<false>>;
+using EntryList =
+    boost::intrusive::list<Entry, boost::intrusive::member_hook<Entry, ExpiryHook, &Entry::hook>,
+                           boost::intrusive::constant_time_size<false>>;
 
 // Hierarchical timing wheel over Entry::expires_ns, so expired entries are found without
 // scanning the map. Level 0 has 250 ms buckets and takes entries expiring within 64 s; each

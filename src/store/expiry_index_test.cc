@@ -1,10 +1,10 @@
 #include "store/expiry_index.h"
 
+#include <gtest/gtest.h>
+
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace repram::store {
 namespace {
@@ -38,7 +38,7 @@ class ExpiryIndexTest : public ::testing::Test {
 
   ExpiryIndex index_;
   std::vector<Entry*> owned_;  // destroyed at the end; Destroy unlinks them from any list
-  EntryList taken_;  // only links; the entries are in owned_
+  EntryList taken_;            // only links; the entries are in owned_
 };
 
 TEST_F(ExpiryIndexTest, TakesEntryExactlyAtItsExpiry) {

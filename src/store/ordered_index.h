@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -10,17 +12,26 @@
 namespace repram::store {
 
 // Byte-wise ordered index of Entry pointers (unsigned bytes, shorter prefix first), keyed by
-// Entry::key(). Two levels: a sorted vector of chunks, each chunk a sorted vector of at most
-// chunk_capacity pointers. A point lookup is a binary search over the chunks' first keys and
-// then inside one chunk; an insert or erase moves at most one chunk's pointers. Full chunks split
-// in half (except when appending past the last or before the first key, where a new chunk is
-// started so ascending or descending loads fill chunks completely); a chunk under a quarter full
-// merges with a neighbour when the result stays under three quarters; empty chunks are dropped.
-// Costs about 8 bytes per entry at full chunks. Does not own the entries.
-// Not thread-safe: the owning shard serialises access.
+// Entry::key(). Two levels: a sorted vector of chunks, each chunk a copy of its first key, a
+// sorted vector of at most chunk_capacity pointers and a parallel vector of 16-bit hash tags.
+//
+// - Point lookup: binary search over the chunks' first-key copies (contiguous, no entry
+//   dereference, cache-resident), then a scan of the chunk's tags (four per 64-bit word) while
+//   its pointers are prefetched, so usually only the matching entry is dereferenced.
+// - Insert and erase move at most one chunk's pointers. Full chunks split in half, except when
+//   appending past the last or before the first key, where a new chunk is started so ascending
+//   or descending loads fill chunks completely. A chunk under a quarter full merges with a
+//   neighbour when the result stays under three quarters; empty chunks are dropped.
+// - Memory: 10 bytes per slot (8 pointer + 2 tag); about 10-15 bytes per entry.
+// Callers pass the key's hash (KeyHash) so a key is hashed once per operation.
+// Does not own the entries. Not thread-safe: the owning shard serialises access.
 class OrderedIndex {
  public:
-  static constexpr size_t kDefaultChunkCapacity = 256;
+  static constexpr size_t kDefaultChunkCapacity = 64;
+
+  // Returns the hash the index expects for key (also usable for sharding: the index uses only
+  // the top 16 bits).
+  static uint64_t KeyHash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
   // A position in key order; stays valid only until the index is modified.
   class Iterator {
@@ -28,7 +39,7 @@ class OrderedIndex {
     // Returns true while the iterator points at an entry.
     bool Valid() const { return chunk_ < index_->chunks_.size(); }
     // Returns the current entry. REQUIRES: Valid().
-    Entry* entry() const { return index_->chunks_[chunk_][slot_]; }
+    Entry* entry() const { return index_->chunks_[chunk_].ptrs[slot_]; }
     // Moves to the next entry in key order. REQUIRES: Valid().
     void Next();
 
@@ -43,13 +54,14 @@ class OrderedIndex {
   // REQUIRES: chunk_capacity >= 4.
   explicit OrderedIndex(size_t chunk_capacity = kDefaultChunkCapacity);
 
-  // Returns the entry with exactly this key, or nullptr.
-  Entry* Find(std::string_view key) const;
+  // Returns the entry with exactly this key, or nullptr. REQUIRES: hash == KeyHash(key).
+  Entry* Find(std::string_view key, uint64_t hash) const;
   // Inserts e, or replaces the entry with the same key and returns the replaced one (else
-  // nullptr). The caller keeps ownership of both.
-  Entry* Upsert(Entry* e);
-  // Removes e (found by its key and pointer identity). Returns false when e is not indexed.
-  bool Erase(const Entry* e);
+  // nullptr). The caller keeps ownership of both. REQUIRES: hash == KeyHash(e->key()).
+  Entry* Upsert(Entry* e, uint64_t hash);
+  // Removes e (found by pointer identity). Returns false when e is not indexed.
+  // REQUIRES: hash == KeyHash(e->key()).
+  bool Erase(const Entry* e, uint64_t hash);
   // Removes every entry for which pred is true, compacting chunks in one pass over the index.
   // Returns how many were removed. The caller still owns them.
   size_t EraseIf(const std::function<bool(const Entry*)>& pred);
@@ -61,24 +73,34 @@ class OrderedIndex {
 
   // Returns the number of indexed entries.
   size_t size() const { return size_; }
-  // Returns the number of chunks (each costs chunk_capacity pointers of memory).
+  // Returns the number of chunks (each costs chunk_capacity slots of memory).
   size_t chunk_count() const { return chunks_.size(); }
-  // Returns the configured chunk capacity.
-  size_t chunk_capacity() const { return chunk_capacity_; }
-  // Returns true when keys are strictly ascending, no chunk is empty or over capacity, and
-  // size() matches; used by tests.
+  // Returns the estimated bytes one chunk costs: its slot arrays with allocator headers and its
+  // directory slot (long first keys add their length; not counted).
+  size_t chunk_bytes() const;
+  // Returns true when keys are strictly ascending, tags match the keys, no chunk is empty or
+  // over capacity, and size() matches; used by tests.
   bool CheckInvariants() const;
 
  private:
-  using Chunk = std::vector<Entry*>;
+  struct Chunk {
+    std::string first;           // copy of ptrs[0]->key(), so the directory search stays local
+    std::vector<Entry*> ptrs;    // sorted by key
+    std::vector<uint16_t> tags;  // tags[i] = Tag(KeyHash(ptrs[i]->key()))
+  };
 
+  static uint16_t Tag(uint64_t hash) { return static_cast<uint16_t>(hash >> 48); }
   // Returns the chunk that holds or would receive key. REQUIRES: !chunks_.empty().
   size_t ChunkFor(std::string_view key) const;
   // Returns the lower-bound slot of key inside chunk c (may equal its size).
   size_t SlotIn(size_t c, std::string_view key) const;
+  // Returns the slot of key in chunk c found through the tags, or the chunk's size if absent.
+  size_t FindSlot(size_t c, std::string_view key, uint16_t tag) const;
   Chunk NewChunk() const;
-  void InsertAt(size_t c, size_t slot, Entry* e);
+  void InsertAt(size_t c, size_t slot, Entry* e, uint16_t tag);
   void EraseAt(size_t c, size_t slot);
+  // Appends chunk src's slots to chunk dst.
+  static void Append(Chunk& dst, const Chunk& src);
 
   size_t chunk_capacity_;
   size_t size_ = 0;

@@ -1,12 +1,12 @@
 #include "store/ordered_index.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace repram::store {
 namespace {
@@ -23,6 +23,15 @@ class OrderedIndexTest : public ::testing::Test {
     owned_.push_back(Entry::Create(key, "v", expires_ns, 1));
     return owned_.back();
   }
+  static Entry* Upsert(OrderedIndex& index, Entry* e) {
+    return index.Upsert(e, OrderedIndex::KeyHash(e->key()));
+  }
+  static Entry* Find(const OrderedIndex& index, std::string_view key) {
+    return index.Find(key, OrderedIndex::KeyHash(key));
+  }
+  static bool Erase(OrderedIndex& index, const Entry* e) {
+    return index.Erase(e, OrderedIndex::KeyHash(e->key()));
+  }
   static std::vector<std::string> Keys(const OrderedIndex& index) {
     std::vector<std::string> keys;
     for (auto it = index.LowerBound(""); it.Valid(); it.Next()) {
@@ -38,13 +47,13 @@ TEST_F(OrderedIndexTest, FindsOnlyInsertedKeys) {
   OrderedIndex index;
   Entry* a = Make("a");
   Entry* c = Make("c");
-  EXPECT_EQ(index.Upsert(c), nullptr);
-  EXPECT_EQ(index.Upsert(a), nullptr);
-  EXPECT_EQ(index.Find("a"), a);
-  EXPECT_EQ(index.Find("c"), c);
-  EXPECT_EQ(index.Find("b"), nullptr);
-  EXPECT_EQ(index.Find(""), nullptr);
-  EXPECT_EQ(index.Find("d"), nullptr);
+  EXPECT_EQ(Upsert(index, c), nullptr);
+  EXPECT_EQ(Upsert(index, a), nullptr);
+  EXPECT_EQ(Find(index, "a"), a);
+  EXPECT_EQ(Find(index, "c"), c);
+  EXPECT_EQ(Find(index, "b"), nullptr);
+  EXPECT_EQ(Find(index, ""), nullptr);
+  EXPECT_EQ(Find(index, "d"), nullptr);
   EXPECT_EQ(index.size(), 2u);
 }
 
@@ -52,28 +61,28 @@ TEST_F(OrderedIndexTest, UpsertReturnsReplacedEntry) {
   OrderedIndex index;
   Entry* first = Make("k");
   Entry* second = Make("k");
-  EXPECT_EQ(index.Upsert(first), nullptr);
-  EXPECT_EQ(index.Upsert(second), first);
-  EXPECT_EQ(index.Find("k"), second);
+  EXPECT_EQ(Upsert(index, first), nullptr);
+  EXPECT_EQ(Upsert(index, second), first);
+  EXPECT_EQ(Find(index, "k"), second);
   EXPECT_EQ(index.size(), 1u);
 }
 
 TEST_F(OrderedIndexTest, OrdersUnsignedBytewiseWithShorterPrefixFirst) {
-  const std::vector<std::string> sorted = {"\0"s,  "\0\0"s, "\0\x01"s, "A",    "a",   "ab",
-                                           "abc",  "b",     "\x7f",    "\x80", "\xff", "\xff\0"s,
-                                           "\xff\xff"};
+  const std::vector<std::string> sorted = {"\0"s,  "\0\0"s,   "\0\x01"s, "A",    "a",
+                                           "ab",   "abc",     "b",       "\x7f", "\x80",
+                                           "\xff", "\xff\0"s, "\xff\xff"};
   std::vector<std::string> shuffled = sorted;
   std::mt19937 rng(7);
   std::shuffle(shuffled.begin(), shuffled.end(), rng);
   OrderedIndex index(4);
-  for (const std::string& k : shuffled) ASSERT_EQ(index.Upsert(Make(k)), nullptr);
+  for (const std::string& k : shuffled) ASSERT_EQ(Upsert(index, Make(k)), nullptr);
   EXPECT_EQ(Keys(index), sorted);
   EXPECT_TRUE(index.CheckInvariants());
 }
 
 TEST_F(OrderedIndexTest, BoundsPositionAroundKeys) {
   OrderedIndex index(4);
-  for (const char* k : {"b", "d", "f", "h", "j", "l"}) ASSERT_EQ(index.Upsert(Make(k)), nullptr);
+  for (const char* k : {"b", "d", "f", "h", "j", "l"}) ASSERT_EQ(Upsert(index, Make(k)), nullptr);
   EXPECT_EQ(index.LowerBound("d").entry()->key(), "d");
   EXPECT_EQ(index.UpperBound("d").entry()->key(), "f");
   EXPECT_EQ(index.LowerBound("e").entry()->key(), "f");
@@ -87,7 +96,7 @@ TEST_F(OrderedIndexTest, BoundsPositionAroundKeys) {
 TEST_F(OrderedIndexTest, AscendingInsertsFillChunksCompletely) {
   OrderedIndex index(8);
   for (int i = 0; i < 64; ++i) {
-    ASSERT_EQ(index.Upsert(Make("key-" + std::to_string(100 + i))), nullptr);
+    ASSERT_EQ(Upsert(index, Make("key-" + std::to_string(100 + i))), nullptr);
   }
   EXPECT_EQ(index.chunk_count(), 8u);
   EXPECT_TRUE(index.CheckInvariants());
@@ -96,7 +105,7 @@ TEST_F(OrderedIndexTest, AscendingInsertsFillChunksCompletely) {
 TEST_F(OrderedIndexTest, DescendingInsertsFillChunksCompletely) {
   OrderedIndex index(8);
   for (int i = 63; i >= 0; --i) {
-    ASSERT_EQ(index.Upsert(Make("key-" + std::to_string(100 + i))), nullptr);
+    ASSERT_EQ(Upsert(index, Make("key-" + std::to_string(100 + i))), nullptr);
   }
   EXPECT_EQ(index.chunk_count(), 8u);
   EXPECT_TRUE(index.CheckInvariants());
@@ -110,7 +119,7 @@ TEST_F(OrderedIndexTest, StaysSortedAndCompleteThroughRandomSplitsAndMerges) {
   std::shuffle(entries.begin(), entries.end(), rng);
   std::set<std::string> expected;
   for (Entry* e : entries) {
-    ASSERT_EQ(index.Upsert(e), nullptr);
+    ASSERT_EQ(Upsert(index, e), nullptr);
     expected.emplace(e->key());
   }
   ASSERT_TRUE(index.CheckInvariants());
@@ -119,7 +128,7 @@ TEST_F(OrderedIndexTest, StaysSortedAndCompleteThroughRandomSplitsAndMerges) {
 
   std::shuffle(entries.begin(), entries.end(), rng);
   for (size_t i = 0; i < entries.size(); ++i) {
-    ASSERT_TRUE(index.Erase(entries[i]));
+    ASSERT_TRUE(Erase(index, entries[i]));
     expected.erase(std::string(entries[i]->key()));
     if (i % 997 == 0) {
       ASSERT_TRUE(index.CheckInvariants());
@@ -136,16 +145,16 @@ TEST_F(OrderedIndexTest, EraseRejectsOtherEntryWithSameKey) {
   OrderedIndex index;
   Entry* indexed = Make("k");
   Entry* stranger = Make("k");
-  ASSERT_EQ(index.Upsert(indexed), nullptr);
-  EXPECT_FALSE(index.Erase(stranger));
-  EXPECT_FALSE(index.Erase(Make("other")));
+  ASSERT_EQ(Upsert(index, indexed), nullptr);
+  EXPECT_FALSE(Erase(index, stranger));
+  EXPECT_FALSE(Erase(index, Make("other")));
   EXPECT_EQ(index.size(), 1u);
 }
 
 TEST_F(OrderedIndexTest, EraseIfRemovesMatchesAndCompactsChunks) {
   OrderedIndex index(8);
   for (int i = 0; i < 1000; ++i) {
-    ASSERT_EQ(index.Upsert(Make("k" + std::to_string(1000 + i), i % 10)), nullptr);
+    ASSERT_EQ(Upsert(index, Make("k" + std::to_string(1000 + i), i % 10)), nullptr);
   }
   const size_t chunks_before = index.chunk_count();
   EXPECT_EQ(index.EraseIf([](const Entry* e) { return e->expires_ns() != 0; }), 900u);

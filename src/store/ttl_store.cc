@@ -20,7 +20,9 @@ namespace {
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 // Estimated per-allocation cost of glibc malloc: an 8-byte size header, 16-byte granules,
 // 32-byte minimum chunk.
-constexpr uint64_t MallocChunkBytes(uint64_t n) { return std::max<uint64_t>(32, (n + 8 + 15) & ~15ULL); }
+constexpr uint64_t MallocChunkBytes(uint64_t n) {
+  return std::max<uint64_t>(32, (n + 8 + 15) & ~15ULL);
+}
 // std::map node of an expiry bucket: red-black links and colour (32) + key (8) + list head (16).
 constexpr uint64_t kBucketNodeBytes = MallocChunkBytes(56);
 
@@ -59,9 +61,7 @@ int64_t TtlStore::NowNs() const {
       .count();
 }
 
-TtlStore::Shard& TtlStore::ShardFor(std::string_view key) const {
-  return shards_[std::hash<std::string_view>{}(key) % kShardCount];
-}
+TtlStore::Shard& TtlStore::ShardFor(uint64_t hash) const { return shards_[hash % kShardCount]; }
 
 bool TtlStore::ReservePayload(uint64_t old_size, uint64_t new_size) {
   if (capacity_bytes_ == 0) {
@@ -78,9 +78,8 @@ bool TtlStore::ReservePayload(uint64_t old_size, uint64_t new_size) {
 }
 
 void TtlStore::UpdateStructureBytes(Shard& shard) {
-  const uint64_t bytes =
-      shard.index.chunk_count() * MallocChunkBytes(shard.index.chunk_capacity() * sizeof(Entry*)) +
-      shard.expiry.bucket_count() * kBucketNodeBytes;
+  const uint64_t bytes = shard.index.chunk_count() * shard.index.chunk_bytes() +
+                         shard.expiry.bucket_count() * kBucketNodeBytes;
   overhead_bytes_.fetch_add(bytes - shard.structure_bytes, std::memory_order_relaxed);
   shard.structure_bytes = bytes;
 }
@@ -98,17 +97,18 @@ Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_s
   const int64_t now = NowNs();
   Entry* fresh = Entry::Create(key, value, now + ttl_seconds * kNanosPerSecond,
                                static_cast<uint32_t>(ttl_seconds));
-  Shard& shard = ShardFor(key);
+  const uint64_t hash = store::OrderedIndex::KeyHash(key);
+  Shard& shard = ShardFor(hash);
   for (int attempt = 0; attempt < 2; ++attempt) {
     Entry* old = nullptr;
     {
       std::unique_lock lock(shard.mu);
-      old = shard.index.Upsert(fresh);
+      old = shard.index.Upsert(fresh, hash);
       if (!ReservePayload(old == nullptr ? 0 : old->value_size(), value.size())) {
         if (old != nullptr) {
-          shard.index.Upsert(old);
+          shard.index.Upsert(old, hash);
         } else {
-          shard.index.Erase(fresh);
+          shard.index.Erase(fresh, hash);
         }
         UpdateStructureBytes(shard);
         lock.unlock();
@@ -140,17 +140,17 @@ StoredEntry TtlStore::MetaOf(const Entry& e) const {
   out.expires_at = MonoTime(std::chrono::nanoseconds(e.expires_ns()));
   const int64_t created_wall_ns =
       e.expires_ns() - int64_t{e.ttl_seconds()} * kNanosPerSecond + wall_minus_mono_ns_;
-  out.created_at = std::chrono::floor<std::chrono::milliseconds>(
-      WallTime(std::chrono::duration_cast<WallTime::duration>(
-          std::chrono::nanoseconds(created_wall_ns))));
+  out.created_at = std::chrono::floor<std::chrono::milliseconds>(WallTime(
+      std::chrono::duration_cast<WallTime::duration>(std::chrono::nanoseconds(created_wall_ns))));
   return out;
 }
 
 std::optional<StoredEntry> TtlStore::Get(std::string_view key) const {
   const int64_t now = NowNs();
-  Shard& shard = ShardFor(key);
+  const uint64_t hash = store::OrderedIndex::KeyHash(key);
+  Shard& shard = ShardFor(hash);
   std::shared_lock lock(shard.mu);
-  const Entry* e = shard.index.Find(key);
+  const Entry* e = shard.index.Find(key, hash);
   if (e == nullptr || e->ExpiredAt(now)) return std::nullopt;
   StoredEntry out = MetaOf(*e);
   out.value.assign(e->value());
@@ -159,9 +159,10 @@ std::optional<StoredEntry> TtlStore::Get(std::string_view key) const {
 
 std::optional<StoredEntry> TtlStore::GetMeta(std::string_view key) const {
   const int64_t now = NowNs();
-  Shard& shard = ShardFor(key);
+  const uint64_t hash = store::OrderedIndex::KeyHash(key);
+  Shard& shard = ShardFor(hash);
   std::shared_lock lock(shard.mu);
-  const Entry* e = shard.index.Find(key);
+  const Entry* e = shard.index.Find(key, hash);
   if (e == nullptr || e->ExpiredAt(now)) return std::nullopt;
   return MetaOf(*e);
 }
@@ -245,7 +246,7 @@ size_t TtlStore::ReclaimAt(int64_t now_ns) {
           sweep = true;
           break;
         }
-        shard.index.Erase(&e);
+        shard.index.Erase(&e, store::OrderedIndex::KeyHash(e.key()));
         tally(e);
       }
       if (sweep) {
@@ -270,9 +271,7 @@ size_t TtlStore::ReclaimAt(int64_t now_ns) {
 
 uint64_t TtlStore::entry_count() const { return entry_count_.load(std::memory_order_relaxed); }
 
-uint64_t TtlStore::payload_bytes() const {
-  return payload_bytes_.load(std::memory_order_relaxed);
-}
+uint64_t TtlStore::payload_bytes() const { return payload_bytes_.load(std::memory_order_relaxed); }
 
 uint64_t TtlStore::overhead_bytes() const {
   return overhead_bytes_.load(std::memory_order_relaxed);

@@ -92,7 +92,7 @@ class TtlStore {
   static constexpr size_t kShardCount = 16;
 
   int64_t NowNs() const;
-  Shard& ShardFor(std::string_view key) const;
+  Shard& ShardFor(uint64_t key_hash) const;
   // Moves payload_bytes_ from old_size to new_size unless the capacity would be exceeded.
   bool ReservePayload(uint64_t old_size, uint64_t new_size);
   // Frees entries expired at now_ns; returns how many.

@@ -1,13 +1,13 @@
 #include "store/ttl_store.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <chrono>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "util/fake_clock.h"
 
@@ -234,8 +234,8 @@ TEST_F(TtlStoreTest, CopiesInAndOut) {
 
 TEST_F(TtlStoreTest, ListsByteOrderIncludingExtremeBytesAndPrefixes) {
   TtlStore store(clock_, 0);
-  const std::vector<std::string> sorted = {"\0"s, "\0\0"s, "\x01", "a", "a\0"s, "ab", "b",
-                                           "\x7f", "\x80", "\xff", "\xff\xff"};
+  const std::vector<std::string> sorted = {"\0"s, "\0\0"s, "\x01", "a",    "a\0"s,    "ab",
+                                           "b",   "\x7f",  "\x80", "\xff", "\xff\xff"};
   for (auto it = sorted.rbegin(); it != sorted.rend(); ++it) {
     ASSERT_EQ(Put(store, *it, "v"), StatusCode::kOk);
   }
