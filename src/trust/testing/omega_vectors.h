@@ -1,0 +1,32 @@
+#pragma once
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace repram::trust::testing {
+
+// Returns the parsed ../shared/vectors/omega.json (test-only; REPRAM_VECTORS_DIR is set by
+// repram_cc_test).
+inline const nlohmann::json& OmegaVectors() {
+  static const nlohmann::json vectors = [] {
+    std::ifstream in(std::string(REPRAM_VECTORS_DIR) + "/omega.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    return nlohmann::json::parse(text.str());
+  }();
+  return vectors;
+}
+
+// Returns bytes decoded from lowercase or uppercase hex. REQUIRES: valid even-length hex.
+inline std::string FromHex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+}  // namespace repram::trust::testing
