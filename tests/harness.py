@@ -559,3 +559,77 @@ def start_nodes(count: int, env_for: Callable[[int], Mapping[str, Optional[str]]
     for n in nodes:
         n.wait_listening()
     return nodes
+
+
+# --------------------------------------------------------------------------------------------
+# Contract assertions shared by the suites (http-api.md §1, §9.1, §9.2)
+# --------------------------------------------------------------------------------------------
+
+TEXT_CT = "text/plain; charset=utf-8"
+JSON_CT = "application/json"
+METRICS_CT = "text/plain; version=0.0.4; charset=utf-8"
+
+CORS_FIXED = {
+    "Vary": "Origin",
+    "Access-Control-Allow-Methods": "GET, PUT, POST, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, X-TTL, X-Repram-Signature",
+    "Access-Control-Expose-Headers": "X-Created-At, X-Original-TTL, X-Remaining-TTL",
+    "Access-Control-Max-Age": "3600",
+}
+SECURITY = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "X-XSS-Protection": "1; mode=block",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Content-Security-Policy": "default-src 'self'",
+    "X-REPRAM-Node": "1.0.0",
+}
+CREATED_AT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+
+
+def assert_common_headers(r: Response, origin: Optional[str] = None, check_acao: bool = True) -> None:
+    """CORS (§9.1) and security (§9.2) headers. With ``origin`` the response must echo it in
+    Access-Control-Allow-Origin; without, that header must be absent. ``check_acao=False`` skips
+    the Allow-Origin check (responses written before the headers could be read)."""
+    problems = []
+    for name, want in {**CORS_FIXED, **SECURITY}.items():
+        got = r.headers.get_all(name)
+        if got != [want]:
+            problems.append(f"{name}: want [{want!r}], got {got!r}")
+    if r.headers.get("Access-Control-Allow-Credentials") is not None:
+        problems.append("Access-Control-Allow-Credentials must never be sent")
+    if check_acao:
+        got = r.headers.get_all("Access-Control-Allow-Origin")
+        if origin is None and got:
+            problems.append(f"Access-Control-Allow-Origin must be absent without Origin, got {got!r}")
+        if origin is not None and got != [origin]:
+            problems.append(f"Access-Control-Allow-Origin: want [{origin!r}], got {got!r}")
+    assert not problems, f"status {r.status}: " + "; ".join(problems) + f"\n{r!r}"
+
+
+def assert_text(r: Response, status: int, body: bytes) -> None:
+    """Exact status, exact text body and text/plain content type."""
+    assert (r.status, r.body) == (status, body), r
+    assert r.header("Content-Type") == TEXT_CT, r
+    assert r.header("Content-Length") == str(len(body)), r
+
+
+def assert_json(r: Response, status: int = 200):
+    """application/json, compact, one trailing newline (§1). Returns the parsed value."""
+    assert r.status == status, r
+    assert r.header("Content-Type") == JSON_CT, r
+    assert r.body.endswith(b"\n") and not r.body.endswith(b"\n\n"), r
+    value = json.loads(r.body.decode("utf-8"))
+    compact = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
+    assert r.body == compact, f"JSON not compact or escaped differently:\n{r.body!r}\nvs\n{compact!r}"
+    return value
+
+
+def assert_created_at(value: Optional[str], near: Optional[float] = None, slack: float = 5.0) -> float:
+    """RFC 3339 UTC with exactly 3 fractional digits and Z; returns it as a unix time."""
+    import calendar
+    assert value is not None and CREATED_AT_RE.match(value), f"bad X-Created-At {value!r}"
+    secs = calendar.timegm(time.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")) + int(value[20:23]) / 1000
+    if near is not None:
+        assert abs(secs - near) <= slack, f"X-Created-At {value} is {secs - near:+.3f}s from now"
+    return secs
