@@ -1,17 +1,20 @@
 #include "store/ordered_index.h"
 
 #include <algorithm>
-#include <cstring>
+#include <cstdio>
+#include <cstdlib>
 #include <iterator>
 #include <utility>
 
 namespace repram::store {
 namespace {
 
+static_assert(sizeof(void*) == sizeof(uint64_t), "tagged slots need 64-bit pointers");
+
 ptrdiff_t Off(size_t i) { return static_cast<ptrdiff_t>(i); }
 
-// Compares e's key with key; first starts loading the entry's first three cache lines (header,
-// key and, for small entries, the value the caller usually reads next) in parallel.
+// Compares e's key with key; first starts loading the entry's next two cache lines (key and,
+// for small entries, the value the caller usually reads next) in parallel with the first.
 bool Matches(const Entry* e, std::string_view key) {
   const char* p = reinterpret_cast<const char*>(e);
   __builtin_prefetch(p + 64);
@@ -23,14 +26,14 @@ bool Matches(const Entry* e, std::string_view key) {
 
 OrderedIndex::Iterator::Iterator(const OrderedIndex* index, size_t chunk, size_t slot)
     : index_(index), chunk_(chunk), slot_(slot) {
-  if (Valid() && slot_ == index_->chunks_[chunk_].ptrs.size()) {
+  if (Valid() && slot_ == index_->chunks_[chunk_].size()) {
     ++chunk_;
     slot_ = 0;
   }
 }
 
 void OrderedIndex::Iterator::Next() {
-  if (++slot_ == index_->chunks_[chunk_].ptrs.size()) {
+  if (++slot_ == index_->chunks_[chunk_].size()) {
     ++chunk_;
     slot_ = 0;
   }
@@ -38,59 +41,57 @@ void OrderedIndex::Iterator::Next() {
 
 OrderedIndex::OrderedIndex(size_t chunk_capacity) : chunk_capacity_(chunk_capacity) {}
 
+OrderedIndex::Slot OrderedIndex::MakeSlot(Entry* e, uint64_t hash) {
+  const auto bits = reinterpret_cast<Slot>(e);
+  if (bits >> kTagShift != 0) {
+    std::fprintf(stderr, "repram store: heap pointer %p above 2^48 cannot be tagged\n",
+                 static_cast<void*>(e));
+    std::abort();
+  }
+  return bits | TagOf(hash);
+}
+
 size_t OrderedIndex::chunk_bytes() const {
-  return chunk_capacity_ * (sizeof(Entry*) + sizeof(uint16_t)) + 2 * 16 + sizeof(Chunk);
+  return chunk_capacity_ * sizeof(Slot) + 16 + sizeof(Chunk) + sizeof(std::string);
 }
 
 OrderedIndex::Chunk OrderedIndex::NewChunk() const {
   Chunk chunk;
-  chunk.ptrs.reserve(chunk_capacity_);
-  chunk.tags.reserve(chunk_capacity_);
+  chunk.reserve(chunk_capacity_);
   return chunk;
 }
 
-void OrderedIndex::Append(Chunk& dst, const Chunk& src) {
-  dst.ptrs.insert(dst.ptrs.end(), src.ptrs.begin(), src.ptrs.end());
-  dst.tags.insert(dst.tags.end(), src.tags.begin(), src.tags.end());
+void OrderedIndex::InsertChunk(size_t c, Chunk chunk) {
+  firsts_.emplace(firsts_.begin() + Off(c), Untag(chunk[0])->key());
+  chunks_.insert(chunks_.begin() + Off(c), std::move(chunk));
+}
+
+void OrderedIndex::EraseChunk(size_t c) {
+  firsts_.erase(firsts_.begin() + Off(c));
+  chunks_.erase(chunks_.begin() + Off(c));
 }
 
 size_t OrderedIndex::ChunkFor(std::string_view key) const {
   // The last chunk whose first key is <= key; chunk 0 for keys before everything.
-  auto it = std::upper_bound(chunks_.begin() + 1, chunks_.end(), key,
-                             [](std::string_view k, const Chunk& c) { return k < c.first; });
-  return static_cast<size_t>(std::distance(chunks_.begin(), it)) - 1;
+  auto it =
+      std::upper_bound(firsts_.begin() + 1, firsts_.end(), key,
+                       [](std::string_view k, const std::string& first) { return k < first; });
+  return static_cast<size_t>(std::distance(firsts_.begin(), it)) - 1;
 }
 
 size_t OrderedIndex::SlotIn(size_t c, std::string_view key) const {
-  const std::vector<Entry*>& ptrs = chunks_[c].ptrs;
-  auto it = std::lower_bound(ptrs.begin(), ptrs.end(), key,
-                             [](const Entry* e, std::string_view k) { return e->key() < k; });
-  return static_cast<size_t>(std::distance(ptrs.begin(), it));
+  const Chunk& chunk = chunks_[c];
+  auto it = std::lower_bound(chunk.begin(), chunk.end(), key,
+                             [](Slot s, std::string_view k) { return Untag(s)->key() < k; });
+  return static_cast<size_t>(std::distance(chunk.begin(), it));
 }
 
-size_t OrderedIndex::FindSlot(size_t c, std::string_view key, uint16_t tag) const {
-  // Hand-written SWAR scan (no portable SIMD in the allowed libraries): four 16-bit tags per
-  // 64-bit word; a lane is a candidate when (word ^ pattern) has a zero there.
-  const std::vector<uint16_t>& tags = chunks_[c].tags;
-  const std::vector<Entry*>& ptrs = chunks_[c].ptrs;
-  const size_t n = tags.size();
-  // The pointer lines load in parallel with the tag scan instead of after it.
-  for (size_t p = 0; p < n; p += 64 / sizeof(Entry*)) __builtin_prefetch(ptrs.data() + p);
-  constexpr uint64_t kLow = 0x0001000100010001ULL;
-  constexpr uint64_t kHigh = 0x8000800080008000ULL;
-  const uint64_t pattern = kLow * tag;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    uint64_t word;
-    std::memcpy(&word, tags.data() + i, sizeof word);
-    const uint64_t x = word ^ pattern;
-    if (((x - kLow) & ~x & kHigh) == 0) continue;
-    for (size_t j = i; j < i + 4; ++j) {
-      if (tags[j] == tag && Matches(ptrs[j], key)) return j;
-    }
-  }
-  for (; i < n; ++i) {
-    if (tags[i] == tag && Matches(ptrs[i], key)) return i;
+size_t OrderedIndex::FindSlot(size_t c, std::string_view key, uint64_t hash) const {
+  const Chunk& chunk = chunks_[c];
+  const Slot tag = TagOf(hash);
+  const size_t n = chunk.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (((chunk[i] ^ tag) >> kTagShift) == 0 && Matches(Untag(chunk[i]), key)) return i;
   }
   return n;
 }
@@ -98,125 +99,105 @@ size_t OrderedIndex::FindSlot(size_t c, std::string_view key, uint16_t tag) cons
 Entry* OrderedIndex::Find(std::string_view key, uint64_t hash) const {
   if (chunks_.empty()) return nullptr;
   const size_t c = ChunkFor(key);
-  const size_t slot = FindSlot(c, key, Tag(hash));
-  return slot == chunks_[c].ptrs.size() ? nullptr : chunks_[c].ptrs[slot];
+  const size_t slot = FindSlot(c, key, hash);
+  return slot == chunks_[c].size() ? nullptr : Untag(chunks_[c][slot]);
 }
 
 Entry* OrderedIndex::Upsert(Entry* e, uint64_t hash) {
-  const uint16_t tag = Tag(hash);
+  const Slot s = MakeSlot(e, hash);
   if (chunks_.empty()) {
-    chunks_.push_back(NewChunk());
-    chunks_[0].first = e->key();
-    chunks_[0].ptrs.push_back(e);
-    chunks_[0].tags.push_back(tag);
+    Chunk chunk = NewChunk();
+    chunk.push_back(s);
+    InsertChunk(0, std::move(chunk));
     size_ = 1;
     return nullptr;
   }
   const size_t c = ChunkFor(e->key());
-  const size_t found = FindSlot(c, e->key(), tag);
-  if (found < chunks_[c].ptrs.size()) return std::exchange(chunks_[c].ptrs[found], e);
-  InsertAt(c, SlotIn(c, e->key()), e, tag);
+  const size_t found = FindSlot(c, e->key(), hash);
+  if (found < chunks_[c].size()) return Untag(std::exchange(chunks_[c][found], s));
+  InsertAt(c, SlotIn(c, e->key()), s);
   return nullptr;
 }
 
-void OrderedIndex::InsertAt(size_t c, size_t slot, Entry* e, uint16_t tag) {
+void OrderedIndex::InsertAt(size_t c, size_t slot, Slot s) {
   ++size_;
-  if (chunks_[c].ptrs.size() < chunk_capacity_) {
-    chunks_[c].ptrs.insert(chunks_[c].ptrs.begin() + Off(slot), e);
-    chunks_[c].tags.insert(chunks_[c].tags.begin() + Off(slot), tag);
-    if (slot == 0) chunks_[c].first = e->key();
+  if (chunks_[c].size() < chunk_capacity_) {
+    chunks_[c].insert(chunks_[c].begin() + Off(slot), s);
+    if (slot == 0) firsts_[c] = Untag(s)->key();
     return;
   }
-  const bool append_at_end = c + 1 == chunks_.size() && slot == chunks_[c].ptrs.size();
+  const bool append_at_end = c + 1 == chunks_.size() && slot == chunks_[c].size();
   const bool prepend_at_start = c == 0 && slot == 0;
   if (append_at_end || prepend_at_start) {
     Chunk fresh = NewChunk();
-    fresh.first = e->key();
-    fresh.ptrs.push_back(e);
-    fresh.tags.push_back(tag);
-    chunks_.insert(chunks_.begin() + Off(append_at_end ? c + 1 : 0), std::move(fresh));
+    fresh.push_back(s);
+    InsertChunk(append_at_end ? c + 1 : 0, std::move(fresh));
     return;
   }
   const size_t half = chunk_capacity_ / 2;
   Chunk right = NewChunk();
-  Chunk& left = chunks_[c];
-  right.ptrs.assign(left.ptrs.begin() + Off(half), left.ptrs.end());
-  right.tags.assign(left.tags.begin() + Off(half), left.tags.end());
-  right.first = right.ptrs[0]->key();
-  left.ptrs.resize(half);
-  left.tags.resize(half);
-  chunks_.insert(chunks_.begin() + Off(c + 1), std::move(right));
+  right.assign(chunks_[c].begin() + Off(half), chunks_[c].end());
+  chunks_[c].resize(half);
+  InsertChunk(c + 1, std::move(right));
   if (slot > half) {
     ++c;
     slot -= half;
   }
-  chunks_[c].ptrs.insert(chunks_[c].ptrs.begin() + Off(slot), e);
-  chunks_[c].tags.insert(chunks_[c].tags.begin() + Off(slot), tag);
-  if (slot == 0) chunks_[c].first = e->key();
+  chunks_[c].insert(chunks_[c].begin() + Off(slot), s);
+  if (slot == 0) firsts_[c] = Untag(s)->key();
 }
 
 bool OrderedIndex::Erase(const Entry* e, uint64_t hash) {
   if (chunks_.empty()) return false;
   const size_t c = ChunkFor(e->key());
-  const size_t slot = FindSlot(c, e->key(), Tag(hash));
-  if (slot == chunks_[c].ptrs.size() || chunks_[c].ptrs[slot] != e) return false;
+  const size_t slot = FindSlot(c, e->key(), hash);
+  if (slot == chunks_[c].size() || Untag(chunks_[c][slot]) != e) return false;
   EraseAt(c, slot);
   return true;
 }
 
 void OrderedIndex::EraseAt(size_t c, size_t slot) {
   --size_;
-  chunks_[c].ptrs.erase(chunks_[c].ptrs.begin() + Off(slot));
-  chunks_[c].tags.erase(chunks_[c].tags.begin() + Off(slot));
-  const size_t n = chunks_[c].ptrs.size();
+  chunks_[c].erase(chunks_[c].begin() + Off(slot));
+  const size_t n = chunks_[c].size();
   if (n == 0) {
-    chunks_.erase(chunks_.begin() + Off(c));
+    EraseChunk(c);
     return;
   }
-  if (slot == 0) chunks_[c].first = chunks_[c].ptrs[0]->key();
+  if (slot == 0) firsts_[c] = Untag(chunks_[c][0])->key();
   if (n >= chunk_capacity_ / 4) return;
   const size_t merge_limit = chunk_capacity_ * 3 / 4;
-  const bool left_fits = c > 0 && chunks_[c - 1].ptrs.size() + n <= merge_limit;
-  const bool right_fits = c + 1 < chunks_.size() && chunks_[c + 1].ptrs.size() + n <= merge_limit;
+  const bool left_fits = c > 0 && chunks_[c - 1].size() + n <= merge_limit;
+  const bool right_fits = c + 1 < chunks_.size() && chunks_[c + 1].size() + n <= merge_limit;
   if (!left_fits && !right_fits) return;
   // Merge into the left one of the pair (the smaller neighbour when both fit).
   size_t left = c - 1;
-  if (!left_fits || (right_fits && chunks_[c + 1].ptrs.size() < chunks_[c - 1].ptrs.size())) {
-    left = c;
-  }
-  Append(chunks_[left], chunks_[left + 1]);
-  chunks_.erase(chunks_.begin() + Off(left + 1));
+  if (!left_fits || (right_fits && chunks_[c + 1].size() < chunks_[c - 1].size())) left = c;
+  chunks_[left].insert(chunks_[left].end(), chunks_[left + 1].begin(), chunks_[left + 1].end());
+  EraseChunk(left + 1);
 }
 
 size_t OrderedIndex::EraseIf(const std::function<bool(const Entry*)>& pred) {
   size_t removed = 0;
   for (Chunk& chunk : chunks_) {
-    size_t kept = 0;
-    for (size_t i = 0; i < chunk.ptrs.size(); ++i) {
-      if (pred(chunk.ptrs[i])) continue;
-      chunk.ptrs[kept] = chunk.ptrs[i];
-      chunk.tags[kept] = chunk.tags[i];
-      ++kept;
-    }
-    removed += chunk.ptrs.size() - kept;
-    chunk.ptrs.resize(kept);
-    chunk.tags.resize(kept);
-    if (kept > 0) chunk.first = chunk.ptrs[0]->key();
+    removed += std::erase_if(chunk, [&pred](Slot s) { return pred(Untag(s)); });
   }
   size_ -= removed;
   const size_t quarter = chunk_capacity_ / 4;
   const size_t merge_limit = chunk_capacity_ * 3 / 4;
   std::vector<Chunk> kept;
   for (Chunk& chunk : chunks_) {
-    if (chunk.ptrs.empty()) continue;
-    if (!kept.empty() && (kept.back().ptrs.size() < quarter || chunk.ptrs.size() < quarter) &&
-        kept.back().ptrs.size() + chunk.ptrs.size() <= merge_limit) {
-      Append(kept.back(), chunk);
+    if (chunk.empty()) continue;
+    if (!kept.empty() && (kept.back().size() < quarter || chunk.size() < quarter) &&
+        kept.back().size() + chunk.size() <= merge_limit) {
+      kept.back().insert(kept.back().end(), chunk.begin(), chunk.end());
     } else {
       kept.push_back(std::move(chunk));
     }
   }
   chunks_ = std::move(kept);
+  firsts_.clear();
+  for (const Chunk& chunk : chunks_) firsts_.emplace_back(Untag(chunk[0])->key());
   return removed;
 }
 
@@ -233,17 +214,17 @@ OrderedIndex::Iterator OrderedIndex::UpperBound(std::string_view key) const {
 }
 
 bool OrderedIndex::CheckInvariants() const {
+  if (firsts_.size() != chunks_.size()) return false;
   size_t count = 0;
   const Entry* prev = nullptr;
-  for (const Chunk& chunk : chunks_) {
-    if (chunk.ptrs.empty() || chunk.ptrs.size() > chunk_capacity_ ||
-        chunk.tags.size() != chunk.ptrs.size() || chunk.first != chunk.ptrs[0]->key()) {
-      return false;
-    }
-    for (size_t i = 0; i < chunk.ptrs.size(); ++i) {
-      const Entry* e = chunk.ptrs[i];
+  for (size_t c = 0; c < chunks_.size(); ++c) {
+    const Chunk& chunk = chunks_[c];
+    if (chunk.empty() || chunk.size() > chunk_capacity_) return false;
+    if (firsts_[c] != Untag(chunk[0])->key()) return false;
+    for (Slot s : chunk) {
+      const Entry* e = Untag(s);
       if (prev != nullptr && !(prev->key() < e->key())) return false;
-      if (chunk.tags[i] != Tag(KeyHash(e->key()))) return false;
+      if ((s >> kTagShift) != (KeyHash(e->key()) >> kTagShift)) return false;
       prev = e;
       ++count;
     }

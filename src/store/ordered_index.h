@@ -12,17 +12,19 @@
 namespace repram::store {
 
 // Byte-wise ordered index of Entry pointers (unsigned bytes, shorter prefix first), keyed by
-// Entry::key(). Two levels: a sorted vector of chunks, each chunk a copy of its first key, a
-// sorted vector of at most chunk_capacity pointers and a parallel vector of 16-bit hash tags.
+// Entry::key(). Two levels: a sorted vector of chunks, each chunk a sorted vector of at most
+// chunk_capacity slots; and a directory holding a copy of every chunk's first key in one
+// contiguous vector. A slot is an Entry pointer with a 16-bit hash tag of its key in the upper
+// 16 bits, which user-space pointers leave zero on the 64-bit targets we build for (checked).
 //
-// - Point lookup: binary search over the chunks' first-key copies (contiguous, no entry
-//   dereference, cache-resident), then a scan of the chunk's tags (four per 64-bit word) while
-//   its pointers are prefetched, so usually only the matching entry is dereferenced.
-// - Insert and erase move at most one chunk's pointers. Full chunks split in half, except when
+// - Point lookup: binary search over the directory (no entry dereference; its last probes fall
+//   into neighbouring cache lines), then a sequential scan of the chunk's tagged slots, so
+//   usually only the matching entry is dereferenced.
+// - Insert and erase move at most one chunk's slots. Full chunks split in half, except when
 //   appending past the last or before the first key, where a new chunk is started so ascending
 //   or descending loads fill chunks completely. A chunk under a quarter full merges with a
 //   neighbour when the result stays under three quarters; empty chunks are dropped.
-// - Memory: 10 bytes per slot (8 pointer + 2 tag); about 10-15 bytes per entry.
+// - Memory: 8 bytes per slot plus about 100 bytes per chunk.
 // Callers pass the key's hash (KeyHash) so a key is hashed once per operation.
 // Does not own the entries. Not thread-safe: the owning shard serialises access.
 class OrderedIndex {
@@ -39,7 +41,7 @@ class OrderedIndex {
     // Returns true while the iterator points at an entry.
     bool Valid() const { return chunk_ < index_->chunks_.size(); }
     // Returns the current entry. REQUIRES: Valid().
-    Entry* entry() const { return index_->chunks_[chunk_].ptrs[slot_]; }
+    Entry* entry() const { return Untag(index_->chunks_[chunk_][slot_]); }
     // Moves to the next entry in key order. REQUIRES: Valid().
     void Next();
 
@@ -73,38 +75,41 @@ class OrderedIndex {
 
   // Returns the number of indexed entries.
   size_t size() const { return size_; }
-  // Returns the number of chunks (each costs chunk_capacity slots of memory).
+  // Returns the number of chunks.
   size_t chunk_count() const { return chunks_.size(); }
-  // Returns the estimated bytes one chunk costs: its slot arrays with allocator headers and its
-  // directory slot (long first keys add their length; not counted).
+  // Returns the estimated bytes one chunk costs: its slot array with allocator header and its
+  // directory slots (first keys longer than 15 bytes add a heap copy; not counted).
   size_t chunk_bytes() const;
-  // Returns true when keys are strictly ascending, tags match the keys, no chunk is empty or
-  // over capacity, and size() matches; used by tests.
+  // Returns true when keys are strictly ascending, tags and directory match the keys, no chunk
+  // is empty or over capacity, and size() matches; used by tests.
   bool CheckInvariants() const;
 
  private:
-  struct Chunk {
-    std::string first;           // copy of ptrs[0]->key(), so the directory search stays local
-    std::vector<Entry*> ptrs;    // sorted by key
-    std::vector<uint16_t> tags;  // tags[i] = Tag(KeyHash(ptrs[i]->key()))
-  };
+  using Slot = uint64_t;
+  using Chunk = std::vector<Slot>;  // sorted by key
 
-  static uint16_t Tag(uint64_t hash) { return static_cast<uint16_t>(hash >> 48); }
+  static constexpr int kTagShift = 48;
+  static Entry* Untag(Slot s) { return reinterpret_cast<Entry*>(s & ((Slot{1} << kTagShift) - 1)); }
+  static Slot TagOf(uint64_t hash) { return hash >> kTagShift << kTagShift; }
+  static Slot MakeSlot(Entry* e, uint64_t hash);
+
   // Returns the chunk that holds or would receive key. REQUIRES: !chunks_.empty().
   size_t ChunkFor(std::string_view key) const;
   // Returns the lower-bound slot of key inside chunk c (may equal its size).
   size_t SlotIn(size_t c, std::string_view key) const;
   // Returns the slot of key in chunk c found through the tags, or the chunk's size if absent.
-  size_t FindSlot(size_t c, std::string_view key, uint16_t tag) const;
+  size_t FindSlot(size_t c, std::string_view key, uint64_t hash) const;
   Chunk NewChunk() const;
-  void InsertAt(size_t c, size_t slot, Entry* e, uint16_t tag);
+  // Inserts chunk at directory position c (recording its first key) / removes chunk c.
+  void InsertChunk(size_t c, Chunk chunk);
+  void EraseChunk(size_t c);
+  void InsertAt(size_t c, size_t slot, Slot s);
   void EraseAt(size_t c, size_t slot);
-  // Appends chunk src's slots to chunk dst.
-  static void Append(Chunk& dst, const Chunk& src);
 
   size_t chunk_capacity_;
   size_t size_ = 0;
   std::vector<Chunk> chunks_;
+  std::vector<std::string> firsts_;  // firsts_[c] == Untag(chunks_[c][0])->key()
 };
 
 }  // namespace repram::store
