@@ -332,6 +332,32 @@ def chunked(data: bytes, chunk: int = 65536) -> bytes:
 # Node process
 # --------------------------------------------------------------------------------------------
 
+def listening_port_of(pid: int) -> Optional[int]:
+    """The TCP port ``pid`` listens on (first found), from /proc; None if none yet."""
+    try:
+        inodes = set()
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                with open(table) as f:
+                    next(f)
+                    for line in f:
+                        parts = line.split()
+                        if parts[3] == "0A" and parts[9] in inodes:  # LISTEN
+                            return int(parts[1].rsplit(":", 1)[1], 16)
+            except OSError:
+                continue
+    except OSError:
+        return None
+    return None
+
+
 class NodeStartError(RuntimeError):
     pass
 
@@ -394,8 +420,14 @@ class Node:
 
     def wait_listening(self, timeout: float = START_TIMEOUT) -> int:
         deadline = time.monotonic() + timeout
+        quiet = (self.env.get("REPRAM_LOG_LEVEL") or "").lower() in ("warn", "error") or \
+            "--log-level" in self.args
         with self._cond:
             while self.port is None:
+                if quiet:  # the INFO line may be filtered: read the listening port from /proc
+                    self.port = listening_port_of(self.proc.pid)
+                    if self.port is not None:
+                        break
                 if self.proc.poll() is not None and not any(t.is_alive() for t in self._threads):
                     raise NodeStartError(f"{self.name} exited with {self.proc.returncode} before "
                                          f"listening; stderr:\n{self.stderr_text()}")
