@@ -66,15 +66,15 @@ BENCHMARK(BM_PutOverwrite)->ThreadRange(1, 2);
 
 void BM_PutNewKey(benchmark::State& state) {
   TtlStore& store = FilledStore();
-  const std::string value(100, 'n');
-  uint64_t i = 0;
-  const std::string prefix = "new-" + std::to_string(state.thread_index()) + "-";
-  for (auto _ : state) {
-    state.PauseTiming();
-    std::string key = prefix + std::to_string(i++ * 7919 % 10'000'019);
-    state.ResumeTiming();
-    benchmark::DoNotOptimize(store.Put(key, value, 1).ok());
+  static int run = 0;  // a fresh key space per run, so repetitions insert rather than overwrite
+  const std::string prefix = "new-" + std::to_string(run++) + "-";
+  std::vector<std::string> keys;
+  for (int64_t i = 0; i < state.max_iterations; ++i) {
+    keys.push_back(prefix + std::to_string(i * 7919 % 10'000'019));
   }
+  const std::string value(100, 'n');
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(store.Put(keys[i++], value, 1).ok());
 }
 BENCHMARK(BM_PutNewKey)->Iterations(200'000);
 

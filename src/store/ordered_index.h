@@ -12,14 +12,14 @@
 namespace repram::store {
 
 // Byte-wise ordered index of Entry pointers (unsigned bytes, shorter prefix first), keyed by
-// Entry::key(). Two levels: a sorted vector of chunks, each chunk a sorted vector of at most
-// chunk_capacity slots; and a directory holding a copy of every chunk's first key in one
-// contiguous vector. A slot is an Entry pointer with a 16-bit hash tag of its key in the upper
-// 16 bits, which user-space pointers leave zero on the 64-bit targets we build for (checked).
+// Entry::key(). Two levels: a sorted vector of chunks, each chunk a copy of its first key and a
+// sorted vector of at most chunk_capacity slots. A slot is an Entry pointer with a 16-bit hash tag
+// of its key in the upper 16 bits, which user-space pointers leave zero on the 64-bit targets we
+// build for (checked).
 //
-// - Point lookup: binary search over the directory (no entry dereference; its last probes fall
-//   into neighbouring cache lines), then a sequential scan of the chunk's tagged slots, so
-//   usually only the matching entry is dereferenced.
+// - Point lookup: binary search over the chunks' first-key copies (no entry dereference; the
+//   last probes fall into neighbouring cache lines), then a sequential scan of the chunk's
+//   tagged slots, so usually only the matching entry is dereferenced.
 // - Insert and erase move at most one chunk's slots. Full chunks split in half, except when
 //   appending past the last or before the first key, where a new chunk is started so ascending
 //   or descending loads fill chunks completely. A chunk under a quarter full merges with a
@@ -41,7 +41,7 @@ class OrderedIndex {
     // Returns true while the iterator points at an entry.
     bool Valid() const { return chunk_ < index_->chunks_.size(); }
     // Returns the current entry. REQUIRES: Valid().
-    Entry* entry() const { return Untag(index_->chunks_[chunk_][slot_]); }
+    Entry* entry() const { return Untag(index_->chunks_[chunk_].slots[slot_]); }
     // Moves to the next entry in key order. REQUIRES: Valid().
     void Next();
 
@@ -78,15 +78,18 @@ class OrderedIndex {
   // Returns the number of chunks.
   size_t chunk_count() const { return chunks_.size(); }
   // Returns the estimated bytes one chunk costs: its slot array with allocator header and its
-  // directory slots (first keys longer than 15 bytes add a heap copy; not counted).
+  // directory element (first keys longer than 15 bytes add a heap copy; not counted).
   size_t chunk_bytes() const;
-  // Returns true when keys are strictly ascending, tags and directory match the keys, no chunk
-  // is empty or over capacity, and size() matches; used by tests.
+  // Returns true when keys are strictly ascending, tags and first-key copies match the keys, no
+  // chunk is empty or over capacity, and size() matches; used by tests.
   bool CheckInvariants() const;
 
  private:
   using Slot = uint64_t;
-  using Chunk = std::vector<Slot>;  // sorted by key
+  struct Chunk {
+    std::string first;        // copy of the first slot's key, so the directory search is local
+    std::vector<Slot> slots;  // sorted by key
+  };
 
   static constexpr int kTagShift = 48;
   static Entry* Untag(Slot s) { return reinterpret_cast<Entry*>(s & ((Slot{1} << kTagShift) - 1)); }
@@ -99,9 +102,10 @@ class OrderedIndex {
   size_t SlotIn(size_t c, std::string_view key) const;
   // Returns the slot of key in chunk c found through the tags, or the chunk's size if absent.
   size_t FindSlot(size_t c, std::string_view key, uint64_t hash) const;
-  Chunk NewChunk() const;
-  // Inserts chunk at directory position c (recording its first key) / removes chunk c.
-  void InsertChunk(size_t c, Chunk chunk);
+  // Returns an empty chunk with room for chunk_capacity slots.
+  std::vector<Slot> NewSlots() const;
+  // Inserts a chunk holding slots at position c / removes chunk c.
+  void InsertChunk(size_t c, std::vector<Slot> slots);
   void EraseChunk(size_t c);
   void InsertAt(size_t c, size_t slot, Slot s);
   void EraseAt(size_t c, size_t slot);
@@ -109,7 +113,6 @@ class OrderedIndex {
   size_t chunk_capacity_;
   size_t size_ = 0;
   std::vector<Chunk> chunks_;
-  std::vector<std::string> firsts_;  // firsts_[c] == Untag(chunks_[c][0])->key()
 };
 
 }  // namespace repram::store
