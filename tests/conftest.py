@@ -23,12 +23,6 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes tens of seconds (still runs by default)")
 
 
-def pytest_sessionstart(session):
-    binary = harness.repram_bin()
-    if not os.access(binary, os.X_OK):
-        raise pytest.UsageError(f"repram binary not found at {binary}; build it or set REPRAM_BIN")
-
-
 @pytest.fixture
 def node(request):
     nodes: list = []

@@ -393,6 +393,8 @@ class Node:
     # ---- lifecycle ---------------------------------------------------------------------
 
     def start(self, wait: bool = True, timeout: float = START_TIMEOUT) -> "Node":
+        if not os.access(self.binary, os.X_OK):
+            raise NodeStartError(f"repram binary not found at {self.binary}; build it or set REPRAM_BIN")
         self.proc = subprocess.Popen([self.binary, *self.args], env=self.env,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, preexec_fn=_child_setup)

@@ -307,21 +307,97 @@ def test_pipelined_requests_answered_in_order(n1):
     assert got[6].json()["status"] == "healthy"
 
 
-@pytest.mark.slow
-def test_body_not_complete_within_30s_is_503(n1):
-    with n1.raw(timeout=60) as c:
-        c.send(build_request("PUT", "/v1/data/slow", [("Origin", ORIGIN), ("Content-Length", "10")]))
+# ---- read deadlines (one shared 30 s scenario, several checks) ---------------------------
+
+@pytest.fixture(scope="module")
+def deadlines():
+    """One node, four connections left in different states for ~30 s:
+    slow_body   -- headers + 3 of 10 body bytes: expects 503 `Request timeout` at 30 s;
+    slow_head   -- half a header section: expects a silent close at 30 s;
+    silent      -- accepted, never sends a byte: expects a silent close at 30 s;
+    idle        -- one complete request, then idle: must still work after 33 s (idle limit 120 s).
+    """
+    from harness import Node, RawConn
+    n = Node(name="deadlines").start()
+    results = {"node": n}
+    try:
+        conns = {k: n.raw(timeout=40) for k in ("slow_body", "slow_head", "silent", "idle")}
+        conns["idle"].send(build_request("GET", "/v1/health"))
+        results["idle_first"] = conns["idle"].read_response().status
         t0 = time.monotonic()
-        c.send(b"abc")
-        # The node serves other clients meanwhile.
-        assert n1.get("/v1/health").status == 200
-        r = c.read_response("PUT")
-        elapsed = time.monotonic() - t0
-        assert_text(r, 503, b"Request timeout\n")
-        assert_common_headers(r, origin=ORIGIN)
-        assert 28.5 <= elapsed <= 36, f"503 after {elapsed:.1f}s, want ~30s"
-        assert c.is_closed_by_peer(5)
-    assert n1.get("/v1/data/slow").status == 404
+        conns["slow_body"].send(build_request("PUT", "/v1/data/slow", [("Origin", ORIGIN),
+                                                                        ("Content-Length", "10")]))
+        conns["slow_body"].send(b"abc")
+        conns["slow_head"].send(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+
+        def watch(name):
+            c = conns[name]
+            try:
+                if name == "slow_body":
+                    r = c.read_response("PUT")
+                    results[name] = (time.monotonic() - t0, r, c.is_closed_by_peer(5))
+                else:
+                    data = b""
+                    while True:
+                        chunk = c.sock.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                    results[name] = (time.monotonic() - t0, data, True)
+            except Exception as exc:  # noqa: BLE001
+                results[name] = (time.monotonic() - t0, exc, None)
+
+        threads = [threading.Thread(target=watch, args=(k,), daemon=True)
+                   for k in ("slow_body", "slow_head", "silent")]
+        for t in threads:
+            t.start()
+        results["served_meanwhile"] = n.get("/v1/health").status
+        for t in threads:
+            t.join(45)
+        wait_until(lambda: time.monotonic() - t0 >= 33, timeout=40, interval=0.2)
+        try:
+            conns["idle"].send(build_request("GET", "/v1/health"))
+            results["idle"] = conns["idle"].read_response().status
+        except Exception as exc:  # noqa: BLE001
+            results["idle"] = exc
+        results["stored"] = n.get("/v1/data/slow").status
+        for c in conns.values():
+            c.close()
+        yield results
+    finally:
+        n.kill()
+
+
+@pytest.mark.slow
+def test_body_not_complete_within_30s_is_503(deadlines):
+    elapsed, r, closed = deadlines["slow_body"]
+    assert not isinstance(r, Exception), f"no response after {elapsed:.1f}s: {r!r}"
+    assert_text(r, 503, b"Request timeout\n")
+    assert_common_headers(r, origin=ORIGIN)
+    assert 28.5 <= elapsed <= 36, f"503 after {elapsed:.1f}s, want ~30s"
+    assert closed, "connection must be closed after 503"
+    assert deadlines["stored"] == 404
+    assert deadlines["served_meanwhile"] == 200
+
+
+@pytest.mark.slow
+def test_incomplete_header_section_closed_silently_after_30s(deadlines):
+    elapsed, data, _ = deadlines["slow_head"]
+    assert data == b"", f"expected a silent close, got {data!r}"
+    assert 28.5 <= elapsed <= 36, f"closed after {elapsed:.1f}s, want ~30s"
+
+
+@pytest.mark.slow
+def test_connection_without_any_byte_closed_silently_after_30s(deadlines):
+    elapsed, data, _ = deadlines["silent"]
+    assert data == b"", f"expected a silent close, got {data!r}"
+    assert 28.5 <= elapsed <= 36, f"closed after {elapsed:.1f}s, want ~30s"
+
+
+@pytest.mark.slow
+def test_idle_keep_alive_survives_30s(deadlines):
+    assert deadlines["idle_first"] == 200
+    assert deadlines["idle"] == 200, f"idle keep-alive connection unusable after 33 s: {deadlines['idle']!r}"
 
 
 # ---- capacity ----------------------------------------------------------------------------
@@ -521,6 +597,20 @@ def test_x_forwarded_for_honoured_with_trust_proxy(node, value):
         assert got == [[200, 200, 429]] * 4 + [[200]], got
         assert m.status == 200, m
         assert metric_value(m.text, "repram_rate_limited_requests_total") == 4
+    within_one_second(scenario)
+
+
+def test_trust_proxy_ipv4_mapped_ipv6_is_normalized(node):
+    def scenario():
+        n = node(env={"REPRAM_RATE_LIMIT": "1", "REPRAM_TRUST_PROXY": "true"})
+        with n.client() as c:
+            deadline = time.monotonic() + 0.8
+            a = statuses(c, "/v1/health", 2, {"X-Forwarded-For": "::ffff:1.2.3.4"})
+            b = statuses(c, "/v1/health", 1, {"X-Forwarded-For": "1.2.3.4"})
+            d = statuses(c, "/v1/health", 1, {"X-Real-IP": "::ffff:1.2.3.4"})
+            if time.monotonic() > deadline:
+                raise TooSlow()
+        assert [r.status for r in a + b + d] == [200, 200, 429, 429]
     within_one_second(scenario)
 
 

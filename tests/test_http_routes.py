@@ -153,3 +153,13 @@ def test_origin_is_echoed_verbatim_never_star(n1):
     for origin in ["null", "http://localhost:3000", "https://x.example:8443"]:
         r = n1.get("/v1/health", headers={"Origin": origin})
         assert_common_headers(r, origin=origin)
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "POST", "PUT"])
+def test_ws_on_substrate_other_methods_405_allow_get(node, method):
+    # Step 5: OPTIONS on /v1/ws is no preflight; it ends at step 7 with 405 on a substrate.
+    n = node(env={"REPRAM_INBOUND": "true"})
+    r = n.request(method, "/v1/ws", headers={"Origin": ORIGIN})
+    assert_text(r, 405, NOT_ALLOWED)
+    assert r.headers.get_all("Allow") == ["GET"], r
+    assert_common_headers(r, origin=ORIGIN)

@@ -31,6 +31,8 @@ TTL_ROWS = [
     ("query-plus-is-space", "?ttl=+600", [], 1800),
     ("query-pct2B", "?ttl=%2B600", [], 600),
     ("query-first-pair-wins", "?ttl=1&ttl=900", [], 300),
+    ("query-pct2b-lowercase", "?ttl=%2b600", [], 600),
+    ("xttl-tabs", "", [("X-TTL", "\t600\t")], 600),
     # Extra strict-parse and query-parsing cases derived from §4 / §6.3.
     ("xttl-minus600", "", [("X-TTL", "-600")], 1800),
     ("xttl-double-sign", "", [("X-TTL", "++600")], 1800),
