@@ -332,8 +332,9 @@ def chunked(data: bytes, chunk: int = 65536) -> bytes:
 # Node process
 # --------------------------------------------------------------------------------------------
 
-def listening_port_of(pid: int) -> Optional[int]:
-    """The TCP port ``pid`` listens on (first found), from /proc; None if none yet."""
+def listening_sockets_of(pid: int) -> list:
+    """[(ip_hex, port)] of the TCP sockets ``pid`` listens on, from /proc (IPv4 and IPv6)."""
+    out = []
     try:
         inodes = set()
         for fd in os.listdir(f"/proc/{pid}/fd"):
@@ -343,19 +344,26 @@ def listening_port_of(pid: int) -> Optional[int]:
                 continue
             if target.startswith("socket:["):
                 inodes.add(target[8:-1])
-        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for table in (f"/proc/{pid}/net/tcp", f"/proc/{pid}/net/tcp6"):
             try:
                 with open(table) as f:
                     next(f)
                     for line in f:
                         parts = line.split()
                         if parts[3] == "0A" and parts[9] in inodes:  # LISTEN
-                            return int(parts[1].rsplit(":", 1)[1], 16)
+                            ip, port = parts[1].rsplit(":", 1)
+                            out.append((ip, int(port, 16)))
             except OSError:
                 continue
     except OSError:
-        return None
-    return None
+        pass
+    return out
+
+
+def listening_port_of(pid: int) -> Optional[int]:
+    """The TCP port ``pid`` listens on (first found); None if none yet."""
+    socks = listening_sockets_of(pid)
+    return socks[0][1] if socks else None
 
 
 class NodeStartError(RuntimeError):

@@ -167,6 +167,21 @@ def test_malformed_chunked_body_is_400(n1, body):
     assert n1.get("/v1/health").status == 200
 
 
+@pytest.mark.parametrize("body", [
+    b"5;ext=1\r\nhello\r\n0\r\n\r\n",
+    b"5\r\nhello\r\n0\r\nX-Trailer: a\r\n\r\n",
+    b"2\r\nhe\r\n3\r\nllo\r\n0\r\n\r\n",
+    b"00005\r\nhello\r\n0\r\n\r\n",
+    b"5\r\nhello\r\n0;last\r\n\r\n",
+], ids=["extension", "trailer", "two-chunks", "leading-zeros", "last-chunk-extension"])
+def test_valid_chunked_variants(n1, body):
+    with n1.raw() as c:
+        c.send(build_request("PUT", "/v1/data/ch", [("Transfer-Encoding", "chunked")], body))
+        assert_text(c.read_response("PUT"), 201, b"OK")
+        c.send(build_request("GET", "/v1/data/ch"))  # framing fully consumed: keep-alive works
+        assert c.read_response().body == b"hello"
+
+
 def test_both_content_length_and_transfer_encoding_is_400(n1):
     with n1.raw() as c:
         c.send(build_request("PUT", "/v1/data/te", [("Content-Length", "5"),
@@ -184,7 +199,8 @@ def test_both_content_length_and_transfer_encoding_is_400(n1):
     [("Content-Length", "5"), ("Content-Length", "6")],
     [("Content-Length", "-1")],
     [("Content-Length", "5, 6")],
-], ids=["non-numeric", "conflicting", "negative", "list"])
+    [("Content-Length", "+5")],
+], ids=["non-numeric", "conflicting", "negative", "list", "plus-sign"])
 def test_invalid_content_length_is_400(n1, headers):
     with n1.raw() as c:
         c.send(build_request("PUT", "/v1/data/cl", headers, b"hello", content_length=False))
@@ -291,6 +307,28 @@ def test_keep_alive_after_error_responses(n1):
         assert c.read_response().status == 405
         c.send(build_request("GET", "/v1/health"))
         assert c.read_response().status == 200
+
+
+def test_connection_close_request_is_honoured(n1):
+    with n1.raw() as c:
+        c.send(build_request("GET", "/v1/health", [("Connection", "close")]))
+        assert c.read_response().status == 200
+        assert c.is_closed_by_peer(5)
+
+
+def test_http_1_0_request(n1):
+    with n1.raw() as c:
+        c.send(b"GET /v1/health HTTP/1.0\r\n\r\n")
+        r = c.read_response()
+        assert r.status == 200 and r.json()["status"] == "healthy", r
+        assert c.is_closed_by_peer(5)
+
+
+@pytest.mark.parametrize("method", ["get", "Get", "put"])
+def test_methods_are_case_sensitive(n1, method):
+    r = n1.raw_request(build_request(method, "/v1/health"))
+    assert_text(r, 405, b"Method not allowed\n")
+    assert r.header("Allow") == "GET, OPTIONS", r
 
 
 def test_pipelined_requests_answered_in_order(n1):
@@ -563,6 +601,41 @@ def test_peer_routes_do_not_use_the_client_bucket(node):
     r = n.get("/v1/gossip/message")
     assert_text(r, 405, b"Method not allowed\n")
     assert r.header("Allow") == "POST, OPTIONS"
+
+
+def test_rate_limit_refill_is_one_token_per_second(node):
+    def scenario():
+        n = node(env={"REPRAM_RATE_LIMIT": "1"})
+        with n.client() as c:
+            t_create = time.monotonic()
+            first = statuses(c, "/v1/health", 3)
+            if time.monotonic() > t_create + 0.8:
+                raise TooSlow()
+            assert [r.status for r in first] == [200, 200, 429], first
+            while True:  # 429s take no token; poll until the refill
+                r = c.request("GET", "/v1/health")
+                t = time.monotonic()
+                if r.status == 200:
+                    break
+                assert r.status == 429, r
+                assert t < t_create + 2.5, "no refill within 2.5 s at 1 request/s"
+                time.sleep(0.02)
+            after = c.request("GET", "/v1/health")
+            if time.monotonic() > t + 0.8:
+                raise TooSlow()
+        assert t >= t_create + 0.95, f"refilled after {t - t_create:.3f}s, before 1 s"
+        assert after.status == 429, "one second refills exactly one token at rate 1"
+    within_one_second(scenario)
+
+
+def test_peer_bucket_is_separate(node):
+    n = node(env={"REPRAM_PEER_RATE_LIMIT": "0"})
+    r = n.request("POST", "/v1/gossip/message", b"{}", {"Content-Type": "application/json"})
+    assert_text(r, 429, RATE)
+    assert r.header("Retry-After") == "1"
+    assert n.get("/v1/health").status == 200
+    assert n.metric("repram_peer_rate_limited_requests_total") == 1
+    assert n.metric("repram_rate_limited_requests_total") == 0
 
 
 def test_x_forwarded_for_ignored_without_trust_proxy(node):

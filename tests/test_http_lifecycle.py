@@ -250,6 +250,19 @@ def test_startup_error_out_of_range(env):
     assert var in err, err
 
 
+def test_single_listener_on_bind_address_gossip_port_not_bound(node):
+    from harness import listening_sockets_of
+    import socket as _s
+    probe = _s.socket()
+    probe.bind(("127.0.0.1", 0))
+    gossip_port = probe.getsockname()[1]
+    probe.close()
+    n = node(env={"REPRAM_GOSSIP_PORT": str(gossip_port)})
+    assert n.get("/v1/health").status == 200
+    socks = listening_sockets_of(n.proc.pid)
+    assert socks == [("0100007F", n.port)], socks  # only 127.0.0.1:<http port>
+
+
 def test_empty_env_value_means_unset(node):
     n = node(env={"REPRAM_RATE_LIMIT": "", "REPRAM_MIN_TTL": "", "REPRAM_ENCLAVE": ""})
     assert n.get("/v1/health").json()["enclave"] == "default"

@@ -157,6 +157,8 @@ def test_metrics_http_requests_total_labels(n1):
     assert n1.get("/v1/data/k").status == 200
     assert n1.get("/v1/data/missing").status == 404
     assert n1.get("/nope").status == 404
+    assert n1.request("POST", "/v1/health").status == 405
+    assert n1.get("/v1/health", headers={"User-Agent": "sqlmap"}).status == 403
     text = n1.metrics()
     series = [(ls, v) for nm, ls, v in parse_metrics(text) if nm == "repram_http_requests_total"]
     assert series and all(set(ls) == {"route", "method", "status"} for ls, _ in series), series
@@ -169,6 +171,8 @@ def test_metrics_http_requests_total_labels(n1):
     assert val("/v1/data/{key}", "GET", "200") == 1
     assert val("/v1/data/{key}", "GET", "404") == 1
     assert val("other", "GET", "404") == 1
+    assert val("/v1/health", "POST", "405") == 1
+    assert val("/v1/health", "GET", "403") == 1
     # the raw key never becomes a label value
     assert 'route="/v1/data/k"' not in text
     hist = [ls for nm, ls, _ in parse_metrics(text)
