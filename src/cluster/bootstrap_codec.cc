@@ -1,0 +1,84 @@
+#include "cluster/bootstrap_codec.h"
+
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "cluster/json_fields.h"
+#include "util/json_writer.h"
+
+namespace repram::cluster {
+namespace {
+
+Status InvalidJson() { return Status(StatusCode::kInvalidArgument, "Invalid JSON"); }
+
+}  // namespace
+
+Result<BootstrapRequest> ParseBootstrapRequest(std::string_view body) {
+  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return InvalidJson();
+  for (const char* required : {"node_id", "address", "gossip_port", "http_port"}) {
+    if (!HasMember(doc, required)) return InvalidJson();
+  }
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  BootstrapRequest req;
+  req.enclave.clear();
+  if (!ReadString(doc, "node_id", req.node_id) || !ReadString(doc, "address", req.address) ||
+      !ReadInt(doc, "gossip_port", kMin, kMax, req.gossip_port) ||
+      !ReadInt(doc, "http_port", kMin, kMax, req.http_port) ||
+      !ReadString(doc, "enclave", req.enclave) || req.node_id.empty()) {
+    return InvalidJson();
+  }
+  req.enclave = NormalizeEnclave(req.enclave);
+  return req;
+}
+
+std::string EncodeBootstrapRequest(const BootstrapRequest& req) {
+  JsonWriter w;
+  w.BeginObject()
+      .String("node_id", req.node_id)
+      .String("address", req.address)
+      .Int("gossip_port", req.gossip_port)
+      .Int("http_port", req.http_port)
+      .String("enclave", req.enclave)
+      .EndObject();
+  return w.Take();
+}
+
+NodeInfo JoinerNode(const BootstrapRequest& req) {
+  return NodeInfo{.id = req.node_id,
+                  .address = req.address,
+                  .port = req.gossip_port,
+                  .http_port = req.http_port,
+                  .enclave = NormalizeEnclave(req.enclave)};
+}
+
+std::string EncodeBootstrapResponse(const std::vector<NodeInfo>& peers) {
+  JsonWriter w;
+  w.BeginObject().Bool("success", true).BeginArray("peers");
+  for (const NodeInfo& peer : peers) WriteNodeInfo(w, "", peer);
+  w.EndArray().EndObject();
+  std::string out = w.Take();
+  out.push_back('\n');
+  return out;
+}
+
+Result<std::vector<NodeInfo>> ParseBootstrapResponse(std::string_view body) {
+  const Status bad(StatusCode::kUnavailable, "invalid bootstrap response");
+  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return bad;
+  auto success = doc.find("success");
+  if (success == doc.end() || !success->is_boolean() || !success->get<bool>()) return bad;
+  std::vector<NodeInfo> peers;
+  if (!HasMember(doc, "peers")) return peers;
+  const nlohmann::json& list = doc.at("peers");
+  if (!list.is_array()) return bad;
+  for (const nlohmann::json& entry : list) {
+    NodeInfo node;
+    if (!ReadNodeInfo(entry, node)) return bad;
+    peers.push_back(std::move(node));
+  }
+  return peers;
+}
+
+}  // namespace repram::cluster

@@ -1,0 +1,98 @@
+#include "cluster/bootstrap_codec.h"
+
+#include <gtest/gtest.h>
+
+#include "cluster/testing/vectors.h"
+
+namespace repram::cluster {
+namespace {
+
+using testing::LoadVectors;
+
+TEST(BootstrapCodecTest, ParsesAndReencodesEveryVectorRequest) {
+  const nlohmann::json file = LoadVectors("bootstrap.json");
+  for (const auto& example : file.at("examples")) {
+    SCOPED_TRACE(example.at("id").get<std::string>());
+    const std::string body = example.at("request_body");
+    Result<BootstrapRequest> req = ParseBootstrapRequest(body);
+    ASSERT_TRUE(req.ok());
+    const nlohmann::json expected = nlohmann::json::parse(body);
+    EXPECT_EQ(req->node_id, expected.at("node_id"));
+    EXPECT_EQ(req->address, expected.at("address"));
+    EXPECT_EQ(req->gossip_port, expected.at("gossip_port"));
+    EXPECT_EQ(req->http_port, expected.at("http_port"));
+    EXPECT_EQ(EncodeBootstrapRequest(*req), body);
+  }
+}
+
+TEST(BootstrapCodecTest, RejectsEveryVectorBadRequestBody) {
+  const nlohmann::json file = LoadVectors("bootstrap.json");
+  int checked = 0;
+  for (const auto& error : file.at("seed_errors")) {
+    if (!error.contains("body")) continue;
+    EXPECT_FALSE(ParseBootstrapRequest(error.at("body").get<std::string>()).ok())
+        << error.at("case");
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3);
+}
+
+TEST(BootstrapCodecTest, RequestRequiresTypedMembers) {
+  const char* base = R"({"node_id":"n","address":"a","gossip_port":1,"http_port":2)";
+  EXPECT_TRUE(ParseBootstrapRequest(std::string(base) + "}").ok());
+  EXPECT_TRUE(ParseBootstrapRequest(std::string(base) + R"(,"enclave":null})").ok());
+  EXPECT_FALSE(ParseBootstrapRequest(std::string(base) + R"(,"enclave":5})").ok());
+  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"","address":"a","gossip_port":1,"http_port":2})").ok());
+  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","gossip_port":1,"http_port":2})").ok());
+  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","address":"a","http_port":2})").ok());
+  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","address":"a","gossip_port":1.5,"http_port":2})").ok());
+  EXPECT_FALSE(ParseBootstrapRequest("[]").ok());
+}
+
+TEST(BootstrapCodecTest, MissingEnclaveMeansDefault) {
+  Result<BootstrapRequest> req =
+      ParseBootstrapRequest(R"({"node_id":"n","address":"a","gossip_port":1,"http_port":2})");
+  ASSERT_TRUE(req.ok());
+  EXPECT_EQ(req->enclave, "default");
+  EXPECT_EQ(JoinerNode(*req), (NodeInfo{.id = "n", .address = "a", .port = 1, .http_port = 2}));
+}
+
+TEST(BootstrapCodecTest, EncodesTheSpecResponseExactly) {
+  const nlohmann::json file = LoadVectors("bootstrap.json");
+  const auto& spec = file.at("examples").at(0);
+  ASSERT_EQ(spec.at("id"), "SPEC_REQUEST");
+  const std::vector<NodeInfo> peers = {
+      {.id = "node-1", .address = "10.0.0.1", .port = 9090, .http_port = 8080},
+      {.id = "new-node", .address = "10.0.0.50", .port = 9090, .http_port = 8080},
+      {.id = "seed-1", .address = "10.0.0.9", .port = 9090, .http_port = 8080}};
+  EXPECT_EQ(EncodeBootstrapResponse(peers), spec.at("response_body"));
+}
+
+TEST(BootstrapCodecTest, ParsesEveryVectorResponse) {
+  const nlohmann::json file = LoadVectors("bootstrap.json");
+  for (const auto& example : file.at("examples")) {
+    if (!example.contains("response_body")) continue;
+    Result<std::vector<NodeInfo>> peers =
+        ParseBootstrapResponse(example.at("response_body").get<std::string>());
+    ASSERT_TRUE(peers.ok()) << example.at("id");
+    EXPECT_EQ(peers->size(),
+              nlohmann::json::parse(example.at("response_body").get<std::string>())
+                  .at("peers")
+                  .size());
+  }
+}
+
+TEST(BootstrapCodecTest, ResponseMustSaySuccessTrue) {
+  EXPECT_FALSE(ParseBootstrapResponse(R"({"success":false,"peers":[]})").ok());
+  EXPECT_FALSE(ParseBootstrapResponse(R"({"error":"not a bootstrap root"})").ok());
+  EXPECT_FALSE(ParseBootstrapResponse(R"({"success":"true"})").ok());
+  EXPECT_FALSE(ParseBootstrapResponse(R"({"success":true,"peers":{}})").ok());
+  EXPECT_FALSE(ParseBootstrapResponse(R"({"success":true,"peers":[{"port":"1"}]})").ok());
+  EXPECT_FALSE(ParseBootstrapResponse("connection refused").ok());
+  Result<std::vector<NodeInfo>> none = ParseBootstrapResponse(R"({"success":true})");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+}  // namespace
+}  // namespace repram::cluster

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace repram::cluster {
+
+// Makes asynchronous callbacks that capture a raw owner pointer (transport completions, timer
+// tasks) safe to outlive the owner: a wrapped callback runs only while the guard is open, and
+// Close() blocks until wrapped callbacks running on other threads have returned. After Close()
+// returns, no wrapped callback starts. Callbacks running on the closing thread itself (Close
+// called from inside one) are not waited for.
+// Thread-safe.
+class CallbackGuard {
+ public:
+  CallbackGuard() : state_(std::make_shared<State>()) {}
+  ~CallbackGuard() { Close(); }
+  CallbackGuard(const CallbackGuard&) = delete;
+  CallbackGuard& operator=(const CallbackGuard&) = delete;
+
+  // Returns a callable that invokes fn(args...) while the guard is open and does nothing after.
+  template <typename F>
+  auto Wrap(F fn) const {
+    return [state = state_, fn = std::move(fn)](auto&&... args) mutable {
+      if (!Enter(*state)) return;
+      struct Exit {
+        State& state;
+        ~Exit() { Leave(state); }
+      } exit{*state};
+      fn(std::forward<decltype(args)>(args)...);
+    };
+  }
+
+  // Closes the guard and waits for running callbacks on other threads. Idempotent.
+  void Close();
+
+  // Returns whether Close() was called.
+  bool closed() const;
+
+ private:
+  struct State {
+    mutable std::mutex mu;
+    std::condition_variable cv;
+    bool open = true;
+    std::vector<std::thread::id> running;  // one entry per callback in progress
+  };
+
+  static bool Enter(State& state);
+  static void Leave(State& state);
+
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace repram::cluster

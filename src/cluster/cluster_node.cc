@@ -1,0 +1,513 @@
+#include "cluster/cluster_node.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <utility>
+
+#include "cluster/bootstrap_codec.h"
+#include "cluster/hmac.h"
+#include "cluster/message_id.h"
+#include "cluster/quorum.h"
+
+namespace repram::cluster {
+namespace {
+
+// Receivers without `X-Repram-Fanout: full` forward only when their enclave has more peers
+// than this (the upstream rule, cluster.md §9.2).
+constexpr size_t kForwardThreshold = 10;
+constexpr int kNotifyAttempts = 3;
+
+NodeInfo SelfInfo(const ClusterConfig& config) {
+  return NodeInfo{.id = config.node_id,
+                  .address = config.address,
+                  .port = config.gossip_port,
+                  .http_port = config.http_port,
+                  .enclave = NormalizeEnclave(config.enclave)};
+}
+
+std::optional<GossipReply> SignatureFailure(std::string_view secret, std::string_view body,
+                                            std::string_view signature) {
+  switch (VerifyBody(secret, body, signature)) {
+    case SignatureCheck::kOk:
+      return std::nullopt;
+    case SignatureCheck::kMissing:
+      return GossipReply::Text(403, "Missing signature\n");
+    case SignatureCheck::kInvalid:
+      break;
+  }
+  return GossipReply::Text(403, "Invalid signature\n");
+}
+
+}  // namespace
+
+ClusterNode::ClusterNode(ClusterConfig config, ClusterDeps deps, ClusterHooks hooks)
+    : config_(std::move(config)),
+      self_(SelfInfo(config_)),
+      scheduler_(deps.scheduler),
+      clock_(deps.scheduler.clock()),
+      rng_(deps.rng),
+      transport_(deps.transport),
+      store_(deps.store),
+      ws_relay_(deps.ws_relay),
+      hooks_(std::move(hooks)),
+      fetcher_(deps.transport, config_.secret),
+      membership_(self_),
+      sync_limiter_(config_.sync_interval) {
+  recovery_ = std::make_unique<IsolationRecovery>(
+      IsolationRecovery::Options{.interval = config_.isolation_interval,
+                                 .max_backoff = config_.isolation_max_backoff,
+                                 .threshold = config_.isolation_threshold},
+      scheduler_, rng_, metrics_, deps.recovery_seeds, [this] { return PeerCount(); },
+      [this](std::vector<std::string> seeds, std::function<void()> done) {
+        Bootstrap(std::move(seeds), /*refresh_on_failure=*/false, std::move(done));
+      },
+      hooks_.request_omega_refresh);
+  std::lock_guard lock(mu_);
+  UpdatePeerGauges();
+}
+
+ClusterNode::~ClusterNode() { Stop(); }
+
+void ClusterNode::Start(std::function<void()> bootstrapped) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    ping_timer_ = scheduler_.After(config_.ping_interval, guard_.Wrap([this] { PingRound(); }));
+    sync_timer_ = scheduler_.After(config_.sync_interval, guard_.Wrap([this] { SyncRound(); }));
+  }
+  recovery_->Start();
+  Bootstrap(config_.seeds, /*refresh_on_failure=*/true, std::move(bootstrapped));
+}
+
+void ClusterNode::Stop() {
+  recovery_->Stop();
+  guard_.Close();
+  std::unique_ptr<Scheduler::Task> ping_timer;
+  std::unique_ptr<Scheduler::Task> sync_timer;
+  std::map<uint64_t, std::unique_ptr<Scheduler::Task>> retry_timers;
+  std::vector<PendingWrites::Completion> pending;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    ping_timer = std::move(ping_timer_);
+    sync_timer = std::move(sync_timer_);
+    retry_timers.swap(retry_timers_);
+    pending = pending_.TakeAll();
+  }
+  for (PendingWrites::Completion& write : pending) {
+    write.timeout.reset();
+    write.done(false);
+  }
+}
+
+GossipReply ClusterNode::HandleGossip(std::string_view body, std::string_view signature,
+                                      bool fanout_full) {
+  if (auto failure = SignatureFailure(config_.secret, body, signature)) return *failure;
+  Result<SimpleMessage> msg = ParseMessage(body);
+  if (!msg.ok()) return GossipReply::Text(400, "Invalid JSON\n");
+  return HandleMessage(*msg, fanout_full);
+}
+
+GossipReply ClusterNode::HandleMessage(const SimpleMessage& msg, bool fanout_full) {
+  const MessageType type = TypeOf(msg.type);
+  metrics_.CountReceived(type);
+  switch (type) {
+    case MessageType::kPut:
+      return HandlePut(msg, fanout_full);
+    case MessageType::kAck:
+      HandleAck(msg);
+      break;
+    case MessageType::kPing:
+      HandlePing(msg);
+      break;
+    case MessageType::kPong:
+      HandlePong(msg);
+      break;
+    case MessageType::kSync:
+      HandleSync(msg);
+      break;
+    case MessageType::kOther:
+      break;
+  }
+  return GossipReply::Success();
+}
+
+GossipReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
+  if (Status valid = ValidatePut(msg); !valid.ok()) {
+    return GossipReply::Text(400, "Invalid message: " + valid.message() + "\n");
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (!dedup_.MarkFirstSeen(msg.message_id, clock_.Now())) return GossipReply::Success();
+  }
+  if (Status stored = store_.Put(msg.key, msg.data, ClampTtl(msg.ttl)); !stored.ok()) {
+    const std::string reason = stored.code() == StatusCode::kFull
+                                   ? std::string("node storage capacity exceeded")
+                                   : stored.message();
+    spdlog::warn("Replica store of {} failed: {}", msg.message_id, reason);
+    return GossipReply::Text(500, "Gossip error: " + reason + "\n");
+  }
+
+  std::optional<NodeInfo> originator;
+  std::vector<NodeInfo> forward_to;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return GossipReply::Success();
+    originator = membership_.Find(msg.from);
+    if (!fanout_full) {
+      std::vector<NodeInfo> enclave = membership_.SameEnclave();
+      if (enclave.size() > kForwardThreshold) {
+        const size_t k = FanoutSize(enclave.size());
+        std::erase_if(enclave, [&](const NodeInfo& p) { return p.id == msg.from; });
+        for (size_t i : SampleIndices(enclave.size(), k, rng_)) forward_to.push_back(enclave[i]);
+      }
+    }
+  }
+  SimpleMessage ack = NewMessage("ACK");
+  ack.to = msg.from;
+  ack.key = msg.key;
+  ack.message_id = msg.message_id;
+  if (ws_relay_ != nullptr && ws_relay_->SendAck(ack)) {
+    metrics_.CountSent(MessageType::kAck);
+  } else if (originator) {
+    Send(*originator, ack, false);
+  }
+  if (!forward_to.empty()) {
+    SimpleMessage forward = msg;
+    forward.to.clear();
+    forward.node_info.reset();
+    for (const NodeInfo& peer : forward_to) Send(peer, forward, false);
+  }
+  if (ws_relay_ != nullptr) ws_relay_->PushToChildren(msg);
+  return GossipReply::Success();
+}
+
+void ClusterNode::HandleAck(const SimpleMessage& msg) {
+  std::optional<PendingWrites::Completion> done;
+  bool ours = false;
+  {
+    std::lock_guard lock(mu_);
+    ours = pending_.Contains(msg.message_id);
+    if (ours && msg.from != self_.id) {
+      const int quorum = QuorumSize(membership_.SameEnclaveCount(), config_.replication);
+      done = pending_.OnAck(msg.message_id, msg.from, quorum);
+    }
+  }
+  if (done) {
+    done->timeout.reset();
+    done->done(true);
+  } else if (!ours && ws_relay_ != nullptr) {
+    ws_relay_->RouteAck(msg);
+  }
+}
+
+void ClusterNode::HandlePing(const SimpleMessage& msg) {
+  std::optional<NodeInfo> pinger;
+  {
+    std::lock_guard lock(mu_);
+    if (!membership_.Contains(msg.from) && membership_.Readmit(msg.from)) {
+      NoteAdd(AddResult::kAdded);
+    }
+    pinger = membership_.Find(msg.from);
+  }
+  if (!pinger) return;
+  SimpleMessage pong = NewMessage("PONG");
+  pong.to = msg.from;
+  pong.node_info = self_;
+  Send(*pinger, pong, false);
+}
+
+void ClusterNode::HandlePong(const SimpleMessage& msg) {
+  std::lock_guard lock(mu_);
+  if (!membership_.Contains(msg.from) && membership_.IsQuarantined(msg.from)) {
+    if (msg.node_info && msg.node_info->id == msg.from) {
+      NoteAdd(membership_.AddPeer(*msg.node_info, AddMode::kSync));
+    }
+    if (!membership_.Contains(msg.from) && membership_.Readmit(msg.from)) {
+      NoteAdd(AddResult::kAdded);
+    }
+  }
+  if (membership_.RecordPong(msg.from) && msg.node_info) {
+    membership_.UpdateEnclave(msg.from, msg.node_info->enclave);
+  }
+}
+
+void ClusterNode::HandleSync(const SimpleMessage& msg) {
+  if (!msg.node_info || msg.node_info->id == self_.id) return;
+  const bool direct = msg.node_info->id == msg.from;
+  std::optional<NodeInfo> sender;
+  std::vector<NodeInfo> entries;
+  {
+    std::lock_guard lock(mu_);
+    NoteAdd(membership_.AddPeer(*msg.node_info,
+                                direct ? AddMode::kSync : AddMode::kPropagatedSync));
+    if (!direct || stopped_) return;
+    sender = membership_.Find(msg.from);
+    if (!sender || !sync_limiter_.Allow(msg.from, clock_.Now())) return;
+    entries = membership_.All();
+  }
+  for (const NodeInfo& peer : entries) {
+    if (peer.id == sender->id) continue;
+    SimpleMessage answer = NewMessage("SYNC");
+    answer.node_info = peer;
+    Send(*sender, answer, false);
+  }
+}
+
+std::optional<GossipReply> ClusterNode::BootstrapGate() const {
+  if (hooks_.is_public_non_root && hooks_.is_public_non_root()) {
+    return GossipReply{403, std::string(kContentTypeJson),
+                       "{\"error\":\"not a bootstrap root\"}\n"};
+  }
+  return std::nullopt;
+}
+
+GossipReply ClusterNode::HandleBootstrap(std::string_view body, std::string_view signature) {
+  if (auto gate = BootstrapGate()) return *gate;
+  if (auto failure = SignatureFailure(config_.secret, body, signature)) return *failure;
+  Result<BootstrapRequest> req = ParseBootstrapRequest(body);
+  if (!req.ok()) return GossipReply::Text(400, "Invalid JSON\n");
+  const NodeInfo joiner = JoinerNode(*req);
+  std::vector<NodeInfo> peers;  // the others sorted by id, then the joiner, then us
+  std::vector<NodeInfo> notify;
+  {
+    std::lock_guard lock(mu_);
+    AddResult added = AddResult::kRejected;
+    if (joiner.id != self_.id) {
+      added = membership_.AddPeer(joiner, AddMode::kBootstrap);
+      NoteAdd(added);
+    }
+    for (NodeInfo& peer : membership_.All()) {
+      if (peer.id != joiner.id) peers.push_back(std::move(peer));
+    }
+    if ((added == AddResult::kAdded || added == AddResult::kUpdated) && !stopped_) notify = peers;
+    if (std::optional<NodeInfo> stored = membership_.Find(joiner.id)) peers.push_back(*stored);
+  }
+  peers.push_back(self_);
+  GossipReply reply{200, std::string(kContentTypeJson), EncodeBootstrapResponse(peers)};
+  for (const NodeInfo& peer : notify) {
+    SimpleMessage sync = NewMessage("SYNC");
+    sync.node_info = joiner;
+    NotifyWithRetry(peer, sync, 1);
+  }
+  return reply;
+}
+
+void ClusterNode::NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt) {
+  Send(peer, msg, false, [this, peer, msg, attempt](bool ok) {
+    if (ok || attempt >= kNotifyAttempts) return;
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    const uint64_t id = next_retry_id_++;
+    const Duration delay = std::chrono::seconds(attempt);  // 1 s, then 2 s (Go parity)
+    retry_timers_[id] = scheduler_.After(delay, guard_.Wrap([this, id, peer, msg, attempt] {
+      std::unique_ptr<Scheduler::Task> self_task;
+      {
+        std::lock_guard inner(mu_);
+        auto node = retry_timers_.extract(id);
+        if (!node.empty()) self_task = std::move(node.mapped());
+      }
+      NotifyWithRetry(peer, msg, attempt + 1);
+    }));
+  });
+}
+
+void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value,
+                                 int64_t ttl_seconds, std::function<void(bool quorum)> done) {
+  SimpleMessage put = NewMessage("PUT");
+  put.key = std::string(key);
+  put.data = std::string(value);
+  put.ttl = static_cast<int32_t>(std::clamp<int64_t>(
+      ttl_seconds, 0, std::numeric_limits<int32_t>::max()));
+  std::vector<NodeInfo> targets;
+  bool full = false;
+  int quorum = 1;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) {
+      quorum = 0;
+    } else {
+      std::vector<NodeInfo> enclave = membership_.SameEnclave();
+      quorum = QuorumSize(enclave.size(), config_.replication);
+      dedup_.MarkFirstSeen(put.message_id, clock_.Now());
+      if (quorum > 1) {
+        const std::string id = put.message_id;
+        pending_.Add(id, std::move(done),
+                     scheduler_.After(config_.write_timeout,
+                                      guard_.Wrap([this, id] { OnWriteTimeout(id); })));
+      }
+      full = enclave.size() <= config_.full_fanout_max;
+      if (full) {
+        targets = std::move(enclave);
+      } else {
+        for (size_t i : SampleIndices(enclave.size(), FanoutSize(enclave.size()), rng_)) {
+          targets.push_back(enclave[i]);
+        }
+      }
+    }
+  }
+  for (const NodeInfo& peer : targets) Send(peer, put, full);
+  if (quorum == 0) {
+    done(false);
+  } else if (quorum == 1) {
+    done(true);
+  }
+}
+
+void ClusterNode::OnWriteTimeout(const std::string& message_id) {
+  std::optional<PendingWrites::Completion> expired;
+  {
+    std::lock_guard lock(mu_);
+    expired = pending_.Remove(message_id);
+  }
+  if (expired) expired->done(false);
+}
+
+void ClusterNode::CheckIsolation(std::function<void(bool)> done) {
+  recovery_->Check(std::move(done));
+}
+
+int ClusterNode::Quorum() const {
+  std::lock_guard lock(mu_);
+  return QuorumSize(membership_.SameEnclaveCount(), config_.replication);
+}
+
+std::vector<NodeInfo> ClusterNode::Peers() const {
+  std::lock_guard lock(mu_);
+  return membership_.All();
+}
+
+size_t ClusterNode::PeerCount() const {
+  std::lock_guard lock(mu_);
+  return membership_.size();
+}
+
+void ClusterNode::PingRound() {
+  RoundPlan plan;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    plan = membership_.StartRound();
+    dedup_.PurgeExpired(clock_.Now());
+    for (const NodeInfo& peer : plan.evicted) sync_limiter_.Forget(peer.id);
+    metrics_.ping_failures_total += plan.failed;
+    metrics_.peer_evictions_total += plan.evicted.size();
+    UpdatePeerGauges();
+    ping_timer_ = scheduler_.After(config_.ping_interval, guard_.Wrap([this] { PingRound(); }));
+  }
+  if (hooks_.on_peer_evicted) {
+    for (const NodeInfo& peer : plan.evicted) hooks_.on_peer_evicted(peer);
+  }
+  for (const NodeInfo& peer : plan.to_sync) {
+    SimpleMessage sync = NewMessage("SYNC");
+    sync.node_info = self_;
+    Send(peer, sync, false);
+  }
+  for (const NodeInfo& peer : plan.to_ping) {
+    SimpleMessage ping = NewMessage("PING");
+    ping.to = peer.id;
+    Send(peer, ping, false, [this, id = peer.id, round = plan.round](bool ok) {
+      std::lock_guard lock(mu_);
+      membership_.RecordPingResult(id, round, ok);
+    });
+  }
+}
+
+void ClusterNode::SyncRound() {
+  std::vector<NodeInfo> peers;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    const size_t n = membership_.size();
+    if (n > 0 && static_cast<int64_t>(n) < config_.replication - 1) peers = membership_.All();
+    sync_timer_ = scheduler_.After(config_.sync_interval, guard_.Wrap([this] { SyncRound(); }));
+  }
+  for (const NodeInfo& peer : peers) {
+    SimpleMessage sync = NewMessage("SYNC");
+    sync.node_info = self_;
+    Send(peer, sync, false);
+  }
+}
+
+void ClusterNode::Bootstrap(std::vector<std::string> seeds, bool refresh_on_failure,
+                            std::function<void()> done) {
+  const BootstrapRequest self{.node_id = self_.id,
+                              .address = self_.address,
+                              .gossip_port = self_.port,
+                              .http_port = self_.http_port,
+                              .enclave = self_.enclave};
+  fetcher_.Fetch(seeds, self,
+                 guard_.Wrap([this, refresh_on_failure, done = std::move(done)](
+                                 SeedFetchResult result) {
+                   {
+                     std::lock_guard lock(mu_);
+                     for (const NodeInfo& peer : result.peers) {
+                       NoteAdd(membership_.AddPeer(peer, AddMode::kBootstrap));
+                     }
+                   }
+                   if (result.succeeded == 0) {
+                     spdlog::info("No seed nodes available, starting as first node");
+                     if (refresh_on_failure && hooks_.request_omega_refresh) {
+                       hooks_.request_omega_refresh();
+                     }
+                   } else {
+                     spdlog::info("Bootstrapped from {} of {} seeds; {} peers known",
+                                  result.succeeded, result.contacted, PeerCount());
+                   }
+                   if (done) done();
+                 }));
+}
+
+void ClusterNode::Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,
+                       std::function<void(bool)> on_done) {
+  if (guard_.closed()) return;
+  OutboundRequest req{.host = peer.address,
+                      .port = static_cast<int>(peer.http_port),
+                      .path = std::string(kGossipPath),
+                      .headers = {{"Content-Type", "application/json"}},
+                      .body = EncodeMessage(msg)};
+  if (!config_.secret.empty()) {
+    req.headers.emplace_back(std::string(kSignatureHeader), SignBody(config_.secret, req.body));
+  }
+  if (fanout_full) req.headers.emplace_back(std::string(kFanoutHeader), std::string(kFanoutFull));
+  metrics_.CountSent(TypeOf(msg.type));
+  const MonoTime start = clock_.Now();
+  transport_.Post(std::move(req), guard_.Wrap([this, start, id = peer.id, type = msg.type,
+                                               on_done = std::move(on_done)](TransportResult r) {
+    metrics_.RecordSend(clock_.Now() - start, r.ok());
+    if (!r.ok()) spdlog::debug("{} to {} failed (status {})", type, id, r.status);
+    if (on_done) on_done(r.ok());
+  }));
+}
+
+SimpleMessage ClusterNode::NewMessage(std::string_view type) const {
+  SimpleMessage msg;
+  msg.type = std::string(type);
+  msg.from = self_.id;
+  const WallTime now = clock_.WallNow();
+  msg.timestamp =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  msg.message_id = NewMessageId(self_.id, now);
+  return msg;
+}
+
+int64_t ClusterNode::ClampTtl(int64_t ttl) const {
+  return std::clamp(ttl, config_.min_ttl, config_.max_ttl);
+}
+
+void ClusterNode::NoteAdd(AddResult result) {
+  if (result == AddResult::kAdded) metrics_.peer_joins_total++;
+  UpdatePeerGauges();
+}
+
+void ClusterNode::UpdatePeerGauges() {
+  const size_t n = membership_.size();
+  metrics_.peers_active = static_cast<int64_t>(n);
+  metrics_.isolated = n <= config_.isolation_threshold ? 1 : 0;
+}
+
+}  // namespace repram::cluster

@@ -1,0 +1,147 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cluster/callback_guard.h"
+#include "cluster/cluster_config.h"
+#include "cluster/dedup_cache.h"
+#include "cluster/gossip_reply.h"
+#include "cluster/isolation_recovery.h"
+#include "cluster/membership.h"
+#include "cluster/message.h"
+#include "cluster/metrics.h"
+#include "cluster/pending_writes.h"
+#include "cluster/seed_fetcher.h"
+#include "cluster/sync_limiter.h"
+
+namespace repram::cluster {
+
+// One node's cluster protocol (cluster.md): the gossip and bootstrap handlers, membership with
+// ping rounds and eviction, replication with dedup and quorum, topology sync, bootstrap from
+// seeds and isolation recovery. It sees the world only through ClusterDeps (Transport, Scheduler,
+// Rng, ReplicaStore, SeedProvider, WsRelay) and ClusterHooks, so it is deterministic under fakes.
+//
+// Handlers answer first: they compute the reply, then hand follow-ups (ACK, PONG, SYNC answers,
+// forwards, SYNC notifies) to Transport::Post before returning; Post only queues, so the caller
+// writes the reply without waiting for any peer (D22).
+//
+// Thread-safe: every public method may be called concurrently from any thread. One mutex guards
+// the protocol state; Transport, ReplicaStore, WsRelay, hooks and completion callbacks are never
+// called while it is held. Shutdown: Stop() (or the destructor) cancels timers, completes pending
+// writes with quorum=false, and guarantees that no callback of this node runs after it returns.
+class ClusterNode {
+ public:
+  ClusterNode(ClusterConfig config, ClusterDeps deps, ClusterHooks hooks = {});
+  ~ClusterNode();
+  ClusterNode(const ClusterNode&) = delete;
+  ClusterNode& operator=(const ClusterNode&) = delete;
+
+  // Schedules the ping, topology-sync and isolation timers (first runs one interval from now)
+  // and bootstraps from config.seeds; bootstrapped (optional) runs once that pass finished.
+  // REQUIRES: the HTTP listener is already open (cluster.md §7.3); called once.
+  void Start(std::function<void()> bootstrapped = {});
+
+  // Cancels every timer, completes pending writes with quorum=false and waits for running
+  // callbacks. After it returns nothing of this node calls out. Idempotent.
+  // REQUIRES: not called from a cluster callback or hook.
+  void Stop();
+
+  // POST /v1/gossip/message after the body was read: HMAC (403), parse (400), per-type handling.
+  // signature = X-Repram-Signature value (empty when absent); fanout_full = the request carried
+  // `X-Repram-Fanout: full`. Returns the exact status, content type and body of cluster.md §2.
+  GossipReply HandleGossip(std::string_view body, std::string_view signature, bool fanout_full);
+
+  // Handles an already authenticated and parsed message (HandleGossip after step 3).
+  GossipReply HandleMessage(const SimpleMessage& msg, bool fanout_full);
+
+  // The 403 bootstrap gate (§7.2 step 1): returns the reply when this node is on a public network
+  // and not a root, nullopt otherwise. The server checks it before reading the body.
+  std::optional<GossipReply> BootstrapGate() const;
+
+  // POST /v1/bootstrap after the body was read: gate, HMAC, strict parse, addPeer, peer list
+  // with ourselves last, then asynchronous propagated SYNC notifies (3 attempts, 1 s / 2 s).
+  GossipReply HandleBootstrap(std::string_view body, std::string_view signature);
+
+  // Replicates a client write the caller has already stored locally (§9.1): registers it,
+  // broadcasts it (always, D19) and calls done(true) at quorum or done(false) after
+  // write_timeout (or at Stop). done runs synchronously when the quorum is 1.
+  void ReplicateWrite(std::string_view key, std::string_view value, int64_t ttl_seconds,
+                      std::function<void(bool quorum)> done);
+
+  // Runs one isolation check now (§11); done(true) iff a re-bootstrap ran and left the peer
+  // count above the threshold.
+  void CheckIsolation(std::function<void(bool)> done);
+
+  // Returns the current write quorum floor(min(enclave_peers + 1, replication) / 2) + 1.
+  int Quorum() const;
+  // Returns every known peer (all enclaves, never self), sorted by id.
+  std::vector<NodeInfo> Peers() const;
+  // Returns the number of known peers (all enclaves).
+  size_t PeerCount() const;
+  // Returns this node as advertised (id, address, gossip port, http_port, enclave).
+  const NodeInfo& self() const { return self_; }
+
+  // Returns the cluster's counters and gauges.
+  const ClusterMetrics& metrics() const { return metrics_; }
+  // Returns the cluster series in Prometheus text format 0.0.4, for /v1/metrics.
+  std::string RenderMetrics() const { return metrics_.RenderPrometheus(); }
+
+ private:
+  GossipReply HandlePut(const SimpleMessage& msg, bool fanout_full);
+  void HandleAck(const SimpleMessage& msg);
+  void HandlePing(const SimpleMessage& msg);
+  void HandlePong(const SimpleMessage& msg);
+  void HandleSync(const SimpleMessage& msg);
+
+  void PingRound();
+  void SyncRound();
+  void OnWriteTimeout(const std::string& message_id);
+  void Bootstrap(std::vector<std::string> seeds, bool refresh_on_failure,
+                 std::function<void()> done);
+  void NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt);
+
+  // Encodes, signs and posts msg to peer; on_done(ok_2xx) runs on completion (if still open).
+  void Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,
+            std::function<void(bool)> on_done = {});
+  SimpleMessage NewMessage(std::string_view type) const;
+  int64_t ClampTtl(int64_t ttl) const;
+  // Records an AddPeer outcome in the metrics. REQUIRES: mu_ held.
+  void NoteAdd(AddResult result);
+  // Refreshes repram_peers_active and repram_isolated. REQUIRES: mu_ held.
+  void UpdatePeerGauges();
+
+  const ClusterConfig config_;
+  const NodeInfo self_;
+  Scheduler& scheduler_;
+  const Clock& clock_;
+  Rng& rng_;
+  Transport& transport_;
+  ReplicaStore& store_;
+  WsRelay* const ws_relay_;
+  const ClusterHooks hooks_;
+  const SeedFetcher fetcher_;
+  ClusterMetrics metrics_;
+  CallbackGuard guard_;
+  std::unique_ptr<IsolationRecovery> recovery_;
+
+  mutable std::mutex mu_;
+  bool stopped_ = false;                                   // GUARDED_BY(mu_)
+  Membership membership_;                                  // GUARDED_BY(mu_)
+  DedupCache dedup_;                                       // GUARDED_BY(mu_)
+  PendingWrites pending_;                                  // GUARDED_BY(mu_)
+  SyncLimiter sync_limiter_;                               // GUARDED_BY(mu_)
+  std::unique_ptr<Scheduler::Task> ping_timer_;            // GUARDED_BY(mu_)
+  std::unique_ptr<Scheduler::Task> sync_timer_;            // GUARDED_BY(mu_)
+  uint64_t next_retry_id_ = 0;                             // GUARDED_BY(mu_)
+  std::map<uint64_t, std::unique_ptr<Scheduler::Task>> retry_timers_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace repram::cluster

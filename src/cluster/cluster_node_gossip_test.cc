@@ -1,0 +1,385 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "cluster/cluster_node.h"
+#include "cluster/testing/cluster_node_fixture.h"
+#include "cluster/testing/vectors.h"
+
+namespace repram::cluster {
+namespace {
+
+using testing::FakeTransport;
+using testing::LoadVectors;
+
+class GossipHandlerTest : public testing::ClusterNodeFixture {
+ protected:
+  void SetUp() override { MakeNode(); }
+
+  // Returns the gossip messages sent to one peer id (by host).
+  std::vector<SimpleMessage> SentTo(const std::string& id, const std::string& type = "") {
+    std::vector<SimpleMessage> out;
+    for (const OutboundRequest& req : transport_.requests()) {
+      if (req.host != "host-" + id || req.path != kGossipPath) continue;
+      Result<SimpleMessage> msg = ParseMessage(req.body);
+      if (msg.ok() && (type.empty() || msg->type == type)) out.push_back(*msg);
+    }
+    return out;
+  }
+
+  SimpleMessage Put(const std::string& from, const std::string& key, int ttl = 600) {
+    SimpleMessage put = Msg("PUT", from);
+    put.key = key;
+    put.data = "value-" + key;
+    put.ttl = ttl;
+    return put;
+  }
+};
+
+TEST_F(GossipHandlerTest, EveryVectorMessageIsAcceptedWith200) {
+  const nlohmann::json file = LoadVectors("gossip-messages.json");
+  for (const auto& v : file.at("messages")) {
+    const GossipReply reply = node_->HandleGossip(v.at("body").get<std::string>(), "", false);
+    EXPECT_EQ(reply.status, 200) << v.at("id");
+    EXPECT_EQ(reply.body, "{\"success\":true}\n");
+    EXPECT_EQ(reply.content_type, "application/json");
+  }
+}
+
+TEST_F(GossipHandlerTest, InvalidAndEdgeVectorsGiveTheExactReply) {
+  const nlohmann::json file = LoadVectors("gossip-messages.json");
+  for (const auto& v : file.at("invalid_or_edge")) {
+    const std::string id = v.at("id");
+    SCOPED_TRACE(id);
+    if (id == "PUT_DUPLICATE") {
+      ASSERT_EQ(file.at("messages").at(1).at("id"), "PUT_BINARY");
+      const GossipReply first = node_->HandleGossip(
+          file.at("messages").at(1).at("body").get<std::string>(), "", false);  // precondition
+      ASSERT_EQ(first.status, 200);
+    }
+    const int puts_before = store_.puts();
+    const GossipReply reply = node_->HandleGossip(v.at("body").get<std::string>(), "", false);
+    EXPECT_EQ(reply.status, v.at("expect_status").get<int>());
+    EXPECT_EQ(reply.body, v.at("expect_body").get<std::string>());
+    EXPECT_EQ(reply.content_type, reply.status == 200 ? "application/json"
+                                                      : "text/plain; charset=utf-8");
+    if (reply.status != 200 || id == "PUT_DUPLICATE") {
+      EXPECT_EQ(store_.puts(), puts_before);
+    }
+  }
+  EXPECT_EQ(store_.Get("k0")->ttl_seconds, 300);    // PUT_TTL_ABSENT -> MIN
+  EXPECT_EQ(store_.Get("k1")->ttl_seconds, 86400);  // PUT_TTL_HUGE -> MAX
+  EXPECT_EQ(store_.Get("empty")->value, "");        // PUT_DATA_ABSENT
+  EXPECT_FALSE(store_.Get("a/b"));
+}
+
+TEST_F(GossipHandlerTest, HmacReceiverChecksFromVectors) {
+  const nlohmann::json file = LoadVectors("hmac.json");
+  std::map<std::string, std::string> bodies;
+  for (const auto& v : file.at("vectors")) bodies[v.at("id")] = v.at("body");
+  for (const auto& check : file.at("receiver_checks")) {
+    SCOPED_TRACE(check.at("case").get<std::string>());
+    ClusterConfig config = DefaultConfig();
+    config.secret = check.at("secret");
+    MakeNode(config);
+    const std::string body = check.contains("body") ? check.at("body").get<std::string>()
+                                                    : bodies.at(check.at("body_ref"));
+    const std::string header =
+        check.at("header").is_null() ? "" : check.at("header").get<std::string>();
+    const GossipReply reply = node_->HandleGossip(body, header, false);
+    EXPECT_EQ(reply.status, check.at("expect_status").get<int>());
+    if (check.contains("expect_body")) {
+      EXPECT_EQ(reply.body, check.at("expect_body").get<std::string>());
+      EXPECT_EQ(reply.content_type, "text/plain; charset=utf-8");
+    }
+  }
+}
+
+TEST_F(GossipHandlerTest, SignatureIsCheckedBeforeParsing) {
+  ClusterConfig config = DefaultConfig();
+  config.secret = "s";
+  MakeNode(config);
+  EXPECT_EQ(node_->HandleGossip("not json", "", false).body, "Missing signature\n");
+  EXPECT_EQ(node_->HandleGossip("not json", SignBody("s", "not json"), false).body,
+            "Invalid JSON\n");
+}
+
+TEST_F(GossipHandlerTest, PutStoresClampedTtlAndAcksAKnownOriginator) {
+  AddPeer("origin");
+  transport_.Clear();
+  SimpleMessage put = Put("origin", "k", 60);
+  ASSERT_EQ(Gossip(put).status, 200);
+  ASSERT_TRUE(store_.Get("k"));
+  EXPECT_EQ(store_.Get("k")->value, "value-k");
+  EXPECT_EQ(store_.Get("k")->ttl_seconds, 300);
+  const std::vector<SimpleMessage> acks = SentTo("origin", "ACK");
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].from, "self");
+  EXPECT_EQ(acks[0].to, "origin");
+  EXPECT_EQ(acks[0].key, "k");
+  EXPECT_EQ(acks[0].message_id, put.message_id);
+  EXPECT_EQ(acks[0].data, "");
+  EXPECT_FALSE(acks[0].node_info);
+  EXPECT_EQ(transport_.requests().size(), 1u);  // no forward with 1 peer
+}
+
+TEST_F(GossipHandlerTest, PutFromUnknownOriginatorIsStoredWithoutAck) {
+  ASSERT_EQ(Gossip(Put("stranger", "k")).status, 200);
+  EXPECT_TRUE(store_.Get("k"));
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(GossipHandlerTest, DuplicatePutIsNotStoredAckedOrForwarded) {
+  AddPeer("origin");
+  SimpleMessage put = Put("origin", "k");
+  ASSERT_EQ(Gossip(put).status, 200);
+  transport_.Clear();
+  put.data = "other";
+  EXPECT_EQ(Gossip(put).status, 200);
+  EXPECT_EQ(store_.Get("k")->value, "value-k");
+  EXPECT_TRUE(transport_.requests().empty());
+  EXPECT_EQ(store_.puts(), 1);
+}
+
+TEST_F(GossipHandlerTest, TtlIsClampedIntoMinMax) {
+  ClusterConfig config = DefaultConfig();
+  config.min_ttl = 10;
+  config.max_ttl = 1000;
+  MakeNode(config);
+  const std::vector<std::pair<int, int64_t>> cases = {
+      {0, 10}, {-5, 10}, {5, 10}, {10, 10}, {500, 500}, {1000, 1000}, {2147483647, 1000}};
+  for (const auto& [ttl, stored] : cases) {
+    const std::string key = "k" + std::to_string(ttl);
+    ASSERT_EQ(Gossip(Put("o", key, ttl)).status, 200);
+    EXPECT_EQ(store_.Get(key)->ttl_seconds, stored) << ttl;
+  }
+}
+
+TEST_F(GossipHandlerTest, StoreFullAnswers500WithCapacityTextAndNoAck) {
+  AddPeer("origin");
+  transport_.Clear();
+  store_.FailWith(Status(StatusCode::kFull, "whatever"));
+  const GossipReply reply = Gossip(Put("origin", "k"));
+  EXPECT_EQ(reply.status, 500);
+  EXPECT_EQ(reply.body, "Gossip error: node storage capacity exceeded\n");
+  EXPECT_EQ(reply.content_type, "text/plain; charset=utf-8");
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(GossipHandlerTest, OtherStoreFailuresCarryTheReason) {
+  store_.FailWith(Status(StatusCode::kInternal, "disk on fire"));
+  EXPECT_EQ(Gossip(Put("o", "k")).body, "Gossip error: disk on fire\n");
+}
+
+TEST_F(GossipHandlerTest, ReceiverWithTenPeersDoesNotForward) {
+  for (int i = 0; i < 10; ++i) AddPeer("p" + std::to_string(i));
+  transport_.Clear();
+  ASSERT_EQ(Gossip(Put("p0", "k")).status, 200);
+  EXPECT_EQ(transport_.messages("PUT").size(), 0u);
+}
+
+TEST_F(GossipHandlerTest, ReceiverAboveTenPeersForwardsToSqrtExcludingTheOriginator) {
+  for (const auto& [peers, fanout] : std::vector<std::pair<int, size_t>>{
+           {11, 4}, {15, 4}, {25, 5}, {50, 8}, {100, 10}}) {
+    SCOPED_TRACE(peers);
+    MakeNode();
+    for (int i = 0; i < peers; ++i) AddPeer("p" + std::to_string(i));
+    AddPeer("elsewhere", "other-enclave");
+    for (int round = 0; round < 20; ++round) {
+      transport_.Clear();
+      SimpleMessage put = Put("p0", "k");
+      ASSERT_EQ(Gossip(put).status, 200);
+      std::set<std::string> hosts;
+      for (const OutboundRequest& req : transport_.requests()) {
+        Result<SimpleMessage> msg = ParseMessage(req.body);
+        if (msg->type != "PUT") continue;
+        hosts.insert(req.host);
+        EXPECT_EQ(msg->from, "p0");  // the originator stays in `from`
+        EXPECT_EQ(msg->message_id, put.message_id);
+        EXPECT_EQ(FakeTransport::Header(req, "X-Repram-Fanout"), "");
+      }
+      EXPECT_EQ(hosts.size(), fanout);
+      EXPECT_FALSE(hosts.contains("host-p0"));
+      EXPECT_FALSE(hosts.contains("host-elsewhere"));
+    }
+  }
+}
+
+TEST_F(GossipHandlerTest, ReceiverDoesNotForwardAFullFanoutPut) {
+  for (int i = 0; i < 20; ++i) AddPeer("p" + std::to_string(i));
+  transport_.Clear();
+  ASSERT_EQ(Gossip(Put("p0", "k"), /*fanout_full=*/true).status, 200);
+  EXPECT_EQ(transport_.messages("PUT").size(), 0u);
+  EXPECT_EQ(transport_.messages("ACK").size(), 1u);
+}
+
+TEST_F(GossipHandlerTest, PingFromKnownPeerIsAnsweredWithPong) {
+  AddPeer("a");
+  transport_.Clear();
+  SimpleMessage ping = Msg("PING", "a");
+  ping.to = "self";
+  ASSERT_EQ(Gossip(ping).body, "{\"success\":true}\n");
+  const std::vector<SimpleMessage> pongs = SentTo("a", "PONG");
+  ASSERT_EQ(pongs.size(), 1u);
+  EXPECT_EQ(pongs[0].from, "self");
+  EXPECT_EQ(pongs[0].to, "a");
+  EXPECT_NE(pongs[0].message_id, ping.message_id);
+  EXPECT_TRUE(pongs[0].message_id.starts_with("self-"));
+  ASSERT_TRUE(pongs[0].node_info);
+  EXPECT_EQ(*pongs[0].node_info, node_->self());
+}
+
+TEST_F(GossipHandlerTest, PingFromUnknownNodeGetsNoPong) {
+  ASSERT_EQ(Gossip(Msg("PING", "stranger")).status, 200);
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(GossipHandlerTest, PongUpdatesTheEnclaveOfAKnownPeer) {
+  AddPeer("a");
+  SimpleMessage pong = Msg("PONG", "a");
+  pong.node_info = Peer("a", "e2");
+  ASSERT_EQ(Gossip(pong).status, 200);
+  EXPECT_EQ(node_->Peers()[0].enclave, "e2");
+  SimpleMessage stranger = Msg("PONG", "stranger");
+  stranger.node_info = Peer("stranger");
+  ASSERT_EQ(Gossip(stranger).status, 200);
+  EXPECT_EQ(node_->PeerCount(), 1u);
+}
+
+TEST_F(GossipHandlerTest, SyncWithoutNodeInfoOrAboutUsIsIgnored) {
+  std::string null_node_info;
+  const nlohmann::json file = LoadVectors("gossip-messages.json");
+  for (const auto& v : file.at("invalid_or_edge")) {
+    if (v.at("id") == "NODE_INFO_NULL_SYNC") null_node_info = v.at("body");
+  }
+  ASSERT_FALSE(null_node_info.empty());
+  ASSERT_EQ(node_->HandleGossip(null_node_info, "", false).status, 200);
+  SimpleMessage about_us = Msg("SYNC", "a");
+  about_us.node_info = node_->self();
+  about_us.node_info->address = "elsewhere";
+  ASSERT_EQ(Gossip(about_us).status, 200);
+  EXPECT_EQ(node_->PeerCount(), 0u);
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(GossipHandlerTest, PropagatedSyncAddsThePeerAndIsNeverAnswered) {
+  AddPeer("a");
+  SimpleMessage sync = Msg("SYNC", "a");
+  sync.node_info = Peer("c");
+  transport_.Clear();
+  ASSERT_EQ(Gossip(sync).status, 200);
+  EXPECT_EQ(node_->PeerCount(), 2u);
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(GossipHandlerTest, DirectSyncIsAnsweredWithEveryOtherPeerButNotUs) {
+  AddPeer("b");
+  AddPeer("c", "other");
+  transport_.Clear();
+  SimpleMessage sync = Msg("SYNC", "a");
+  sync.node_info = Peer("a");
+  ASSERT_EQ(Gossip(sync).status, 200);
+  EXPECT_EQ(node_->PeerCount(), 3u);
+  const std::vector<SimpleMessage> answers = SentTo("a", "SYNC");
+  ASSERT_EQ(answers.size(), 2u);  // one POST per entry: b and c (all enclaves), no self
+  std::set<std::string> named;
+  for (const SimpleMessage& answer : answers) {
+    EXPECT_EQ(answer.from, "self");
+    EXPECT_EQ(answer.to, "");
+    named.insert(answer.node_info->id);
+  }
+  EXPECT_EQ(named, (std::set<std::string>{"b", "c"}));
+  EXPECT_EQ(transport_.requests().size(), 2u);
+}
+
+TEST_F(GossipHandlerTest, DirectSyncIsAnsweredOncePerSenderPerInterval) {
+  AddPeer("b");
+  SimpleMessage sync = Msg("SYNC", "a");
+  sync.node_info = Peer("a");
+  ASSERT_EQ(Gossip(sync).status, 200);
+  transport_.Clear();
+  scheduler_.AdvanceBy(std::chrono::seconds(29));
+  ASSERT_EQ(Gossip(sync).status, 200);
+  EXPECT_TRUE(transport_.requests().empty());
+  scheduler_.AdvanceBy(std::chrono::seconds(1));
+  ASSERT_EQ(Gossip(sync).status, 200);
+  EXPECT_EQ(SentTo("a", "SYNC").size(), 1u);
+}
+
+TEST_F(GossipHandlerTest, SyncChangesOnlyTheEnclaveOfAKnownPeer) {
+  AddPeer("a");
+  SimpleMessage sync = Msg("SYNC", "x");
+  sync.node_info = NodeInfo{.id = "a", .address = "moved", .port = 1, .http_port = 2,
+                            .enclave = "e2"};
+  ASSERT_EQ(Gossip(sync).status, 200);
+  const NodeInfo a = node_->Peers()[0];
+  EXPECT_EQ(a.address, "host-a");
+  EXPECT_EQ(a.http_port, 8080);
+  EXPECT_EQ(a.enclave, "e2");
+}
+
+TEST_F(GossipHandlerTest, InvalidSyncNodeIsIgnored) {
+  SimpleMessage sync = Msg("SYNC", "a");
+  sync.node_info = NodeInfo{.id = "a", .address = "h", .port = 1, .http_port = 0};
+  ASSERT_EQ(Gossip(sync).status, 200);
+  EXPECT_EQ(node_->PeerCount(), 0u);
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(GossipHandlerTest, CountsReceivedMessagesByType) {
+  AddPeer("a");
+  Gossip(Msg("PING", "a"));
+  Gossip(Msg("PING", "a"));
+  Gossip(Msg("FOO", "a"));
+  EXPECT_EQ(node_->metrics().messages_received[static_cast<int>(MessageType::kPing)], 2u);
+  EXPECT_EQ(node_->metrics().messages_received[static_cast<int>(MessageType::kSync)], 1u);
+  EXPECT_EQ(node_->metrics().messages_sent[static_cast<int>(MessageType::kPong)], 2u);
+}
+
+// Records what the cluster hands to the WS tree seam.
+class FakeRelay final : public WsRelay {
+ public:
+  bool SendAck(const SimpleMessage& ack) override {
+    acks.push_back(ack);
+    return ack.to == parent;
+  }
+  bool RouteAck(const SimpleMessage& ack) override {
+    routed.push_back(ack);
+    return true;
+  }
+  void PushToChildren(const SimpleMessage& put) override { pushed.push_back(put); }
+
+  std::string parent;
+  std::vector<SimpleMessage> acks;
+  std::vector<SimpleMessage> routed;
+  std::vector<SimpleMessage> pushed;
+};
+
+TEST_F(GossipHandlerTest, AckGoesOverTheTreeWhenTheOriginatorIsTheParent) {
+  FakeRelay relay;
+  relay.parent = "parent";
+  MakeNode(DefaultConfig(), {}, nullptr, &relay);
+  AddPeer("parent");
+  transport_.Clear();
+  ASSERT_EQ(Gossip(Put("parent", "k")).status, 200);
+  ASSERT_EQ(relay.acks.size(), 1u);
+  EXPECT_TRUE(transport_.requests().empty());  // not also over HTTP
+  ASSERT_EQ(relay.pushed.size(), 1u);
+  EXPECT_EQ(relay.pushed[0].from, "parent");
+  ASSERT_EQ(Gossip(Put("other", "k2")).status, 200);  // not the parent, not a peer: dropped
+  EXPECT_TRUE(transport_.requests().empty());
+}
+
+TEST_F(GossipHandlerTest, AckForAnUnknownWriteIsRoutedThroughTheTree) {
+  FakeRelay relay;
+  MakeNode(DefaultConfig(), {}, nullptr, &relay);
+  SimpleMessage ack = Msg("ACK", "mesh-node");
+  ack.message_id = "child-write-1";
+  ASSERT_EQ(Gossip(ack).status, 200);
+  ASSERT_EQ(relay.routed.size(), 1u);
+  EXPECT_EQ(relay.routed[0].message_id, "child-write-1");
+}
+
+}  // namespace
+}  // namespace repram::cluster

@@ -1,0 +1,198 @@
+#include "cluster/message.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "cluster/message_id.h"
+#include "cluster/testing/vectors.h"
+#include "util/fake_clock.h"
+
+namespace repram::cluster {
+namespace {
+
+using testing::LoadVectors;
+using testing::ToHex;
+
+void ExpectString(const nlohmann::json& parsed, const char* name, const std::string& actual) {
+  if (!parsed.contains(name)) return;
+  if (parsed.at(name).is_null()) {
+    EXPECT_EQ(actual, "") << name;
+  } else {
+    EXPECT_EQ(actual, parsed.at(name).get<std::string>()) << name;
+  }
+}
+
+TEST(MessageTest, ParsesEveryVectorMessage) {
+  const nlohmann::json file = LoadVectors("gossip-messages.json");
+  ASSERT_EQ(file.at("messages").size(), 10u);
+  for (const auto& v : file.at("messages")) {
+    SCOPED_TRACE(v.at("id").get<std::string>());
+    Result<SimpleMessage> msg = ParseMessage(v.at("body").get<std::string>());
+    ASSERT_TRUE(msg.ok());
+    const nlohmann::json& p = v.at("parsed");
+    ExpectString(p, "type", msg->type);
+    ExpectString(p, "from", msg->from);
+    ExpectString(p, "to", msg->to);
+    ExpectString(p, "key", msg->key);
+    ExpectString(p, "message_id", msg->message_id);
+    if (p.contains("data_hex")) {
+      EXPECT_EQ(ToHex(msg->data), p.at("data_hex").is_null() ? "" : p.at("data_hex"));
+    }
+    if (p.contains("ttl")) {
+      EXPECT_EQ(msg->ttl, p.at("ttl").is_null() ? 0 : p.at("ttl").get<int>());
+    }
+    EXPECT_EQ(msg->timestamp, p.at("timestamp").get<int64_t>());
+    if (p.contains("node_info")) {
+      if (p.at("node_info").is_null()) {
+        EXPECT_FALSE(msg->node_info);
+      } else {
+        ASSERT_TRUE(msg->node_info);
+        const auto& n = p.at("node_info");
+        EXPECT_EQ(msg->node_info->id, n.at("id"));
+        EXPECT_EQ(msg->node_info->address, n.at("address"));
+        EXPECT_EQ(msg->node_info->port, n.at("port"));
+        EXPECT_EQ(msg->node_info->http_port, n.at("http_port"));
+        EXPECT_EQ(msg->node_info->enclave, n.at("enclave"));
+      }
+    }
+  }
+}
+
+TEST(MessageTest, ReencodesGoOrderedVectorsByteForByte) {
+  const nlohmann::json file = LoadVectors("gossip-messages.json");
+  // PONG_NO_ENCLAVE gains "enclave" (we always send it); TS_PUT_OBSERVED uses TS key order.
+  const std::set<std::string> differ = {"PONG_NO_ENCLAVE", "TS_PUT_OBSERVED"};
+  for (const auto& v : file.at("messages")) {
+    const std::string body = v.at("body");
+    Result<SimpleMessage> msg = ParseMessage(body);
+    ASSERT_TRUE(msg.ok());
+    if (differ.contains(v.at("id"))) {
+      EXPECT_NE(EncodeMessage(*msg), body) << v.at("id");
+    } else {
+      EXPECT_EQ(EncodeMessage(*msg), body) << v.at("id");
+    }
+  }
+}
+
+TEST(MessageTest, InvalidAndEdgeVectorsParseOrFailAsExpected) {
+  const nlohmann::json file = LoadVectors("gossip-messages.json");
+  for (const auto& v : file.at("invalid_or_edge")) {
+    SCOPED_TRACE(v.at("id").get<std::string>());
+    Result<SimpleMessage> msg = ParseMessage(v.at("body").get<std::string>());
+    const std::string expect_body = v.at("expect_body");
+    if (expect_body == "Invalid JSON\n") {
+      EXPECT_FALSE(msg.ok());
+      continue;
+    }
+    ASSERT_TRUE(msg.ok());
+    if (msg->type != "PUT") continue;
+    const Status valid = ValidatePut(*msg);
+    if (expect_body.starts_with("Invalid message: ")) {
+      EXPECT_EQ("Invalid message: " + valid.message() + "\n", expect_body);
+    } else {
+      EXPECT_TRUE(valid.ok());
+    }
+  }
+}
+
+TEST(MessageTest, RejectsTypeErrorsOfEveryField) {
+  for (const char* body : {
+           R"({"type":1})", R"({"from":true})", R"({"to":[]})", R"({"key":{}})",
+           R"({"data":5})", R"({"message_id":1})", R"({"ttl":-2147483649})",
+           R"({"timestamp":1.5})", R"({"timestamp":9223372036854775808})",
+           R"({"node_info":"x"})", R"({"node_info":{"port":"9090"}})",
+           R"({"node_info":{"http_port":1.0}})", R"({"node_info":{"id":7}})",
+           R"({"type":"PING"} trailing)", "null", "\"PING\"", ""}) {
+    EXPECT_FALSE(ParseMessage(body).ok()) << body;
+  }
+}
+
+TEST(MessageTest, NullAndMissingFieldsMeanAbsent) {
+  Result<SimpleMessage> msg =
+      ParseMessage(R"({"type":null,"from":null,"ttl":null,"timestamp":null,"node_info":null})");
+  ASSERT_TRUE(msg.ok());
+  EXPECT_EQ(msg->type, "");
+  EXPECT_EQ(msg->ttl, 0);
+  EXPECT_EQ(msg->timestamp, 0);
+  EXPECT_FALSE(msg->node_info);
+  EXPECT_EQ(TypeOf(msg->type), MessageType::kOther);
+}
+
+TEST(MessageTest, LastDuplicateKeyWins) {
+  Result<SimpleMessage> msg = ParseMessage(R"({"type":"PING","type":"PONG","ttl":1,"ttl":-5})");
+  ASSERT_TRUE(msg.ok());
+  EXPECT_EQ(msg->type, "PONG");
+  EXPECT_EQ(msg->ttl, -5);
+}
+
+TEST(MessageTest, AcceptsInt32AndInt64Bounds) {
+  Result<SimpleMessage> msg = ParseMessage(
+      R"({"ttl":-2147483648,"timestamp":-9223372036854775808})");
+  ASSERT_TRUE(msg.ok());
+  EXPECT_EQ(msg->ttl, INT32_MIN);
+  EXPECT_EQ(msg->timestamp, INT64_MIN);
+  EXPECT_TRUE(ParseMessage(R"({"ttl":2147483647,"timestamp":9223372036854775807})").ok());
+}
+
+TEST(MessageTest, EmptyEnclaveInNodeInfoNormalizesToDefault) {
+  Result<SimpleMessage> msg = ParseMessage(R"({"node_info":{"id":"a","enclave":""}})");
+  ASSERT_TRUE(msg.ok());
+  EXPECT_EQ(msg->node_info->enclave, "default");
+}
+
+TEST(MessageTest, EncodeOmitsEmptyOptionalFields) {
+  SimpleMessage ping;
+  ping.type = "PING";
+  ping.from = "a";
+  ping.timestamp = 7;
+  EXPECT_EQ(EncodeMessage(ping), R"({"type":"PING","from":"a","timestamp":7,"message_id":""})");
+  SimpleMessage sync;
+  sync.type = "SYNC";
+  sync.from = "a";
+  sync.ttl = -1;
+  sync.message_id = "m";
+  sync.node_info = NodeInfo{.id = "b", .address = "h", .port = 1, .http_port = 2};
+  EXPECT_EQ(EncodeMessage(sync),
+            R"({"type":"SYNC","from":"a","ttl":-1,"timestamp":0,"message_id":"m",)"
+            R"("node_info":{"id":"b","address":"h","port":1,"http_port":2,"enclave":"default"}})");
+}
+
+TEST(MessageTest, EncodeEscapesStringsWithTheNodeRules) {
+  SimpleMessage msg;
+  msg.type = "PUT";
+  msg.from = "a\"b";
+  msg.key = std::string("k\x01\xff", 3);
+  EXPECT_EQ(EncodeMessage(msg),
+            R"({"type":"PUT","from":"a\"b","key":"k\u0001\ufffd","timestamp":0,"message_id":""})");
+}
+
+TEST(MessageTest, ValidatePutChecksKeyLengthAndSlash) {
+  SimpleMessage msg;
+  msg.message_id = "m";
+  msg.key = std::string(8192, 'k');
+  EXPECT_TRUE(ValidatePut(msg).ok());
+  msg.key.push_back('k');
+  EXPECT_EQ(ValidatePut(msg).message(), "bad key");
+  msg.key = "";
+  EXPECT_EQ(ValidatePut(msg).message(), "bad key");
+  msg.key = "ok";
+  msg.message_id = "";
+  EXPECT_EQ(ValidatePut(msg).message(), "message_id required");
+}
+
+TEST(MessageIdTest, HasNodeIdNanosAndIncreasingCounter) {
+  FakeClock clock;
+  const std::string a = NewMessageId("node-1", clock.WallNow());
+  const std::string b = NewMessageId("node-1", clock.WallNow());
+  const std::regex shape("node-1-1772366400000000000-([0-9]+)");
+  std::smatch ma;
+  std::smatch mb;
+  ASSERT_TRUE(std::regex_match(a, ma, shape)) << a;
+  ASSERT_TRUE(std::regex_match(b, mb, shape)) << b;
+  EXPECT_LT(std::stoull(ma[1]), std::stoull(mb[1]));
+}
+
+}  // namespace
+}  // namespace repram::cluster

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "cluster/message.h"
+#include "util/clock.h"
+
+namespace repram::cluster {
+
+// Latency buckets of repram_gossip_send_duration_seconds (same bounds as the HTTP histograms).
+inline constexpr std::array<double, 16> kSendLatencyBounds = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+    0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,     10};
+
+// Counters and gauges the cluster owns (http-api.md §8.4). Every field is an atomic that any
+// thread may update or read; RenderPrometheus reads them without a lock (a scrape may see one
+// series a moment newer than another, as Prometheus clients allow).
+struct ClusterMetrics {
+  std::atomic<int64_t> peers_active{0};
+  std::atomic<uint64_t> peer_joins_total{0};
+  std::atomic<uint64_t> peer_evictions_total{0};
+  std::atomic<uint64_t> ping_failures_total{0};
+  std::array<std::atomic<uint64_t>, kMessageTypeCount> messages_sent{};      // by MessageType
+  std::array<std::atomic<uint64_t>, kMessageTypeCount> messages_received{};  // by MessageType
+  std::atomic<uint64_t> send_failures_total{0};
+  std::array<std::atomic<uint64_t>, kSendLatencyBounds.size() + 1> send_duration_buckets{};
+  std::atomic<uint64_t> send_duration_sum_ns{0};
+  std::atomic<uint64_t> isolation_recoveries_total{0};
+  std::atomic<uint64_t> isolation_recovery_failures_total{0};
+  std::atomic<int64_t> isolated{0};
+
+  // Adds one gossip message of a handled type to the sent / received counters.
+  void CountSent(MessageType type);
+  void CountReceived(MessageType type);
+  // Records one finished peer send: its latency and whether it failed.
+  void RecordSend(Duration elapsed, bool ok);
+
+  // Returns every series in Prometheus text format 0.0.4 with # HELP and # TYPE lines, ready to
+  // be appended to the /v1/metrics body.
+  std::string RenderPrometheus() const;
+};
+
+}  // namespace repram::cluster

@@ -1,0 +1,40 @@
+#include "cluster/node_info.h"
+
+#include <limits>
+
+#include "cluster/json_fields.h"
+
+namespace repram::cluster {
+
+std::string NormalizeEnclave(std::string_view enclave) {
+  return std::string(enclave.empty() ? kDefaultEnclave : enclave);
+}
+
+bool ReadNodeInfo(const nlohmann::json& value, NodeInfo& out) {
+  if (!value.is_object()) return false;
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  NodeInfo node;
+  node.enclave.clear();
+  if (!ReadString(value, "id", node.id) || !ReadString(value, "address", node.address) ||
+      !ReadInt(value, "port", kMin, kMax, node.port) ||
+      !ReadInt(value, "http_port", kMin, kMax, node.http_port) ||
+      !ReadString(value, "enclave", node.enclave)) {
+    return false;
+  }
+  node.enclave = NormalizeEnclave(node.enclave);
+  out = std::move(node);
+  return true;
+}
+
+void WriteNodeInfo(JsonWriter& w, std::string_view name, const NodeInfo& node) {
+  w.BeginObject(name)
+      .String("id", node.id)
+      .String("address", node.address)
+      .Int("port", node.port)
+      .Int("http_port", node.http_port)
+      .String("enclave", node.enclave)
+      .EndObject();
+}
+
+}  // namespace repram::cluster

@@ -1,0 +1,128 @@
+#include "cluster/seed_fetcher.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+
+#include "cluster/hmac.h"
+#include "cluster/host_port.h"
+#include "util/strings.h"
+
+namespace repram::cluster {
+namespace {
+
+// Shared by the in-flight requests of one Fetch; the last completion merges and reports.
+struct FetchState {
+  Transport* transport = nullptr;
+  std::vector<HostPort> seeds;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string self_id;
+  std::function<void(SeedFetchResult)> done;
+
+  std::mutex mu;
+  size_t next = 0;
+  size_t in_flight = 0;
+  size_t finished = 0;
+  std::vector<std::optional<std::vector<NodeInfo>>> answers;
+};
+
+void Launch(const std::shared_ptr<FetchState>& state);
+
+void Finish(FetchState& state) {
+  SeedFetchResult result;
+  result.contacted = state.seeds.size();
+  std::set<std::string, std::less<>> seen;
+  for (auto& answer : state.answers) {
+    if (!answer) continue;
+    ++result.succeeded;
+    for (NodeInfo& node : *answer) {
+      if (node.id == state.self_id || !seen.insert(node.id).second) continue;
+      result.peers.push_back(std::move(node));
+    }
+  }
+  state.done(std::move(result));
+}
+
+void OnAnswer(const std::shared_ptr<FetchState>& state, size_t index, const TransportResult& r) {
+  std::optional<std::vector<NodeInfo>> answer;
+  if (!r.transport_error && r.status == 200) {
+    Result<std::vector<NodeInfo>> parsed = ParseBootstrapResponse(r.body);
+    if (parsed.ok()) answer = std::move(parsed).value();
+  }
+  if (!answer) {
+    spdlog::debug("Bootstrap seed {}:{} failed (status {})", state->seeds[index].host,
+                  state->seeds[index].port, r.status);
+  }
+  bool all_done = false;
+  {
+    std::lock_guard lock(state->mu);
+    state->answers[index] = std::move(answer);
+    --state->in_flight;
+    all_done = ++state->finished == state->seeds.size();
+  }
+  if (all_done) {
+    Finish(*state);
+  } else {
+    Launch(state);
+  }
+}
+
+void Launch(const std::shared_ptr<FetchState>& state) {
+  while (true) {
+    size_t index = 0;
+    {
+      std::lock_guard lock(state->mu);
+      if (state->next >= state->seeds.size() || state->in_flight >= SeedFetcher::kMaxInFlight) {
+        return;
+      }
+      index = state->next++;
+      ++state->in_flight;
+    }
+    OutboundRequest req{.host = state->seeds[index].host,
+                        .port = state->seeds[index].port,
+                        .path = std::string(kBootstrapPath),
+                        .headers = state->headers,
+                        .body = state->body};
+    state->transport->Post(std::move(req), [state, index](TransportResult r) {
+      OnAnswer(state, index, r);
+    });
+  }
+}
+
+}  // namespace
+
+void SeedFetcher::Fetch(const std::vector<std::string>& seeds, const BootstrapRequest& self,
+                        std::function<void(SeedFetchResult)> done) const {
+  auto state = std::make_shared<FetchState>();
+  state->transport = &transport_;
+  state->self_id = self.node_id;
+  state->done = std::move(done);
+  const std::string self_seed = fmt::format("{}:{}", self.address, self.http_port);
+  for (const std::string& seed : seeds) {
+    if (TrimSpace(seed) == self_seed) continue;
+    std::optional<HostPort> endpoint = ParseHostPort(seed);
+    if (!endpoint) {
+      spdlog::warn("Skipping invalid seed '{}'", seed);
+      continue;
+    }
+    state->seeds.push_back(std::move(*endpoint));
+  }
+  state->answers.resize(state->seeds.size());
+  state->body = EncodeBootstrapRequest(self);
+  state->headers.emplace_back("Content-Type", "application/json");
+  if (!secret_.empty()) {
+    state->headers.emplace_back(std::string(kSignatureHeader), SignBody(secret_, state->body));
+  }
+  if (state->seeds.empty()) {
+    Finish(*state);
+    return;
+  }
+  Launch(state);
+}
+
+}  // namespace repram::cluster

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cluster/replica_store.h"
+
+namespace repram::cluster::testing {
+
+// A ReplicaStore that keeps the last value and TTL per key in a map and can be told to fail.
+// Thread-safe.
+class MemoryStore final : public ReplicaStore {
+ public:
+  struct Entry {
+    std::string value;
+    int64_t ttl_seconds = 0;
+  };
+
+  Status Put(std::string_view key, std::string_view value, int64_t ttl_seconds) override {
+    std::lock_guard lock(mu_);
+    ++puts_;
+    if (!fail_with_.ok()) return fail_with_;
+    entries_[std::string(key)] = Entry{std::string(value), ttl_seconds};
+    return Status::Ok();
+  }
+
+  // Makes every later Put return status (Status::Ok() restores success).
+  void FailWith(Status status) {
+    std::lock_guard lock(mu_);
+    fail_with_ = std::move(status);
+  }
+  // Returns the stored entry, or nullopt.
+  std::optional<Entry> Get(std::string_view key) const {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(std::string(key));
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+  }
+  // Returns how many Put calls were made (successful or not).
+  int puts() const {
+    std::lock_guard lock(mu_);
+    return puts_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+  Status fail_with_;
+  int puts_ = 0;
+};
+
+}  // namespace repram::cluster::testing

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace repram::cluster {
+
+inline constexpr std::string_view kGossipPath = "/v1/gossip/message";
+inline constexpr std::string_view kBootstrapPath = "/v1/bootstrap";
+inline constexpr std::string_view kSignatureHeader = "X-Repram-Signature";
+inline constexpr std::string_view kFanoutHeader = "X-Repram-Fanout";
+inline constexpr std::string_view kFanoutFull = "full";
+
+// One POST to a peer or seed: http://{host}:{port}{path}.
+struct OutboundRequest {
+  std::string host;  // name or IP literal; IPv6 without brackets
+  int port = 0;      // the peer's HTTP port
+  std::string path;  // kGossipPath or kBootstrapPath
+  std::vector<std::pair<std::string, std::string>> headers;  // Content-Type, signature, fanout
+  std::string body;
+};
+
+// The outcome of one POST. transport_error = connect error, timeout or aborted (status then 0).
+struct TransportResult {
+  int status = 0;
+  bool transport_error = false;
+  std::string body;
+  // Returns true for a 2xx answer (the only successful send outcome, cluster.md §1).
+  bool ok() const { return !transport_error && status >= 200 && status < 300; }
+};
+
+// Sends node-to-node HTTP requests. Production: an adapter over http::HttpClient (per-peer pools,
+// 5 s timeout, User-Agent). Tests: FakeTransport.
+// Thread-safe. Post never blocks and never calls back into the cluster before returning, except
+// that `done` may run synchronously (fakes); the cluster never calls Post while holding a lock.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends req and calls done exactly once with the outcome (possibly on another thread).
+  virtual void Post(OutboundRequest req, std::function<void(TransportResult)> done) = 0;
+};
+
+}  // namespace repram::cluster

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "cluster/message.h"
+
+namespace repram::cluster {
+
+// The seam to the WebSocket tree (ws-tree.md §10), which is not built yet: the cluster asks it
+// first when routing ACKs and lets it push stored mesh PUTs down to children. Pass nullptr to
+// ClusterNode while there is no tree. Thread-safe; never called under a cluster lock.
+class WsRelay {
+ public:
+  virtual ~WsRelay() = default;
+  // Sends ack over WS when ack.to is our parent or one of our children (§9.3 steps 1-2).
+  // Returns false when neither applies; the cluster then tries HTTP.
+  virtual bool SendAck(const SimpleMessage& ack) = 0;
+  // Forwards an ACK that names none of our pending writes along the ACK-route table (§5.2).
+  // Returns true when a route existed.
+  virtual bool RouteAck(const SimpleMessage& ack) = 0;
+  // Pushes a mesh PUT we stored to every same-enclave child except one whose id is put.from.
+  virtual void PushToChildren(const SimpleMessage& put) = 0;
+};
+
+}  // namespace repram::cluster
