@@ -126,6 +126,17 @@ def test_put_10_mib_plus_1_chunked_is_413_and_node_keeps_serving(n1):
     assert n1.metric("repram_oversized_requests_total") >= 1
 
 
+def test_single_chunk_declared_over_limit_is_413(n1):
+    data = b"z" * (LIMIT + 1)
+    with n1.raw(timeout=20) as c:
+        c.send(build_request("PUT", "/v1/data/big", [("Transfer-Encoding", "chunked")]))
+        t = send_in_background(c, b"%x\r\n" % len(data) + data + b"\r\n0\r\n\r\n")
+        r = c.read_response("PUT")
+        assert_text(r, 413, TOO_LARGE)
+        t.join(10)
+    assert_nothing_stored(n1)
+
+
 def test_content_length_20000000_without_body_is_413_immediately(n1):
     with n1.raw(timeout=10) as c:
         t0 = time.monotonic()
@@ -454,11 +465,15 @@ def test_capacity_507_keeps_old_value(node):
     assert_text(n.put("a", b"Z" * (MiB + 1)), 507, FULL)
     g = n.get("/v1/data/a")
     assert g.status == 200 and g.body == b"A" * MiB, g.status
+    with n.raw() as c:  # streamed body over capacity: 507 as well
+        c.send(build_request("PUT", "/v1/data/c", [("Transfer-Encoding", "chunked")],
+                             chunked(b"c" * 600000, 50000)))
+        assert_text(c.read_response("PUT"), 507, FULL)
     assert_text(n.put("b", b""), 201, b"OK")  # zero-length values always fit
     assert_text(n.put("c", b"c"), 507, FULL)
     assert n.get("/v1/keys").json() == {"keys": ["a", "b"]}
     m = n.metrics()
-    assert metric_value(m, "repram_writes_total", {"status": "507"}) == 3
+    assert metric_value(m, "repram_writes_total", {"status": "507"}) == 4
     assert metric_value(m, "repram_storage_bytes") == MiB
 
 
@@ -663,13 +678,14 @@ def test_x_forwarded_for_honoured_with_trust_proxy(node, value):
             r = statuses(c, "/v1/health", 3, {"X-Real-IP": " 9.9.9.9 "})
             s = statuses(c, "/v1/health", 3)  # socket address bucket
             e = statuses(c, "/v1/health", 1, {"X-Forwarded-For": "", "X-Real-IP": "7.7.7.7"})
+            f = statuses(c, "/v1/health", 1, {"X-Forwarded-For": " , 8.8.8.8"})  # socket bucket
             m = c.request("GET", "/v1/metrics", headers={"X-Forwarded-For": "10.0.0.1"})
             if time.monotonic() > deadline:
                 raise TooSlow()
-        got = [[x.status for x in g] for g in (a, b, r, s, e)]
-        assert got == [[200, 200, 429]] * 4 + [[200]], got
+        got = [[x.status for x in g] for g in (a, b, r, s, e, f)]
+        assert got == [[200, 200, 429]] * 4 + [[200], [429]], got
         assert m.status == 200, m
-        assert metric_value(m.text, "repram_rate_limited_requests_total") == 4
+        assert metric_value(m.text, "repram_rate_limited_requests_total") == 5
     within_one_second(scenario)
 
 

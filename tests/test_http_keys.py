@@ -107,6 +107,10 @@ DECODING = [
     ("lowercase-hex", "%e2%9c%93", "\u2713".encode()),
     ("invalid-utf8", "%C3%28", b"\xc3\x28"),
     ("percent-literal", "100%25", b"100%"),
+    ("question-mark", "a%3Fb", b"a?b"),
+    ("hash", "a%23b", b"a#b"),
+    ("nul-inside", "a%00b", b"a\x00b"),
+    ("space-plus-mix", "%20+%2B", b" ++"),
 ]
 
 

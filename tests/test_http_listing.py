@@ -115,16 +115,16 @@ def test_shorter_prefix_sorts_first(n1):
 def test_json_escaping_of_keys(n1):
     # ", \, control characters; <, >, &, U+2028, non-ASCII are written raw.
     put_keys(n1, ["q%22q", "b%5Cs", "c%01", "n%0A", "t%09", "lt%3C%3E%26", "ls%E2%80%A8",
-                  "u%C3%BC", "bs%08", "ff%0C", "cr%0D", "x%1F"])
+                  "u%C3%BC", "bs%08", "ff%0C", "cr%0D", "x%1F", "z%00"])
     r = n1.get("/v1/keys")
     body = r.body
     for frag in [b'"q\\"q"', b'"b\\\\s"', b'"c\\u0001"', b'"n\\n"', b'"t\\t"', b'"lt<>&"',
                  b'"ls\xe2\x80\xa8"', b'"u\xc3\xbc"', b'"bs\\b"', b'"ff\\f"', b'"cr\\r"',
-                 b'"x\\u001f"']:
+                 b'"x\\u001f"', b'"z\\u0000"']:
         assert frag in body, (frag, body)
     assert assert_json(r)["keys"] == sorted(
         ["q\"q", "b\\s", "c\x01", "n\n", "t\t", "lt<>&", "ls\u2028", "u\u00fc", "bs\b", "ff\f",
-         "cr\r", "x\x1f"], key=lambda s: s.encode())
+         "cr\r", "x\x1f", "z\x00"], key=lambda s: s.encode())
 
 
 def test_invalid_utf8_bytes_each_become_replacement(n1):

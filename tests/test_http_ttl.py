@@ -33,6 +33,11 @@ TTL_ROWS = [
     ("query-first-pair-wins", "?ttl=1&ttl=900", [], 300),
     ("query-pct2b-lowercase", "?ttl=%2b600", [], 600),
     ("xttl-tabs", "", [("X-TTL", "\t600\t")], 600),
+    ("xttl-empty", "", [("X-TTL", "")], 1800),
+    ("xttl-blank", "", [("X-TTL", "   ")], 1800),
+    ("first-xttl-empty-hides-second", "", [("X-TTL", ""), ("X-TTL", "700")], 1800),
+    ("first-xttl-invalid-hides-second", "", [("X-TTL", "abc"), ("X-TTL", "700")], 1800),
+    ("empty-query-empty-header", "?ttl=", [("X-TTL", "")], 1800),
     # Extra strict-parse and query-parsing cases derived from §4 / §6.3.
     ("xttl-minus600", "", [("X-TTL", "-600")], 1800),
     ("xttl-double-sign", "", [("X-TTL", "++600")], 1800),
