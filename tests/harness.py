@@ -68,12 +68,15 @@ def wait_until(predicate: Callable[[], object], timeout: float = 5.0, interval: 
         time.sleep(interval)
 
 
-def _child_setup() -> None:  # runs in the child between fork and exec
+def _child_setup(nofile: Optional[int] = None) -> None:  # runs between fork and exec
     try:  # the node dies with the test runner, even on SIGKILL of pytest (Linux only)
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except Exception:  # noqa: BLE001
         pass
+    if nofile is not None:
+        import resource
+        resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
 
 def build_env(env: Optional[Mapping[str, Optional[str]]] = None, defaults: bool = True) -> dict:
@@ -377,11 +380,13 @@ class Node:
 
     def __init__(self, env: Optional[Mapping[str, Optional[str]]] = None,
                  args: Iterable[str] = (), name: Optional[str] = None,
-                 binary: Optional[str] = None, defaults: bool = True):
+                 binary: Optional[str] = None, defaults: bool = True,
+                 rlimit_nofile: Optional[int] = None):
         Node._counter += 1
         self.name = name or f"node{Node._counter}"
         self.binary = binary or repram_bin()
         self.args = list(args)
+        self.rlimit_nofile = rlimit_nofile
         self._own_cache = None
         env = dict(env or {})
         if "REPRAM_CACHE_DIR" not in env:
@@ -405,7 +410,8 @@ class Node:
             raise NodeStartError(f"repram binary not found at {self.binary}; build it or set REPRAM_BIN")
         self.proc = subprocess.Popen([self.binary, *self.args], env=self.env,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, preexec_fn=_child_setup)
+                                     stderr=subprocess.PIPE,
+                                     preexec_fn=lambda: _child_setup(self.rlimit_nofile))
         for stream, sink in ((self.proc.stderr, self.lines), (self.proc.stdout, self.stdout_lines)):
             t = threading.Thread(target=self._reader, args=(stream, sink), daemon=True)
             t.start()

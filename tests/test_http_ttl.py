@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from harness import assert_created_at, assert_text, build_request, wait_until
+from harness import assert_created_at, assert_text, build_request, metric_value
 
 # (id, query string, [(header name, value)], expected X-Original-TTL) -- one row per §13 input.
 TTL_ROWS = [
@@ -99,16 +99,21 @@ def test_custom_min_max_clamp(node):
 
 def test_get_headers_right_after_300s_put(n1):
     before = time.time()
+    t0 = time.monotonic()
     p = n1.put("fresh", b"hello", {"X-TTL": "300"})
     assert_text(p, 201, b"OK")
     created = assert_created_at(p.header("X-Created-At"), near=before)
     assert p.header("X-Original-TTL") == "300", p
     g = n1.get("/v1/data/fresh")
+    elapsed = time.monotonic() - t0
     assert (g.status, g.body) == (200, b"hello"), g
     assert g.header("Content-Type") == "application/octet-stream", g
     assert g.header("Content-Length") == "5", g
     assert g.header("X-Original-TTL") == "300", g
-    assert g.header("X-Remaining-TTL") == "299", g
+    if elapsed < 1.0:  # created_at >= t0, GET answered < 1 s later: floor(300 - d) = 299
+        assert g.header("X-Remaining-TTL") == "299", g
+    else:
+        assert g.header("X-Remaining-TTL") in ("298", "299"), g
     assert g.header("X-Created-At") == p.header("X-Created-At"), (p, g)
     assert_created_at(g.header("X-Created-At"), near=created, slack=0.001)
 
@@ -169,45 +174,46 @@ def test_reads_ignore_query_range_and_conditionals(n1):
 
 
 def test_expiry_at_exactly_expires_at(node):
-    """1 s TTL on a private node with MIN_TTL=1: GET 200 with X-Remaining-TTL 0 before expiry,
-    404 from expires_at on; the key leaves the listing and storage is reclaimed within ~1 s."""
+    """1 s TTL on a private node with MIN_TTL=1. expires_at lies in [t0 + 1, t1 + 1] (t0/t1 =
+    PUT sent/answered). Judged from send/receive times so that slow scheduling cannot flip the
+    verdict: a 200 for a GET sent after t1 + 1 is a late expiry, a 404 received before t0 + 1 an
+    early one; the key must leave the listing and storage must be reclaimed within 1 s (D16)."""
     n = node(env={"REPRAM_MIN_TTL": "1"})
     c = n.client()
     t0 = time.monotonic()
     p = c.request("PUT", "/v1/data/eph", b"bye", {"X-TTL": "1"})
     t1 = time.monotonic()
     assert p.status == 201 and p.header("X-Original-TTL") == "1", p
-    g = c.request("GET", "/v1/data/eph")
-    t_g = time.monotonic()
-    if t_g - t0 < 0.9:  # still well before expiry: must be live with 0 s remaining
-        assert (g.status, g.body) == (200, b"bye"), g
-        assert g.header("X-Remaining-TTL") == "0", g
-    last_ok, first_gone = None, None
-    deadline = t0 + 3.0
-    while time.monotonic() < deadline:
-        ts = time.monotonic()
+    saw_live = False
+    while True:
+        sent = time.monotonic()
         r = c.request("GET", "/v1/data/eph")
+        received = time.monotonic()
         if r.status == 200:
-            assert first_gone is None, "entry came back after a 404"
-            last_ok = ts
-        else:
-            assert (r.status, r.body) == (404, b""), r
-            first_gone = first_gone or time.monotonic()
+            saw_live = True
+            assert r.body == b"bye" and r.header("X-Remaining-TTL") == "0", r
+            assert sent <= t1 + 1.0 + 0.01, f"still live for a GET sent {sent - t1 - 1:.3f}s after expires_at"
+            assert sent < t0 + 5, "never expired"
+            time.sleep(0.005)
+            continue
+        assert (r.status, r.body, r.header("Content-Length")) == (404, b"", "0"), r
+        assert received >= t0 + 1.0 - 0.005, f"expired {received - t0:.3f}s after the PUT was sent"
+        break
+    if t1 - t0 < 0.5:
+        assert saw_live, "never read the entry live"
+    assert c.request("HEAD", "/v1/data/eph").status == 404
+    assert c.request("GET", "/v1/data/eph").status == 404  # stays gone
+    assert "eph" not in c.request("GET", "/v1/keys").json()["keys"]
+    assert c.request("GET", "/v1/keys?prefix=e").json() == {"keys": []}
+    # Physically reclaimed within 1 s of expiry: any sample still counting the entry must have
+    # been requested before expires_at + 1 s.
+    while True:
+        sent = time.monotonic()
+        m = c.request("GET", "/v1/metrics").text
+        if metric_value(m, "repram_storage_entries") == 0:
+            assert metric_value(m, "repram_storage_bytes") == 0
             break
-        time.sleep(0.01)
-    assert first_gone is not None, "entry still readable 3 s after a 1 s PUT"
-    # expires_at lies in [t0 + 1, t1 + 1]; allow 150 ms for scheduling/clock granularity.
-    assert first_gone >= t0 + 1.0 - 0.02, f"expired {first_gone - t0:.3f}s after the PUT was sent"
-    assert first_gone <= t1 + 1.0 + 0.15, f"still live {first_gone - t1:.3f}s after the PUT answer"
-    if last_ok is not None:
-        assert last_ok <= t1 + 1.0 + 0.02, f"read live {last_ok - t1:.3f}s after the PUT answer"
-    assert n.request("HEAD", "/v1/data/eph").status == 404
-    keys = n.get("/v1/keys").json()["keys"]
-    assert "eph" not in keys, keys
-    assert time.monotonic() - t0 < 1.5 + 0.2
-    # Physically reclaimed within 1 s of expiry (D16): storage gauges drop to 0.
-    wait_until(lambda: n.metric("repram_storage_entries") == 0, timeout=1.5,
-               message="repram_storage_entries to drop to 0 after expiry")
-    assert n.metric("repram_storage_bytes") == 0
-    s = n.get("/v1/status").json()
+        assert sent <= t1 + 2.0 + 0.05, f"entry still held {sent - t1 - 1:.3f}s after expiry"
+        time.sleep(0.02)
+    s = c.request("GET", "/v1/status").json()
     assert (s["keys"], s["bytes"]) == (0, 0), s
