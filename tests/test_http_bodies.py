@@ -410,6 +410,36 @@ def test_methods_are_case_sensitive(n1, method):
     assert r.header("Allow") == "GET, OPTIONS", r
 
 
+SMUGGLE_CASES = [("PUT", "/v1/keys", [], 405), ("POST", "/nope", [], 404),
+                 ("PUT", "/v1/data/a%ZZ", [], 400), ("PUT", "/v1/data/k", [("User-Agent", "sqlmap")], 403),
+                 ("GET", "/v1/health", [], 200), ("GET", "/v1/data/k", [], 404),
+                 ("OPTIONS", "/v1/data/k", [], 200)]
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+@pytest.mark.parametrize("method,path,headers,status", SMUGGLE_CASES,
+                         ids=[f"{m}-{p}" for m, p, _, _ in SMUGGLE_CASES])
+def test_unread_body_never_parsed_as_a_request(n1, method, path, headers, status, framing):
+    """A body the handler does not use is skipped (or the connection closed): it must never be
+    answered as a request of its own."""
+    inner = b"GET /v1/data/smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    hdrs = list(headers)
+    body = inner
+    if framing == "chunked":
+        hdrs.append(("Transfer-Encoding", "chunked"))
+        body = chunked(inner)
+    with n1.raw(timeout=5) as c:
+        c.send(build_request(method, path, hdrs, body) + build_request("GET", "/v1/health"))
+        first = c.read_response(method)
+        assert first.status == status, first
+        try:
+            nxt = c.read_response()
+        except ConnectionError:
+            return  # closed after the first response: fine
+        assert nxt.status == 200 and nxt.json()["status"] == "healthy", \
+            f"the unread body was answered as a request: {nxt!r}"
+
+
 def test_pipelined_requests_answered_in_order(n1):
     reqs = [("PUT", "/v1/data/p", b"one"), ("GET", "/v1/data/p", None),
             ("PUT", "/v1/data/p", b"two"), ("GET", "/v1/data/p", None),
