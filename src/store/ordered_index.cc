@@ -1,17 +1,23 @@
 #include "store/ordered_index.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
+#include <cstring>
 #include <iterator>
 #include <utility>
 
 namespace repram::store {
 namespace {
 
-static_assert(sizeof(void*) == sizeof(uint64_t), "tagged slots need 64-bit pointers");
-
 ptrdiff_t Off(size_t i) { return static_cast<ptrdiff_t>(i); }
+
+// Returns the first 8 bytes of key, zero-padded, as a big-endian integer. If KeyPrefix(a) <
+// KeyPrefix(b) then a < b byte-wise; equal prefixes decide nothing.
+uint64_t KeyPrefix(std::string_view key) {
+  uint64_t p = 0;
+  const size_t n = std::min<size_t>(key.size(), 8);
+  for (size_t i = 0; i < n; ++i) p |= uint64_t{static_cast<uint8_t>(key[i])} << (56 - 8 * i);
+  return p;
+}
 
 // Compares e's key with key; first starts loading the entry's next two cache lines (key and,
 // for small entries, the value the caller usually reads next) in parallel with the first.
@@ -26,14 +32,14 @@ bool Matches(const Entry* e, std::string_view key) {
 
 OrderedIndex::Iterator::Iterator(const OrderedIndex* index, size_t chunk, size_t slot)
     : index_(index), chunk_(chunk), slot_(slot) {
-  if (Valid() && slot_ == index_->chunks_[chunk_].slots.size()) {
+  if (Valid() && slot_ == index_->chunks_[chunk_].ptrs.size()) {
     ++chunk_;
     slot_ = 0;
   }
 }
 
 void OrderedIndex::Iterator::Next() {
-  if (++slot_ == index_->chunks_[chunk_].slots.size()) {
+  if (++slot_ == index_->chunks_[chunk_].ptrs.size()) {
     ++chunk_;
     slot_ = 0;
   }
@@ -41,53 +47,82 @@ void OrderedIndex::Iterator::Next() {
 
 OrderedIndex::OrderedIndex(size_t chunk_capacity) : chunk_capacity_(chunk_capacity) {}
 
-OrderedIndex::Slot OrderedIndex::MakeSlot(Entry* e, uint64_t hash) {
-  const auto bits = reinterpret_cast<Slot>(e);
-  if (bits >> kTagShift != 0) {
-    std::fprintf(stderr, "repram store: heap pointer %p above 2^48 cannot be tagged\n",
-                 static_cast<void*>(e));
-    std::abort();
-  }
-  return bits | TagOf(hash);
-}
-
 size_t OrderedIndex::chunk_bytes() const {
-  return chunk_capacity_ * sizeof(Slot) + 16 + sizeof(Chunk);
+  return sizeof(Chunk) + chunk_capacity_ * sizeof(Entry*) + 16;
 }
 
-std::vector<OrderedIndex::Slot> OrderedIndex::NewSlots() const {
-  std::vector<Slot> slots;
-  slots.reserve(chunk_capacity_);
-  return slots;
+OrderedIndex::Chunk OrderedIndex::NewChunk() const {
+  Chunk chunk;
+  chunk.ptrs.reserve(chunk_capacity_);
+  return chunk;
 }
 
-void OrderedIndex::InsertChunk(size_t c, std::vector<Slot> slots) {
-  std::string first(Untag(slots[0])->key());
-  chunks_.insert(chunks_.begin() + Off(c), Chunk{std::move(first), std::move(slots)});
+void OrderedIndex::InsertChunk(size_t c, Chunk chunk) {
+  chunk.first = chunk.ptrs[0]->key();
+  prefixes_.insert(prefixes_.begin() + Off(c), KeyPrefix(chunk.first));
+  chunks_.insert(chunks_.begin() + Off(c), std::move(chunk));
 }
 
-void OrderedIndex::EraseChunk(size_t c) { chunks_.erase(chunks_.begin() + Off(c)); }
+void OrderedIndex::EraseChunk(size_t c) {
+  prefixes_.erase(prefixes_.begin() + Off(c));
+  chunks_.erase(chunks_.begin() + Off(c));
+}
+
+void OrderedIndex::SetFirst(size_t c) {
+  chunks_[c].first = chunks_[c].ptrs[0]->key();
+  prefixes_[c] = KeyPrefix(chunks_[c].first);
+}
+
+void OrderedIndex::InsertSlot(Chunk& chunk, size_t slot, Entry* e, uint8_t tag) {
+  const size_t n = chunk.ptrs.size();
+  chunk.ptrs.insert(chunk.ptrs.begin() + Off(slot), e);
+  std::memmove(chunk.tags.data() + slot + 1, chunk.tags.data() + slot, n - slot);
+  chunk.tags[slot] = tag;
+}
+
+void OrderedIndex::AppendSlots(Chunk& dst, const Chunk& src) {
+  std::memcpy(dst.tags.data() + dst.ptrs.size(), src.tags.data(), src.ptrs.size());
+  dst.ptrs.insert(dst.ptrs.end(), src.ptrs.begin(), src.ptrs.end());
+}
 
 size_t OrderedIndex::ChunkFor(std::string_view key) const {
-  // The last chunk whose first key is <= key; chunk 0 for keys before everything.
-  auto it = std::upper_bound(chunks_.begin() + 1, chunks_.end(), key,
-                             [](std::string_view k, const Chunk& c) { return k < c.first; });
-  return static_cast<size_t>(std::distance(chunks_.begin(), it)) - 1;
+  // The last chunk whose first key is <= key; chunk 0 for keys before everything. Chunks whose
+  // prefix is below the key's start before key, those above start after it; only the tied run
+  // needs full compares.
+  const uint64_t p = KeyPrefix(key);
+  const auto tie_end = std::upper_bound(prefixes_.begin(), prefixes_.end(), p);
+  const auto tie_begin = std::lower_bound(prefixes_.begin(), tie_end, p);
+  const auto it = std::upper_bound(chunks_.begin() + (tie_begin - prefixes_.begin()),
+                                   chunks_.begin() + (tie_end - prefixes_.begin()), key,
+                                   [](std::string_view k, const Chunk& c) { return k < c.first; });
+  const auto c = static_cast<size_t>(std::distance(chunks_.begin(), it));
+  return c == 0 ? 0 : c - 1;
 }
 
 size_t OrderedIndex::SlotIn(size_t c, std::string_view key) const {
-  const std::vector<Slot>& slots = chunks_[c].slots;
-  auto it = std::lower_bound(slots.begin(), slots.end(), key,
-                             [](Slot s, std::string_view k) { return Untag(s)->key() < k; });
-  return static_cast<size_t>(std::distance(slots.begin(), it));
+  const std::vector<Entry*>& ptrs = chunks_[c].ptrs;
+  auto it = std::lower_bound(ptrs.begin(), ptrs.end(), key,
+                             [](const Entry* e, std::string_view k) { return e->key() < k; });
+  return static_cast<size_t>(std::distance(ptrs.begin(), it));
 }
 
-size_t OrderedIndex::FindSlot(size_t c, std::string_view key, uint64_t hash) const {
-  const std::vector<Slot>& slots = chunks_[c].slots;
-  const Slot tag = TagOf(hash);
-  const size_t n = slots.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (((slots[i] ^ tag) >> kTagShift) == 0 && Matches(Untag(slots[i]), key)) return i;
+size_t OrderedIndex::FindSlot(size_t c, std::string_view key, uint8_t tag) const {
+  // Hand-written SWAR scan (no portable SIMD in the allowed libraries): eight tags per 64-bit
+  // word; a byte of (word ^ pattern) that is zero marks a candidate. Lanes past the chunk's size
+  // hold stale tags and are skipped by the bound check.
+  const Chunk& chunk = chunks_[c];
+  const size_t n = chunk.ptrs.size();
+  constexpr uint64_t kLow = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  const uint64_t pattern = kLow * tag;
+  for (size_t base = 0; base < n; base += 8) {
+    uint64_t word;
+    std::memcpy(&word, chunk.tags.data() + base, sizeof word);
+    const uint64_t x = word ^ pattern;
+    if (((x - kLow) & ~x & kHigh) == 0) continue;
+    for (size_t i = base; i < std::min(base + 8, n); ++i) {
+      if (chunk.tags[i] == tag && Matches(chunk.ptrs[i], key)) return i;
+    }
   }
   return n;
 }
@@ -95,110 +130,119 @@ size_t OrderedIndex::FindSlot(size_t c, std::string_view key, uint64_t hash) con
 Entry* OrderedIndex::Find(std::string_view key, uint64_t hash) const {
   if (chunks_.empty()) return nullptr;
   const size_t c = ChunkFor(key);
-  const size_t slot = FindSlot(c, key, hash);
-  return slot == chunks_[c].slots.size() ? nullptr : Untag(chunks_[c].slots[slot]);
+  const size_t slot = FindSlot(c, key, Tag(hash));
+  return slot == chunks_[c].ptrs.size() ? nullptr : chunks_[c].ptrs[slot];
 }
 
 Entry* OrderedIndex::Upsert(Entry* e, uint64_t hash) {
-  const Slot s = MakeSlot(e, hash);
+  const uint8_t tag = Tag(hash);
   if (chunks_.empty()) {
-    std::vector<Slot> slots = NewSlots();
-    slots.push_back(s);
-    InsertChunk(0, std::move(slots));
+    Chunk chunk = NewChunk();
+    InsertSlot(chunk, 0, e, tag);
+    InsertChunk(0, std::move(chunk));
     size_ = 1;
     return nullptr;
   }
   const size_t c = ChunkFor(e->key());
-  const size_t found = FindSlot(c, e->key(), hash);
-  if (found < chunks_[c].slots.size()) return Untag(std::exchange(chunks_[c].slots[found], s));
-  InsertAt(c, SlotIn(c, e->key()), s);
+  const size_t found = FindSlot(c, e->key(), tag);
+  if (found < chunks_[c].ptrs.size()) return std::exchange(chunks_[c].ptrs[found], e);
+  InsertAt(c, SlotIn(c, e->key()), e, tag);
   return nullptr;
 }
 
-void OrderedIndex::InsertAt(size_t c, size_t slot, Slot s) {
+void OrderedIndex::InsertAt(size_t c, size_t slot, Entry* e, uint8_t tag) {
   ++size_;
-  if (chunks_[c].slots.size() < chunk_capacity_) {
-    chunks_[c].slots.insert(chunks_[c].slots.begin() + Off(slot), s);
-    if (slot == 0) chunks_[c].first = Untag(s)->key();
+  if (chunks_[c].ptrs.size() < chunk_capacity_) {
+    InsertSlot(chunks_[c], slot, e, tag);
+    if (slot == 0) SetFirst(c);
     return;
   }
-  const bool append_at_end = c + 1 == chunks_.size() && slot == chunks_[c].slots.size();
+  const bool append_at_end = c + 1 == chunks_.size() && slot == chunks_[c].ptrs.size();
   const bool prepend_at_start = c == 0 && slot == 0;
   if (append_at_end || prepend_at_start) {
-    std::vector<Slot> fresh = NewSlots();
-    fresh.push_back(s);
+    Chunk fresh = NewChunk();
+    InsertSlot(fresh, 0, e, tag);
     InsertChunk(append_at_end ? c + 1 : 0, std::move(fresh));
     return;
   }
   const size_t half = chunk_capacity_ / 2;
-  std::vector<Slot> right = NewSlots();
-  right.assign(chunks_[c].slots.begin() + Off(half), chunks_[c].slots.end());
-  chunks_[c].slots.resize(half);
+  Chunk right = NewChunk();
+  right.ptrs.assign(chunks_[c].ptrs.begin() + Off(half), chunks_[c].ptrs.end());
+  std::memcpy(right.tags.data(), chunks_[c].tags.data() + half, right.ptrs.size());
+  chunks_[c].ptrs.resize(half);
   InsertChunk(c + 1, std::move(right));
   if (slot > half) {
     ++c;
     slot -= half;
   }
-  chunks_[c].slots.insert(chunks_[c].slots.begin() + Off(slot), s);
-  if (slot == 0) chunks_[c].first = Untag(s)->key();
+  InsertSlot(chunks_[c], slot, e, tag);
+  if (slot == 0) SetFirst(c);
 }
 
 bool OrderedIndex::Erase(const Entry* e, uint64_t hash) {
   if (chunks_.empty()) return false;
   const size_t c = ChunkFor(e->key());
-  const size_t slot = FindSlot(c, e->key(), hash);
-  if (slot == chunks_[c].slots.size() || Untag(chunks_[c].slots[slot]) != e) return false;
+  const size_t slot = FindSlot(c, e->key(), Tag(hash));
+  if (slot == chunks_[c].ptrs.size() || chunks_[c].ptrs[slot] != e) return false;
   EraseAt(c, slot);
   return true;
 }
 
 void OrderedIndex::EraseAt(size_t c, size_t slot) {
   --size_;
-  std::vector<Slot>& slots = chunks_[c].slots;
-  slots.erase(slots.begin() + Off(slot));
-  const size_t n = slots.size();
+  Chunk& chunk = chunks_[c];
+  chunk.ptrs.erase(chunk.ptrs.begin() + Off(slot));
+  const size_t n = chunk.ptrs.size();
+  std::memmove(chunk.tags.data() + slot, chunk.tags.data() + slot + 1, n - slot);
   if (n == 0) {
     EraseChunk(c);
     return;
   }
-  if (slot == 0) chunks_[c].first = Untag(slots[0])->key();
+  if (slot == 0) SetFirst(c);
   if (n >= chunk_capacity_ / 4) return;
   const size_t merge_limit = chunk_capacity_ * 3 / 4;
-  const bool left_fits = c > 0 && chunks_[c - 1].slots.size() + n <= merge_limit;
-  const bool right_fits = c + 1 < chunks_.size() && chunks_[c + 1].slots.size() + n <= merge_limit;
+  const bool left_fits = c > 0 && chunks_[c - 1].ptrs.size() + n <= merge_limit;
+  const bool right_fits = c + 1 < chunks_.size() && chunks_[c + 1].ptrs.size() + n <= merge_limit;
   if (!left_fits && !right_fits) return;
   // Merge into the left one of the pair (the smaller neighbour when both fit).
   size_t left = c - 1;
-  if (!left_fits || (right_fits && chunks_[c + 1].slots.size() < chunks_[c - 1].slots.size())) {
+  if (!left_fits || (right_fits && chunks_[c + 1].ptrs.size() < chunks_[c - 1].ptrs.size())) {
     left = c;
   }
-  std::vector<Slot>& dst = chunks_[left].slots;
-  const std::vector<Slot>& src = chunks_[left + 1].slots;
-  dst.insert(dst.end(), src.begin(), src.end());
+  AppendSlots(chunks_[left], chunks_[left + 1]);
   EraseChunk(left + 1);
 }
 
 size_t OrderedIndex::EraseIf(const std::function<bool(const Entry*)>& pred) {
   size_t removed = 0;
   for (Chunk& chunk : chunks_) {
-    removed += std::erase_if(chunk.slots, [&pred](Slot s) { return pred(Untag(s)); });
+    size_t kept = 0;
+    for (size_t i = 0; i < chunk.ptrs.size(); ++i) {
+      if (pred(chunk.ptrs[i])) continue;
+      chunk.ptrs[kept] = chunk.ptrs[i];
+      chunk.tags[kept] = chunk.tags[i];
+      ++kept;
+    }
+    removed += chunk.ptrs.size() - kept;
+    chunk.ptrs.resize(kept);
   }
   size_ -= removed;
   const size_t quarter = chunk_capacity_ / 4;
   const size_t merge_limit = chunk_capacity_ * 3 / 4;
   std::vector<Chunk> kept;
   for (Chunk& chunk : chunks_) {
-    std::vector<Slot>& slots = chunk.slots;
-    if (slots.empty()) continue;
-    if (!kept.empty() && (kept.back().slots.size() < quarter || slots.size() < quarter) &&
-        kept.back().slots.size() + slots.size() <= merge_limit) {
-      kept.back().slots.insert(kept.back().slots.end(), slots.begin(), slots.end());
+    if (chunk.ptrs.empty()) continue;
+    if (!kept.empty() && (kept.back().ptrs.size() < quarter || chunk.ptrs.size() < quarter) &&
+        kept.back().ptrs.size() + chunk.ptrs.size() <= merge_limit) {
+      AppendSlots(kept.back(), chunk);
     } else {
-      chunk.first = Untag(slots[0])->key();
+      chunk.first = chunk.ptrs[0]->key();
       kept.push_back(std::move(chunk));
     }
   }
   chunks_ = std::move(kept);
+  prefixes_.clear();
+  for (const Chunk& chunk : chunks_) prefixes_.push_back(KeyPrefix(chunk.first));
   return removed;
 }
 
@@ -215,15 +259,19 @@ OrderedIndex::Iterator OrderedIndex::UpperBound(std::string_view key) const {
 }
 
 bool OrderedIndex::CheckInvariants() const {
+  if (prefixes_.size() != chunks_.size()) return false;
   size_t count = 0;
   const Entry* prev = nullptr;
-  for (const Chunk& chunk : chunks_) {
-    if (chunk.slots.empty() || chunk.slots.size() > chunk_capacity_) return false;
-    if (chunk.first != Untag(chunk.slots[0])->key()) return false;
-    for (Slot s : chunk.slots) {
-      const Entry* e = Untag(s);
+  for (size_t c = 0; c < chunks_.size(); ++c) {
+    const Chunk& chunk = chunks_[c];
+    if (chunk.ptrs.empty() || chunk.ptrs.size() > chunk_capacity_) return false;
+    if (chunk.first != chunk.ptrs[0]->key() || prefixes_[c] != KeyPrefix(chunk.first)) {
+      return false;
+    }
+    for (size_t i = 0; i < chunk.ptrs.size(); ++i) {
+      const Entry* e = chunk.ptrs[i];
       if (prev != nullptr && !(prev->key() < e->key())) return false;
-      if ((s >> kTagShift) != (KeyHash(e->key()) >> kTagShift)) return false;
+      if (chunk.tags[i] != Tag(KeyHash(e->key()))) return false;
       prev = e;
       ++count;
     }

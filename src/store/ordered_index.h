@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -12,27 +13,28 @@
 namespace repram::store {
 
 // Byte-wise ordered index of Entry pointers (unsigned bytes, shorter prefix first), keyed by
-// Entry::key(). Two levels: a sorted vector of chunks, each chunk a copy of its first key and a
-// sorted vector of at most chunk_capacity slots. A slot is an Entry pointer with a 16-bit hash tag
-// of its key in the upper 16 bits, which user-space pointers leave zero on the 64-bit targets we
-// build for (checked).
+// Entry::key(). Two levels: a sorted vector of chunks; each chunk holds a copy of its first key,
+// a sorted vector of at most chunk_capacity (<= 64) entry pointers and, inline, one 8-bit hash
+// tag per pointer.
 //
-// - Point lookup: binary search over the chunks' first-key copies (no entry dereference; the
-//   last probes fall into neighbouring cache lines), then a sequential scan of the chunk's
-//   tagged slots, so usually only the matching entry is dereferenced.
-// - Insert and erase move at most one chunk's slots. Full chunks split in half, except when
+// - Point lookup: binary search over a compact array of the chunks' first-key prefixes (8 bytes
+//   each, so it stays in cache), full-key compares only among chunks whose prefix ties, then a
+//   scan of the chunk's tags, eight per 64-bit word; only pointers with a matching tag are
+//   followed (about 1/4 false match per lookup in a full chunk). So a hit usually touches one
+//   chunk header, one pointer line and the entry.
+// - Insert and erase move at most one chunk's pointers. Full chunks split in half, except when
 //   appending past the last or before the first key, where a new chunk is started so ascending
 //   or descending loads fill chunks completely. A chunk under a quarter full merges with a
 //   neighbour when the result stays under three quarters; empty chunks are dropped.
-// - Memory: 8 bytes per slot plus about 100 bytes per chunk.
+// - Memory: 8 bytes per pointer slot plus about 140 bytes per chunk (~10 bytes per entry full).
 // Callers pass the key's hash (KeyHash) so a key is hashed once per operation.
 // Does not own the entries. Not thread-safe: the owning shard serialises access.
 class OrderedIndex {
  public:
-  static constexpr size_t kDefaultChunkCapacity = 64;
+  static constexpr size_t kMaxChunkCapacity = 64;
 
   // Returns the hash the index expects for key (also usable for sharding: the index uses only
-  // the top 16 bits).
+  // the top 8 bits).
   static uint64_t KeyHash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
   // A position in key order; stays valid only until the index is modified.
@@ -41,7 +43,7 @@ class OrderedIndex {
     // Returns true while the iterator points at an entry.
     bool Valid() const { return chunk_ < index_->chunks_.size(); }
     // Returns the current entry. REQUIRES: Valid().
-    Entry* entry() const { return Untag(index_->chunks_[chunk_].slots[slot_]); }
+    Entry* entry() const { return index_->chunks_[chunk_].ptrs[slot_]; }
     // Moves to the next entry in key order. REQUIRES: Valid().
     void Next();
 
@@ -53,8 +55,8 @@ class OrderedIndex {
     size_t slot_;
   };
 
-  // REQUIRES: chunk_capacity >= 4.
-  explicit OrderedIndex(size_t chunk_capacity = kDefaultChunkCapacity);
+  // REQUIRES: 4 <= chunk_capacity <= kMaxChunkCapacity.
+  explicit OrderedIndex(size_t chunk_capacity = kMaxChunkCapacity);
 
   // Returns the entry with exactly this key, or nullptr. REQUIRES: hash == KeyHash(key).
   Entry* Find(std::string_view key, uint64_t hash) const;
@@ -77,42 +79,46 @@ class OrderedIndex {
   size_t size() const { return size_; }
   // Returns the number of chunks.
   size_t chunk_count() const { return chunks_.size(); }
-  // Returns the estimated bytes one chunk costs: its slot array with allocator header and its
-  // directory element (first keys longer than 15 bytes add a heap copy; not counted).
+  // Returns the estimated bytes one chunk costs: its directory element and its pointer array
+  // with allocator header (first keys longer than 15 bytes add a heap copy; not counted).
   size_t chunk_bytes() const;
   // Returns true when keys are strictly ascending, tags and first-key copies match the keys, no
   // chunk is empty or over capacity, and size() matches; used by tests.
   bool CheckInvariants() const;
 
  private:
-  using Slot = uint64_t;
   struct Chunk {
-    std::string first;        // copy of the first slot's key, so the directory search is local
-    std::vector<Slot> slots;  // sorted by key
+    std::string first;                              // copy of ptrs[0]->key()
+    std::vector<Entry*> ptrs;                       // sorted by key
+    std::array<uint8_t, kMaxChunkCapacity> tags{};  // tags[i] = Tag(KeyHash(ptrs[i]->key()))
   };
 
-  static constexpr int kTagShift = 48;
-  static Entry* Untag(Slot s) { return reinterpret_cast<Entry*>(s & ((Slot{1} << kTagShift) - 1)); }
-  static Slot TagOf(uint64_t hash) { return hash >> kTagShift << kTagShift; }
-  static Slot MakeSlot(Entry* e, uint64_t hash);
+  static uint8_t Tag(uint64_t hash) { return static_cast<uint8_t>(hash >> 56); }
 
   // Returns the chunk that holds or would receive key. REQUIRES: !chunks_.empty().
   size_t ChunkFor(std::string_view key) const;
   // Returns the lower-bound slot of key inside chunk c (may equal its size).
   size_t SlotIn(size_t c, std::string_view key) const;
   // Returns the slot of key in chunk c found through the tags, or the chunk's size if absent.
-  size_t FindSlot(size_t c, std::string_view key, uint64_t hash) const;
-  // Returns an empty chunk with room for chunk_capacity slots.
-  std::vector<Slot> NewSlots() const;
-  // Inserts a chunk holding slots at position c / removes chunk c.
-  void InsertChunk(size_t c, std::vector<Slot> slots);
+  size_t FindSlot(size_t c, std::string_view key, uint8_t tag) const;
+  // Returns an empty chunk with room for chunk_capacity pointers.
+  Chunk NewChunk() const;
+  // Inserts chunk at position c / removes chunk c, keeping prefixes_ in step.
+  void InsertChunk(size_t c, Chunk chunk);
   void EraseChunk(size_t c);
-  void InsertAt(size_t c, size_t slot, Slot s);
+  // Records chunk c's first key after its first slot changed.
+  void SetFirst(size_t c);
+  // Inserts (e, tag) at slot of chunk, which has room. Does not update its first key.
+  static void InsertSlot(Chunk& chunk, size_t slot, Entry* e, uint8_t tag);
+  // Appends src's slots to dst, which has room.
+  static void AppendSlots(Chunk& dst, const Chunk& src);
+  void InsertAt(size_t c, size_t slot, Entry* e, uint8_t tag);
   void EraseAt(size_t c, size_t slot);
 
   size_t chunk_capacity_;
   size_t size_ = 0;
   std::vector<Chunk> chunks_;
+  std::vector<uint64_t> prefixes_;  // prefixes_[c] == KeyPrefix(chunks_[c].first)
 };
 
 }  // namespace repram::store
