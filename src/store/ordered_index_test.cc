@@ -141,6 +141,39 @@ TEST_F(OrderedIndexTest, StaysSortedAndCompleteThroughRandomSplitsAndMerges) {
   EXPECT_EQ(index.chunk_count(), 0u);
 }
 
+TEST_F(OrderedIndexTest, FindsAndBoundsKeysWithTiedEightBytePrefixes) {
+  // Keys that agree in their first 8 bytes (including zero padding of short keys) are ordered
+  // only by the full compare.
+  std::vector<std::string> keys = {"ab",           "ab\0"s,       "ab\0\0"s,
+                                   "abcdefgh",     "abcdefgh\0"s, "abcdefghi",
+                                   "abcdefgg\xff", "\0"s,         "\xff\xff"};
+  for (int i = 0; i < 300; ++i) keys.push_back("common-prefix/" + std::to_string(1000 + i * 7));
+  std::vector<std::string> shuffled = keys;
+  std::mt19937 rng(3);
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  OrderedIndex index(4);
+  for (const std::string& k : shuffled) ASSERT_EQ(Upsert(index, Make(k)), nullptr);
+  ASSERT_TRUE(index.CheckInvariants());
+  const std::set<std::string> sorted(keys.begin(), keys.end());
+  EXPECT_EQ(Keys(index), std::vector<std::string>(sorted.begin(), sorted.end()));
+  for (const std::string& k : keys) {
+    ASSERT_NE(Find(index, k), nullptr) << k;
+    EXPECT_EQ(Find(index, k)->key(), k);
+  }
+  for (const std::string& probe : {"ab\0\0\0"s, "abcdefgh\0\0"s, "a"s, "common-prefix/1001"s,
+                                   "common-prefix/"s, "\xff"s, "\xff\xff\xff"s}) {
+    EXPECT_EQ(Find(index, probe), nullptr);
+    auto lower = sorted.lower_bound(probe);
+    auto it = index.LowerBound(probe);
+    if (lower == sorted.end()) {
+      EXPECT_FALSE(it.Valid());
+    } else {
+      ASSERT_TRUE(it.Valid());
+      EXPECT_EQ(it.entry()->key(), *lower);
+    }
+  }
+}
+
 TEST_F(OrderedIndexTest, EraseRejectsOtherEntryWithSameKey) {
   OrderedIndex index;
   Entry* indexed = Make("k");
