@@ -80,6 +80,11 @@ void OrderedIndex::InsertSlot(Chunk& chunk, size_t slot, Entry* e, uint8_t tag) 
   chunk.tags[slot] = tag;
 }
 
+void OrderedIndex::EraseSlot(Chunk& chunk, size_t slot) {
+  chunk.ptrs.erase(chunk.ptrs.begin() + Off(slot));
+  std::memmove(chunk.tags.data() + slot, chunk.tags.data() + slot + 1, chunk.ptrs.size() - slot);
+}
+
 void OrderedIndex::AppendSlots(Chunk& dst, const Chunk& src) {
   std::memcpy(dst.tags.data() + dst.ptrs.size(), src.tags.data(), src.ptrs.size());
   dst.ptrs.insert(dst.ptrs.end(), src.ptrs.begin(), src.ptrs.end());
@@ -157,6 +162,30 @@ void OrderedIndex::InsertAt(size_t c, size_t slot, Entry* e, uint8_t tag) {
     if (slot == 0) SetFirst(c);
     return;
   }
+  // Full: first try to pass a boundary slot to a neighbour with room (as a B*-tree does; keeps
+  // chunks fuller under random inserts), then start a new chunk at either end, else split.
+  if (c > 0 && slot > 0 && chunks_[c - 1].ptrs.size() < chunk_capacity_) {
+    Chunk& cur = chunks_[c];
+    InsertSlot(chunks_[c - 1], chunks_[c - 1].ptrs.size(), cur.ptrs[0], cur.tags[0]);
+    EraseSlot(cur, 0);
+    InsertSlot(cur, slot - 1, e, tag);
+    SetFirst(c);
+    return;
+  }
+  if (c + 1 < chunks_.size() && chunks_[c + 1].ptrs.size() < chunk_capacity_) {
+    Chunk& cur = chunks_[c];
+    const size_t last = cur.ptrs.size() - 1;
+    if (slot > last) {
+      InsertSlot(chunks_[c + 1], 0, e, tag);
+    } else {
+      InsertSlot(chunks_[c + 1], 0, cur.ptrs[last], cur.tags[last]);
+      EraseSlot(cur, last);
+      InsertSlot(cur, slot, e, tag);
+      if (slot == 0) SetFirst(c);
+    }
+    SetFirst(c + 1);
+    return;
+  }
   const bool append_at_end = c + 1 == chunks_.size() && slot == chunks_[c].ptrs.size();
   const bool prepend_at_start = c == 0 && slot == 0;
   if (append_at_end || prepend_at_start) {
@@ -191,9 +220,8 @@ bool OrderedIndex::Erase(const Entry* e, uint64_t hash) {
 void OrderedIndex::EraseAt(size_t c, size_t slot) {
   --size_;
   Chunk& chunk = chunks_[c];
-  chunk.ptrs.erase(chunk.ptrs.begin() + Off(slot));
+  EraseSlot(chunk, slot);
   const size_t n = chunk.ptrs.size();
-  std::memmove(chunk.tags.data() + slot, chunk.tags.data() + slot + 1, n - slot);
   if (n == 0) {
     EraseChunk(c);
     return;

@@ -22,10 +22,11 @@ namespace repram::store {
 //   scan of the chunk's tags, eight per 64-bit word; only pointers with a matching tag are
 //   followed (about 1/4 false match per lookup in a full chunk). So a hit usually touches one
 //   chunk header, one pointer line and the entry.
-// - Insert and erase move at most one chunk's pointers. Full chunks split in half, except when
-//   appending past the last or before the first key, where a new chunk is started so ascending
-//   or descending loads fill chunks completely. A chunk under a quarter full merges with a
-//   neighbour when the result stays under three quarters; empty chunks are dropped.
+// - Insert and erase move at most two chunks' pointers. A full chunk first passes a boundary
+//   slot to a neighbour with room (as in a B*-tree); else, when appending past the last or
+//   before the first key, a new chunk is started so ascending or descending loads fill chunks
+//   completely; else it splits in half. A chunk under a quarter full merges with a neighbour
+//   when the result stays under three quarters; empty chunks are dropped.
 // - Memory: 8 bytes per pointer slot plus about 140 bytes per chunk (~10 bytes per entry full).
 // Callers pass the key's hash (KeyHash) so a key is hashed once per operation.
 // Does not own the entries. Not thread-safe: the owning shard serialises access.
@@ -110,6 +111,8 @@ class OrderedIndex {
   void SetFirst(size_t c);
   // Inserts (e, tag) at slot of chunk, which has room. Does not update its first key.
   static void InsertSlot(Chunk& chunk, size_t slot, Entry* e, uint8_t tag);
+  // Removes the slot of chunk. Does not update its first key.
+  static void EraseSlot(Chunk& chunk, size_t slot);
   // Appends src's slots to dst, which has room.
   static void AppendSlots(Chunk& dst, const Chunk& src);
   void InsertAt(size_t c, size_t slot, Entry* e, uint8_t tag);

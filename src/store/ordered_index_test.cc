@@ -111,6 +111,18 @@ TEST_F(OrderedIndexTest, DescendingInsertsFillChunksCompletely) {
   EXPECT_TRUE(index.CheckInvariants());
 }
 
+TEST_F(OrderedIndexTest, RandomInsertsKeepChunksMostlyFull) {
+  OrderedIndex index(64);
+  std::vector<int> ids(20'000);
+  for (int i = 0; i < 20'000; ++i) ids[i] = i;
+  std::shuffle(ids.begin(), ids.end(), std::mt19937(9));
+  for (int id : ids) ASSERT_EQ(Upsert(index, Make("key-" + std::to_string(id))), nullptr);
+  ASSERT_TRUE(index.CheckInvariants());
+  // Plain half splits average ~70% full; passing slots to neighbours first keeps chunks fuller.
+  const double fill = 20'000.0 / static_cast<double>(index.chunk_count() * 64);
+  EXPECT_GT(fill, 0.8) << fill;
+}
+
 TEST_F(OrderedIndexTest, StaysSortedAndCompleteThroughRandomSplitsAndMerges) {
   OrderedIndex index(8);
   std::mt19937 rng(42);
