@@ -263,6 +263,14 @@ def test_single_listener_on_bind_address_gossip_port_not_bound(node):
     assert socks == [("0100007F", n.port)], socks  # only 127.0.0.1:<http port>
 
 
+@pytest.mark.parametrize("level", ["bogus", "INFO", "verbose"])
+def test_unknown_log_level_means_info(node, level):
+    n = node(env={"REPRAM_LOG_LEVEL": level})  # starts (no error) and logs at info
+    assert any("[INFO] Listening on" in l for l in n.lines), n.lines
+    assert n.stop() == 0
+    assert SHUTDOWN in n.stderr_text()
+
+
 def test_empty_env_value_means_unset(node):
     n = node(env={"REPRAM_RATE_LIMIT": "", "REPRAM_MIN_TTL": "", "REPRAM_ENCLAVE": ""})
     assert n.get("/v1/health").json()["enclave"] == "default"

@@ -90,6 +90,14 @@ def test_status_fields(node):
     assert b["commit"] == "unknown" or re.fullmatch(r"[0-9a-f]{7,40}", b["commit"]), b
 
 
+@pytest.mark.parametrize("value,role", [("true", "substrate"), ("TRUE", "substrate"),
+                                        ("false", "transient"), ("1", "transient")])
+def test_status_role_from_inbound(node, value, role):
+    n = node(env={"REPRAM_INBOUND": value})
+    assert assert_json(n.get("/v1/status"))["role"] == role
+    assert assert_json(n.get("/v1/topology"))["role"] == role
+
+
 def test_status_role_substrate_when_inbound(node):
     n = node(env={"REPRAM_INBOUND": "true"})
     assert assert_json(n.get("/v1/status"))["role"] == "substrate"
