@@ -58,8 +58,8 @@ Result<std::vector<std::string>> ParseTxtAnswer(const std::string& name, int sta
 }
 
 timeval ToTimeval(std::chrono::steady_clock::duration d) {
-  const auto us = std::max<int64_t>(
-      0, std::chrono::duration_cast<std::chrono::microseconds>(d).count());
+  const auto us =
+      std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(d).count());
   return timeval{static_cast<time_t>(us / 1'000'000), static_cast<suseconds_t>(us % 1'000'000)};
 }
 
@@ -91,9 +91,8 @@ Result<std::unique_ptr<AresResolver>> AresResolver::Create(
     ares_channel probe = nullptr;
     const int rc = NewChannel(csv, &probe);
     if (rc != ARES_SUCCESS) {
-      return Status(StatusCode::kInvalidArgument,
-                    "REPRAM_DNS_SERVERS: invalid server list \"" + csv + "\": " +
-                        ares_strerror(rc));
+      return Status(StatusCode::kInvalidArgument, "REPRAM_DNS_SERVERS: invalid server list \"" +
+                                                      csv + "\": " + ares_strerror(rc));
     }
     ares_destroy(probe);
   }
@@ -120,8 +119,7 @@ AresResolver::~AresResolver() {
   close(wake_fd_);
 }
 
-TxtResolver::LookupId AresResolver::LookupTxt(std::string name, Duration timeout,
-                                              Callback done) {
+TxtResolver::LookupId AresResolver::LookupTxt(std::string name, Duration timeout, Callback done) {
   auto job = std::make_unique<Job>();
   job->name = std::move(name);
   job->done = std::move(done);

@@ -49,11 +49,11 @@ class AresResolver final : public TxtResolver {
 
   std::mutex mu_;
   std::condition_variable callback_done_;
-  bool stopping_ = false;                         // GUARDED_BY(mu_)
-  LookupId next_id_ = 1;                          // GUARDED_BY(mu_)
-  std::deque<std::unique_ptr<Job>> queued_;       // GUARDED_BY(mu_)
-  std::set<LookupId> cancelled_;                  // GUARDED_BY(mu_)
-  LookupId running_callback_ = 0;                 // GUARDED_BY(mu_), 0 = none
+  bool stopping_ = false;                    // GUARDED_BY(mu_)
+  LookupId next_id_ = 1;                     // GUARDED_BY(mu_)
+  std::deque<std::unique_ptr<Job>> queued_;  // GUARDED_BY(mu_)
+  std::set<LookupId> cancelled_;             // GUARDED_BY(mu_)
+  LookupId running_callback_ = 0;            // GUARDED_BY(mu_), 0 = none
 
   std::thread thread_;  // last: started after everything above exists
 };

@@ -31,9 +31,7 @@ TEST(Base64Test, RejectsWhitespaceAndLineBreaks) {
   EXPECT_EQ(DecodeBase64Strict("aG\r\nk="), std::nullopt);
 }
 
-TEST(Base64Test, RejectsUrlSafeAlphabet) {
-  EXPECT_EQ(DecodeBase64Strict("-_-_"), std::nullopt);
-}
+TEST(Base64Test, RejectsUrlSafeAlphabet) { EXPECT_EQ(DecodeBase64Strict("-_-_"), std::nullopt); }
 
 TEST(Base64Test, RejectsNonZeroTrailingBits) {
   EXPECT_EQ(DecodeBase64Strict("aGl="), std::nullopt);  // canonical form is aGk=

@@ -24,9 +24,10 @@ void DnsListFetcher::Fetch(Callback done) {
   Attempt& attempt = attempts_[id];
   attempt.done = std::move(done);
   attempt.deadline = clock_.Now() + deadline_;
-  attempt.lookup = resolver_->LookupTxt(
-      bootstrap_name_, deadline_,
-      [this, id](Result<std::vector<std::string>> texts) { OnBootstrapAnswer(id, std::move(texts)); });
+  attempt.lookup = resolver_->LookupTxt(bootstrap_name_, deadline_,
+                                        [this, id](Result<std::vector<std::string>> texts) {
+                                          OnBootstrapAnswer(id, std::move(texts));
+                                        });
 }
 
 void DnsListFetcher::Cancel() {

@@ -51,8 +51,8 @@ class DnsListFetcher final : public ListFetcher {
   const Duration deadline_;
 
   std::mutex mu_;
-  uint64_t next_attempt_ = 1;                 // GUARDED_BY(mu_)
-  std::map<uint64_t, Attempt> attempts_;      // GUARDED_BY(mu_)
+  uint64_t next_attempt_ = 1;             // GUARDED_BY(mu_)
+  std::map<uint64_t, Attempt> attempts_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace repram::trust

@@ -28,7 +28,8 @@ Result<std::string> ParseBootstrapIndirection(const std::vector<std::string>& re
     while (start <= record.size()) {
       size_t semi = record.find(';', start);
       if (semi == std::string::npos) semi = record.size();
-      const std::string_view field = TrimSpace(std::string_view(record).substr(start, semi - start));
+      const std::string_view field =
+          TrimSpace(std::string_view(record).substr(start, semi - start));
       start = semi + 1;
       const size_t eq = field.find('=');
       if (eq == std::string_view::npos || TrimSpace(field.substr(0, eq)) != "omega") continue;

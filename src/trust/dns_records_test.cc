@@ -12,8 +12,7 @@ using testing::TestSigner;
 constexpr int64_t kNow = 1800000000;
 
 TEST(UsableTxtRecordsTest, TrimsAndDropsEmptyRecords) {
-  Result<std::vector<std::string>> records =
-      UsableTxtRecords("n", {"  a=1 \r\n", "", " \t", "b"});
+  Result<std::vector<std::string>> records = UsableTxtRecords("n", {"  a=1 \r\n", "", " \t", "b"});
   ASSERT_TRUE(records.ok());
   EXPECT_EQ(*records, (std::vector<std::string>{"a=1", "b"}));
 }
@@ -51,9 +50,9 @@ TEST(BootstrapIndirectionTest, FailsOnEmptyOmegaValueOfTheFirstMatchingRecord) {
 
 TEST(SelectBestSignedListTest, PicksTheValidRecordWithTheGreatestExp) {
   TestSigner signer;
-  const std::vector<std::string> records = {
-      "garbage", signer.Record({"old:1"}, kNow + 100), signer.Record({"new:1"}, kNow + 200),
-      signer.Record({"mid:1"}, kNow + 150)};
+  const std::vector<std::string> records = {"garbage", signer.Record({"old:1"}, kNow + 100),
+                                            signer.Record({"new:1"}, kNow + 200),
+                                            signer.Record({"mid:1"}, kNow + 150)};
   Result<SignedList> best = SelectBestSignedList("t", records, signer.key().bytes, kNow);
   ASSERT_TRUE(best.ok()) << best.status().message();
   EXPECT_EQ(best->nodes, std::vector<std::string>{"new:1"});

@@ -9,11 +9,16 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 
 std::optional<int64_t> UnitSeconds(char unit) {
   switch (unit) {
-    case 's': return 1;
-    case 'm': return 60;
-    case 'h': return 3600;
-    case 'd': return 86400;
-    default: return std::nullopt;
+    case 's':
+      return 1;
+    case 'm':
+      return 60;
+    case 'h':
+      return 3600;
+    case 'd':
+      return 86400;
+    default:
+      return std::nullopt;
   }
 }
 

@@ -140,7 +140,7 @@ class FlagSet {
   }
 
   CLI::App app_;
-  std::vector<std::string> names_;
+  std::vector<std::string> names_ = {"help"};  // "-help" → CLI11's "--help"
 };
 
 int Fail(std::ostream& err, std::string_view subcommand, const Status& status) {
@@ -246,7 +246,8 @@ int Sign(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   list.version = version;
   for (size_t start = 0; start <= nodes_csv.size();) {
     const size_t comma = std::min(nodes_csv.find(',', start), nodes_csv.size());
-    const std::string_view entry = TrimSpace(std::string_view(nodes_csv).substr(start, comma - start));
+    const std::string_view entry =
+        TrimSpace(std::string_view(nodes_csv).substr(start, comma - start));
     if (!entry.empty()) list.nodes.emplace_back(entry);
     start = comma + 1;
   }
@@ -292,7 +293,8 @@ int Verify(const std::vector<std::string>& args, std::istream& in, std::ostream&
   }
   if (flags.Given("pubkey-file")) {
     Result<std::string> content = ReadFileText(pubkey_file);
-    if (!content.ok()) return Fail(err, "verify", CliError("read pubkey: " + content.status().message()));
+    if (!content.ok())
+      return Fail(err, "verify", CliError("read pubkey: " + content.status().message()));
     pubkey = TrimSpace(*content);
   }
   const Result<OmegaKey> key = ValidateOmegaPubkey(pubkey);
@@ -303,7 +305,8 @@ int Verify(const std::vector<std::string>& args, std::istream& in, std::ostream&
   }
   if (flags.Given("record-file")) {
     Result<std::string> content = ReadFileText(record_file);
-    if (!content.ok()) return Fail(err, "verify", CliError("read record: " + content.status().message()));
+    if (!content.ok())
+      return Fail(err, "verify", CliError("read record: " + content.status().message()));
     record = *content;
   } else if (!flags.Given("record")) {
     record.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -44,9 +44,9 @@ TEST_F(OmegaCliTest, NoArgumentsPrintsUsageToStderr) {
   const CliRun r = Run({});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err.rfind("repram-omega \u2014 operator tool for REPRAM signed root lists\n\nUsage:\n",
-                        0),
-            0u);
+  EXPECT_EQ(
+      r.err.rfind("repram-omega \u2014 operator tool for REPRAM signed root lists\n\nUsage:\n", 0),
+      0u);
 }
 
 TEST_F(OmegaCliTest, HelpPrintsUsageToStdout) {
@@ -82,8 +82,9 @@ TEST_F(OmegaCliTest, SignReproducesTheV1Record) {
 TEST_F(OmegaCliTest, SignAcceptsGoStyleSingleDashFlags) {
   const std::string key =
       WriteFile("k", OmegaVectors()["key"]["private_key_file_content"].get<std::string>());
-  const CliRun r = Run({"sign", "-key=" + key, "-now", "1800000000", "--expires-in=100000000",
-                        "-nodes", " root-a.example:9090 ,, root-b.example:9090,root-c.example:9090"});
+  const CliRun r =
+      Run({"sign", "-key=" + key, "-now", "1800000000", "--expires-in=100000000", "-nodes",
+           " root-a.example:9090 ,, root-b.example:9090,root-c.example:9090"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, OmegaVectors()["records"][0]["txt_record"].get<std::string>() + "\n");
 }
@@ -125,8 +126,9 @@ TEST_F(OmegaCliTest, SignReportsKeyFileErrors) {
 
 TEST_F(OmegaCliTest, VerifyPrintsNodesInCanonicalOrder) {
   const std::string record = OmegaVectors()["records"][0]["txt_record"].get<std::string>();
-  const CliRun r = Run({"verify", "--pubkey", "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
-                        "--record", record, "--now", "1800000000"});
+  const CliRun r =
+      Run({"verify", "--pubkey", "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "--record", record,
+           "--now", "1800000000"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out,
             "Valid omega-v1 signed root list.\n"
@@ -147,8 +149,8 @@ TEST_F(OmegaCliTest, VerifyReadsKeyFileAndRecordFromStdin) {
 
 TEST_F(OmegaCliTest, VerifyUsesTheClockByDefault) {
   const std::string record = OmegaVectors()["records"][1]["txt_record"].get<std::string>();
-  const CliRun r = Run({"verify", "--pubkey", "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
-                        "--record", record});
+  const CliRun r = Run(
+      {"verify", "--pubkey", "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "--record", record});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err.rfind("verify: trust: signed list has expired: exp=1735693200 now=", 0), 0u);
 }

@@ -17,9 +17,9 @@ TEST(OmegaKeyTest, AcceptsAValidKey) {
 }
 
 TEST(OmegaKeyTest, RejectsNonStrictBase64) {
-  for (const char* bad : {"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo",   // unpadded
-                          " 11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",  // whitespace
-                          "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo=",   // URL-safe
+  for (const char* bad : {"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo",      // unpadded
+                          " 11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",    // whitespace
+                          "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo=",     // URL-safe
                           "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURp="}) {  // trailing bits
     EXPECT_EQ(ValidateOmegaPubkey(bad).status().message(),
               "trust: omega pubkey is not valid base64")

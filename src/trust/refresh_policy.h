@@ -35,7 +35,7 @@ class RefreshPolicy {
   void OnAttemptStart(MonoTime now);
 
   struct Outcome {
-    bool accepted;     // false: refused by anti-rollback, handled as a failure
+    bool accepted;  // false: refused by anti-rollback, handled as a failure
     Duration next_delay;
   };
   // Ends the running attempt with a verified list expiring at exp, fetched at Unix time now.

@@ -29,7 +29,8 @@ TEST(RefreshPolicyTest, DelayBounds) {
 
 TEST(RefreshPolicyTest, DayLongListRefreshesBetween19h26mAnd23h46m) {
   EXPECT_EQ(SuccessDelay(86'400, 0, 0.0), hours(19) + minutes(26) + seconds(24));
-  EXPECT_LT(SuccessDelay(86'400, 0, std::nextafter(1.0, 0.0)), hours(23) + minutes(45) + seconds(36));
+  EXPECT_LT(SuccessDelay(86'400, 0, std::nextafter(1.0, 0.0)),
+            hours(23) + minutes(45) + seconds(36));
 }
 
 TEST(RefreshPolicyTest, DelayIsAtLeastOneSecond) {

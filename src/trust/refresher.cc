@@ -71,12 +71,12 @@ struct Refresher::Core : std::enable_shared_from_this<Core> {
   const ApplyFn apply;
 
   std::mutex mu;
-  RefreshPolicy policy;                         // GUARDED_BY(mu)
-  bool started = false;                         // GUARDED_BY(mu)
-  bool stopped = false;                         // GUARDED_BY(mu)
-  std::unique_ptr<Scheduler::Task> task;        // GUARDED_BY(mu)
-  std::optional<MonoTime> due;                  // GUARDED_BY(mu): when `task` runs, if pending
-  uint64_t attempt = 0;                         // GUARDED_BY(mu)
+  RefreshPolicy policy;                   // GUARDED_BY(mu)
+  bool started = false;                   // GUARDED_BY(mu)
+  bool stopped = false;                   // GUARDED_BY(mu)
+  std::unique_ptr<Scheduler::Task> task;  // GUARDED_BY(mu)
+  std::optional<MonoTime> due;            // GUARDED_BY(mu): when `task` runs, if pending
+  uint64_t attempt = 0;                   // GUARDED_BY(mu)
 };
 
 Refresher::Refresher(Scheduler& scheduler, ListFetcher& fetcher, Rng& rng, int64_t current_exp,

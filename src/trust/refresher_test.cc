@@ -31,8 +31,8 @@ class RefresherTest : public ::testing::Test {
 
   // Creates and starts a refresher whose current list expires at exp.
   void StartWith(int64_t exp) {
-    refresher_ = std::make_unique<Refresher>(scheduler_, fetcher_, rng_, exp,
-                                             [this](const SignedList& l) { applied_.push_back(l); });
+    refresher_ = std::make_unique<Refresher>(
+        scheduler_, fetcher_, rng_, exp, [this](const SignedList& l) { applied_.push_back(l); });
     refresher_->Start();
   }
   SignedList ListExpiringAt(int64_t exp) { return SignedList{"omega-v1", exp, {"r:1"}, ""}; }
@@ -204,8 +204,9 @@ class StickyFetcher final : public ListFetcher {
 
 TEST_F(RefresherTest, ResultArrivingAfterDestructionIsIgnored) {
   StickyFetcher sticky;
-  auto refresher = std::make_unique<Refresher>(
-      scheduler_, sticky, rng_, Now() + 100, [this](const SignedList& l) { applied_.push_back(l); });
+  auto refresher =
+      std::make_unique<Refresher>(scheduler_, sticky, rng_, Now() + 100,
+                                  [this](const SignedList& l) { applied_.push_back(l); });
   refresher->Start();
   scheduler_.AdvanceBy(seconds(81));
   ASSERT_EQ(sticky.callbacks.size(), 1u);

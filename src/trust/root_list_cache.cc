@@ -1,6 +1,7 @@
 #include "trust/root_list_cache.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "trust/base64.h"
@@ -83,10 +82,7 @@ std::string RandomHex() {
 
 std::string EncodeCacheFile(const SignedList& list) {
   JsonWriter w;
-  w.BeginObject()
-      .String("version", list.version)
-      .Int("expires", list.exp)
-      .BeginArray("nodes");
+  w.BeginObject().String("version", list.version).Int("expires", list.exp).BeginArray("nodes");
   for (const std::string& node : list.nodes) w.String("", node);
   w.EndArray().String("signature", EncodeBase64(list.signature)).EndObject();
   std::string out = w.Take();

@@ -22,8 +22,8 @@ const std::string kSigB64 =
     "e1e0+kZgixx+jlqvKKaL42rHEUxiGBR/P+JTHZPUR805xzFfTEnzlDvqQsejLJuDiKEnYdThl/AtQXGCwajkCw==";
 
 SignedList SampleList() {
-  return SignedList{"omega-v1", 1900000000, {"root-c:9090", "root-a:9090"},
-                    *DecodeBase64Strict(kSigB64)};
+  return SignedList{
+      "omega-v1", 1900000000, {"root-c:9090", "root-a:9090"}, *DecodeBase64Strict(kSigB64)};
 }
 
 mode_t ModeOf(const std::string& path) {
@@ -52,7 +52,8 @@ int CountEntries(const std::string& dir) {
 TEST(CacheFileTest, EncodesCompactJsonInReceivedOrderWithNewline) {
   EXPECT_EQ(EncodeCacheFile(SampleList()),
             "{\"version\":\"omega-v1\",\"expires\":1900000000,\"nodes\":[\"root-c:9090\","
-            "\"root-a:9090\"],\"signature\":\"" + kSigB64 + "\"}\n");
+            "\"root-a:9090\"],\"signature\":\"" +
+                kSigB64 + "\"}\n");
 }
 
 TEST(CacheFileTest, DecodesWhatItEncodes) {
@@ -64,7 +65,8 @@ TEST(CacheFileTest, DecodesWhatItEncodes) {
 TEST(CacheFileTest, IgnoresUnknownKeysAndAMissingNewline) {
   Result<SignedList> list = DecodeCacheFile(
       "{\"extra\":[1,2],\"version\":\"omega-v1\",\"expires\":5,\"nodes\":[\"a:1\"],"
-      "\"signature\":\"" + kSigB64 + "\"}");
+      "\"signature\":\"" +
+      kSigB64 + "\"}");
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->exp, 5);
 }
@@ -76,19 +78,24 @@ TEST(CacheFileTest, RejectsInvalidJson) {
 
 TEST(CacheFileTest, RejectsMissingOrMistypedKeys) {
   const std::string sig = "\"signature\":\"" + kSigB64 + "\"";
-  EXPECT_EQ(DecodeCacheFile("{\"expires\":5,\"nodes\":[],"+ sig + "}").status().message(),
+  EXPECT_EQ(DecodeCacheFile("{\"expires\":5,\"nodes\":[]," + sig + "}").status().message(),
             "missing or mistyped key \"version\"");
   EXPECT_EQ(DecodeCacheFile("{\"version\":\"v\",\"expires\":\"5\",\"nodes\":[]," + sig + "}")
-                .status().message(),
+                .status()
+                .message(),
             "missing or mistyped key \"expires\"");
   EXPECT_EQ(DecodeCacheFile("{\"version\":\"v\",\"expires\":5.5,\"nodes\":[]," + sig + "}")
-                .status().message(),
+                .status()
+                .message(),
             "missing or mistyped key \"expires\"");
   EXPECT_EQ(DecodeCacheFile("{\"version\":\"v\",\"expires\":18446744073709551615,\"nodes\":[]," +
-                            sig + "}").status().message(),
+                            sig + "}")
+                .status()
+                .message(),
             "missing or mistyped key \"expires\"");
   EXPECT_EQ(DecodeCacheFile("{\"version\":\"v\",\"expires\":5,\"nodes\":[1]," + sig + "}")
-                .status().message(),
+                .status()
+                .message(),
             "missing or mistyped key \"nodes\"");
   EXPECT_EQ(DecodeCacheFile("{\"version\":\"v\",\"expires\":5,\"nodes\":[]}").status().message(),
             "missing or mistyped key \"signature\"");
@@ -97,7 +104,9 @@ TEST(CacheFileTest, RejectsMissingOrMistypedKeys) {
 TEST(CacheFileTest, RejectsNonStrictBase64Signature) {
   const std::string unpadded = kSigB64.substr(0, kSigB64.size() - 2);
   EXPECT_EQ(DecodeCacheFile("{\"version\":\"v\",\"expires\":5,\"nodes\":[],\"signature\":\"" +
-                            unpadded + "\"}").status().message(),
+                            unpadded + "\"}")
+                .status()
+                .message(),
             "signature is not valid base64");
 }
 

@@ -20,7 +20,6 @@ class RootStatus {
   std::optional<std::string> Apply(const std::vector<std::string>& nodes);
   // Returns the status of the last Apply (false before the first).
   bool is_root() const { return is_root_.load(std::memory_order_acquire); }
-  const std::string& self_advertised() const { return self_; }
 
  private:
   const std::string self_;

@@ -63,8 +63,7 @@ TEST(SignedListTest, FirstFailureLeftToRightWins) {
 
 TEST(SignedListTest, ReportsMissingFieldsInSpecOrder) {
   EXPECT_EQ(ParseErrorOf("sig=" + kSig), "trust: signed list missing required field: v");
-  EXPECT_EQ(ParseErrorOf("sig=" + kSig + ";v=x"),
-            "trust: signed list missing required field: exp");
+  EXPECT_EQ(ParseErrorOf("sig=" + kSig + ";v=x"), "trust: signed list missing required field: exp");
   EXPECT_EQ(ParseErrorOf("sig=" + kSig + ";v=x;exp=5"),
             "trust: signed list missing required field: nodes");
   EXPECT_EQ(ParseErrorOf("v=x;exp=5;nodes=a"), "trust: signed list missing required field: sig");
@@ -97,8 +96,11 @@ TEST(SignedListTest, QuotesMalformedSegmentsLikeGo) {
 }
 
 TEST(SignedListTest, CanonicalPayloadSortsBytewiseAndRendersExpInDecimal) {
-  SignedList list{"omega-v1", 42, {"b.example:1", "A.example:1", "\xc3\xa9:1", "10.0.0.2:1",
-                                   "a.example:1", "b.example:1"}, ""};
+  SignedList list{
+      "omega-v1",
+      42,
+      {"b.example:1", "A.example:1", "\xc3\xa9:1", "10.0.0.2:1", "a.example:1", "b.example:1"},
+      ""};
   EXPECT_EQ(CanonicalPayload(list),
             "v=omega-v1;exp=42;nodes=10.0.0.2:1,A.example:1,a.example:1,b.example:1,b.example:1,"
             "\xc3\xa9:1");

@@ -25,7 +25,9 @@ const char kDnsError[] = "lookup _bootstrap.test: Domain name not found";
 class StartupTest : public ::testing::Test {
  protected:
   int64_t Now() const { return UnixSeconds(clock_.WallNow()); }
-  Result<SignedList> Run() { return RunStartupFetch(fetcher_, cache_, signer_.key().bytes, clock_); }
+  Result<SignedList> Run() {
+    return RunStartupFetch(fetcher_, cache_, signer_.key().bytes, clock_);
+  }
   void DnsFails() { fetcher_.Script(Status(StatusCode::kUnavailable, kDnsError)); }
   std::string FallbackWarning() const {
     return std::string("warning Omega DNS fetch failed: ") + kDnsError +
@@ -60,7 +62,8 @@ TEST_F(StartupTest, CacheWriteFailureOnlyWarns) {
                              "/file: create " + tmp_.path() + "/file/root-list.json.";
   bool warned = false;
   for (const std::string& l : logs_.Lines()) {
-    warned |= l.rfind(prefix, 0) == 0 && l.find(": Not a directory (continuing)") != std::string::npos;
+    warned |=
+        l.rfind(prefix, 0) == 0 && l.find(": Not a directory (continuing)") != std::string::npos;
   }
   EXPECT_TRUE(warned);
 }
@@ -94,10 +97,10 @@ TEST_F(StartupTest, DnsDownWithUnparsableCacheIsFatal) {
 TEST_F(StartupTest, DnsDownWithExpiredCacheIsFatal) {
   ASSERT_TRUE(cache_.Save(signer_.Sign({"c:1"}, Now())).ok());
   DnsFails();
-  EXPECT_EQ(Run().status().message(),
-            "cached omega list invalid: trust: signed list has expired: exp=" +
-                std::to_string(Now()) + " now=" + std::to_string(Now()) + " (dns: " + kDnsError +
-                ")");
+  EXPECT_EQ(
+      Run().status().message(),
+      "cached omega list invalid: trust: signed list has expired: exp=" + std::to_string(Now()) +
+          " now=" + std::to_string(Now()) + " (dns: " + kDnsError + ")");
 }
 
 TEST_F(StartupTest, DnsDownWithCacheSignedByAnotherKeyIsFatal) {
@@ -106,7 +109,8 @@ TEST_F(StartupTest, DnsDownWithCacheSignedByAnotherKeyIsFatal) {
   DnsFails();
   EXPECT_EQ(Run().status().message(),
             std::string("cached omega list invalid: trust: signed list signature verification "
-                        "failed (dns: ") + kDnsError + ")");
+                        "failed (dns: ") +
+                kDnsError + ")");
 }
 
 TEST_F(StartupTest, DnsFailureDoesNotTouchTheCache) {

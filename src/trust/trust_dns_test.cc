@@ -193,9 +193,8 @@ std::vector<std::string> ManyNodes(int n) {
 Result<std::vector<std::string>> LookupBlocking(TxtResolver& resolver, const std::string& name,
                                                 Duration timeout = seconds(10)) {
   std::promise<Result<std::vector<std::string>>> promise;
-  resolver.LookupTxt(name, timeout, [&](Result<std::vector<std::string>> r) {
-    promise.set_value(std::move(r));
-  });
+  resolver.LookupTxt(name, timeout,
+                     [&](Result<std::vector<std::string>> r) { promise.set_value(std::move(r)); });
   return promise.get_future().get();
 }
 
@@ -365,8 +364,7 @@ TEST_F(TrustDnsTest, FetchReportsMissingOmegaEntry) {
 
 TEST_F(TrustDnsTest, FetchReportsTheExpiredRecord) {
   const std::string error = FetchBlocking("_bootstrap.expired.test").status().message();
-  EXPECT_EQ(error.rfind("verify _omega.expired.test: trust: signed list has expired: exp=", 0),
-            0u)
+  EXPECT_EQ(error.rfind("verify _omega.expired.test: trust: signed list has expired: exp=", 0), 0u)
       << error;
 }
 
@@ -392,8 +390,10 @@ TEST_F(TrustDnsTest, StartupFallsBackToAValidCache) {
   Result<SignedList> list = service->Bootstrap();
   ASSERT_TRUE(list.ok()) << list.status().message();
   EXPECT_EQ(*list, *newest_);
-  EXPECT_TRUE(logs.Has("warning Omega DNS fetch failed: lookup _bootstrap.missing.test: Domain "
-                       "name not found \u2014 trying cached list at " + cache_dir.path()));
+  EXPECT_TRUE(
+      logs.Has("warning Omega DNS fetch failed: lookup _bootstrap.missing.test: Domain "
+               "name not found \u2014 trying cached list at " +
+               cache_dir.path()));
 }
 
 TEST_F(TrustDnsTest, StartupFailsWithExpiredCache) {
@@ -404,9 +404,13 @@ TEST_F(TrustDnsTest, StartupFailsWithExpiredCache) {
   const std::string error =
       Service("_bootstrap.missing.test", cache_dir.path())->Bootstrap().status().message();
   EXPECT_EQ(error.rfind("cached omega list invalid: trust: signed list has expired: exp=" +
-                            std::to_string(exp) + " now=", 0), 0u) << error;
+                            std::to_string(exp) + " now=",
+                        0),
+            0u)
+      << error;
   EXPECT_NE(error.find(" (dns: lookup _bootstrap.missing.test: Domain name not found)"),
-            std::string::npos) << error;
+            std::string::npos)
+      << error;
 }
 
 TEST_F(TrustDnsTest, StartupFailsWithoutCache) {
@@ -415,8 +419,9 @@ TEST_F(TrustDnsTest, StartupFailsWithoutCache) {
   EXPECT_EQ(Service("_bootstrap.missing.test", cache_dir.path())->Bootstrap().status().message(),
             "no DNS record and no cache available: lookup _bootstrap.missing.test: Domain name "
             "not found");
-  EXPECT_TRUE(logs.Has("error Omega bootstrap failed: no DNS record and no cache available: "
-                       "lookup _bootstrap.missing.test: Domain name not found"));
+  EXPECT_TRUE(
+      logs.Has("error Omega bootstrap failed: no DNS record and no cache available: "
+               "lookup _bootstrap.missing.test: Domain name not found"));
 }
 
 TEST_F(TrustDnsTest, StartupFailsWithUnreadableCache) {

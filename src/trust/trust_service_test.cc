@@ -82,8 +82,9 @@ TEST_F(TrustServiceTest, BootstrapFailureIsLoggedAsFatal) {
   fetcher_->Script(Status(StatusCode::kUnavailable, "lookup x: Domain name not found"));
   Result<SignedList> result = service_->Bootstrap();
   ASSERT_FALSE(result.ok());
-  EXPECT_TRUE(logs_.Has("error Omega bootstrap failed: no DNS record and no cache available: "
-                        "lookup x: Domain name not found"));
+  EXPECT_TRUE(
+      logs_.Has("error Omega bootstrap failed: no DNS record and no cache available: "
+                "lookup x: Domain name not found"));
   EXPECT_TRUE(service_->CurrentNodes().empty());
   EXPECT_EQ(service_->last_refresh_unix_seconds(), 0);
 }
@@ -174,8 +175,9 @@ TEST(TrustServiceCreateTest, PlaceholderRefused) {
       "point";
   EXPECT_EQ(service.status().message(), error);
   EXPECT_TRUE(logs.Has("error Omega bootstrap failed: " + error));
-  EXPECT_TRUE(logs.Has("error Set REPRAM_OMEGA_PUBKEY to the base64 omega public key, or use "
-                       "REPRAM_NETWORK=private."));
+  EXPECT_TRUE(
+      logs.Has("error Set REPRAM_OMEGA_PUBKEY to the base64 omega public key, or use "
+               "REPRAM_NETWORK=private."));
 }
 
 TEST(TrustServiceCreateTest, InvalidEnvKeyNamesTheVariable) {

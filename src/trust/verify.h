@@ -12,7 +12,6 @@ namespace repram::trust {
 // at exp), nodes, key length, signature length, libsodium Ed25519 signature over
 // CanonicalPayload(list). The key is taken as raw bytes so tests can force any key; production
 // passes an OmegaKey. Returns OK or the spec's error text. Thread-safe.
-Status VerifySignedList(const SignedList& list, std::span<const unsigned char> pubkey,
-                        int64_t now);
+Status VerifySignedList(const SignedList& list, std::span<const unsigned char> pubkey, int64_t now);
 
 }  // namespace repram::trust

@@ -41,8 +41,8 @@ TEST(OmegaVectorsTest, RfcKeySignsTheEmptyMessageAsPublished) {
   const std::string pub = RfcPublicKey();
   EXPECT_EQ(EncodeBase64(pub), key["public_b64"].get<std::string>());
   const std::string sig = FromHex(key["rfc8032_empty_message_signature_hex"].get<std::string>());
-  EXPECT_EQ(crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig.data()),
-                                        nullptr, 0, Bytes(pub).data()),
+  EXPECT_EQ(crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig.data()), nullptr,
+                                        0, Bytes(pub).data()),
             0);
   EXPECT_TRUE(ValidateOmegaPubkey(key["public_b64"].get<std::string>()).ok());
 }
@@ -88,9 +88,9 @@ TEST(OmegaVectorsTest, EveryCaseGivesItsVerdict) {
   for (const auto& c : OmegaVectors()["cases"]) {
     const std::string id = c["id"].get<std::string>();
     SCOPED_TRACE(id);
-    const std::span<const unsigned char> key =
-        id == "HONEST_V1_UNDER_PLACEHOLDER_KEY" ? std::span<const unsigned char>(kZeroKey)
-                                                : Bytes(pub);
+    const std::span<const unsigned char> key = id == "HONEST_V1_UNDER_PLACEHOLDER_KEY"
+                                                   ? std::span<const unsigned char>(kZeroKey)
+                                                   : Bytes(pub);
     const std::string record = c["record"].get<std::string>();
     const std::string verdict = Verdict(record, key, c["now"].get<int64_t>());
     if (c["expect"] == "valid") {

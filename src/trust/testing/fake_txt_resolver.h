@@ -28,10 +28,10 @@ class FakeTxtResolver final : public TxtResolver {
     auto node = pending_.extract(pending_.begin());
     const std::string& name = node.mapped().first.name;
     const auto it = answers_.find(name);
-    node.mapped().second(it != answers_.end()
-                             ? it->second
-                             : Result<std::vector<std::string>>(Status(
-                                   StatusCode::kNotFound, "lookup " + name + ": Domain name not found")));
+    node.mapped().second(it != answers_.end() ? it->second
+                                              : Result<std::vector<std::string>>(Status(
+                                                    StatusCode::kNotFound,
+                                                    "lookup " + name + ": Domain name not found")));
   }
   // Delivers every pending lookup, in order, until none is left.
   void RunPending() {
@@ -39,7 +39,6 @@ class FakeTxtResolver final : public TxtResolver {
   }
   const std::vector<Lookup>& started() const { return started_; }
   const std::set<LookupId>& cancelled() const { return cancelled_; }
-  size_t pending() const { return pending_.size(); }
 
   LookupId LookupTxt(std::string name, Duration timeout, Callback done) override {
     const LookupId id = next_id_++;
