@@ -25,13 +25,21 @@ class FakeNodeApi final : public NodeApi {
   explicit FakeNodeApi(FakeClock& clock, TtlBounds bounds = {}) : clock_(clock), bounds_(bounds) {}
 
   // Makes writes report quorum pending (HTTP 202) instead of observed (201).
-  void set_replicated(bool replicated) { Locked([&] { replicated_ = replicated; }); }
+  void set_replicated(bool replicated) {
+    Locked([&] { replicated_ = replicated; });
+  }
   // Sets the payload capacity in bytes (0 = unlimited).
-  void set_capacity(size_t bytes) { Locked([&] { capacity_ = bytes; }); }
+  void set_capacity(size_t bytes) {
+    Locked([&] { capacity_ = bytes; });
+  }
   // Makes every operation fail with status (nullopt = succeed).
-  void set_failure(std::optional<Status> status) { Locked([&] { failure_ = std::move(status); }); }
+  void set_failure(std::optional<Status> status) {
+    Locked([&] { failure_ = std::move(status); });
+  }
   // Holds completions until CompleteNewest/CompleteAll instead of completing synchronously.
-  void set_deferred(bool deferred) { Locked([&] { deferred_ = deferred; }); }
+  void set_deferred(bool deferred) {
+    Locked([&] { deferred_ = deferred; });
+  }
   // Returns how many completions are held.
   size_t pending() const {
     std::lock_guard lock(mu_);
@@ -73,8 +81,8 @@ class FakeNodeApi final : public NodeApi {
         return Status(StatusCode::kFull, std::string(kStorageFullMessage));
       }
       const WallTime created = clock_.WallNow();
-      entries_[key] = StoredValue{std::move(value), created, t,
-                                  clock_.Now() + std::chrono::seconds(t)};
+      entries_[key] =
+          StoredValue{std::move(value), created, t, clock_.Now() + std::chrono::seconds(t)};
       return StoreReceipt{replicated_, t, created};
     }();
     Deliver(std::move(done), std::move(result));

@@ -40,8 +40,9 @@ TEST_F(McpHttpEndpointTest, PostRequestAnswers200JsonWithNewline) {
 }
 
 TEST_F(McpHttpEndpointTest, InitializeWorksWithoutVersionHeader) {
-  auto r = Handle("POST",
-                  R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05"}})");
+  auto r = Handle(
+      "POST",
+      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05"}})");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200u);
   EXPECT_EQ(Json::parse(r->body)["result"]["protocolVersion"], "2024-11-05");
@@ -81,8 +82,7 @@ TEST_F(McpHttpEndpointTest, UnsupportedProtocolVersionIs400) {
   auto r = Handle("POST", R"({"jsonrpc":"2.0","id":1,"method":"ping"})", "2024-10-07");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400u);
-  EXPECT_EQ(Json::parse(r->body),
-            Json::parse(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,
+  EXPECT_EQ(Json::parse(r->body), Json::parse(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,
                 "message":"Unsupported MCP-Protocol-Version: 2024-10-07"}})"));
 }
 
@@ -106,9 +106,10 @@ TEST_F(McpHttpEndpointTest, GetAndDeleteAre405WithAllow) {
 TEST_F(McpHttpEndpointTest, ToolCallCompletesWhenTheNodeDoes) {
   node_.set_deferred(true);
   std::optional<McpHttpResponse> response;
-  endpoint_.Handle({"POST", std::nullopt,
-                    R"({"jsonrpc":"2.0","id":"t","method":"tools/call","params":{"name":"repram_exists","arguments":{"key":"k"}}})"},
-                   [&](McpHttpResponse r) { response = std::move(r); });
+  endpoint_.Handle(
+      {"POST", std::nullopt,
+       R"({"jsonrpc":"2.0","id":"t","method":"tools/call","params":{"name":"repram_exists","arguments":{"key":"k"}}})"},
+      [&](McpHttpResponse r) { response = std::move(r); });
   EXPECT_FALSE(response);
   ASSERT_EQ(node_.pending(), 1u);
   node_.CompleteNewest();

@@ -12,7 +12,7 @@ namespace repram::mcp {
 // One outbound HTTP/1.1 request of the remote mode; the shape of http::ClientRequest without
 // Boost, so that this module does not link repram_http.
 struct RemoteRequest {
-  std::string host;    // name or IP literal (IPv6 without brackets)
+  std::string host;  // name or IP literal (IPv6 without brackets)
   uint16_t port = 80;
   std::string method;  // "GET", "HEAD", "PUT"
   std::string target;  // origin-form, already percent-encoded: "/v1/data/a%20b"
@@ -32,7 +32,6 @@ struct RemoteResponse {
 // Sends a request and calls the callback exactly once with the outcome, on any thread. The
 // integrator adapts http::HttpClient::Send to it (method via beast::http::string_to_verb,
 // error = ec.message(); HEAD responses carry no body). Must be thread-safe.
-using HttpSender =
-    std::function<void(RemoteRequest, std::function<void(RemoteResponse)>)>;
+using HttpSender = std::function<void(RemoteRequest, std::function<void(RemoteResponse)>)>;
 
 }  // namespace repram::mcp

@@ -54,7 +54,8 @@ TEST(ParseJsonRpcTest, InvalidRequestKeepsReadableIdOnly) {
 }
 
 TEST(ParseJsonRpcTest, ClassifiesRequestsNotificationsAndResponses) {
-  JsonRpcMessage m = MessageOf(R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"a":1}})");
+  JsonRpcMessage m =
+      MessageOf(R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"a":1}})");
   EXPECT_EQ(m.kind, JsonRpcMessage::Kind::kRequest);
   EXPECT_EQ(m.id, 3);
   EXPECT_EQ(m.method, "tools/call");

@@ -5,8 +5,8 @@
 namespace repram::mcp {
 
 bool IsSupportedProtocolVersion(std::string_view version) {
-  return std::find(kSupportedProtocolVersions.begin(), kSupportedProtocolVersions.end(),
-                   version) != kSupportedProtocolVersions.end();
+  return std::find(kSupportedProtocolVersions.begin(), kSupportedProtocolVersions.end(), version) !=
+         kSupportedProtocolVersions.end();
 }
 
 std::string NegotiateProtocolVersion(std::string_view requested) {

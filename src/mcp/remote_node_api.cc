@@ -35,20 +35,34 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // library that has this table (Beast) must stay out of this module.
 std::string_view ReasonPhrase(unsigned status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 507: return "Insufficient Storage";
-    default: return "Unexpected Status";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    case 507:
+      return "Insufficient Storage";
+    default:
+      return "Unexpected Status";
   }
 }
 
@@ -59,8 +73,7 @@ Status StatusFailure(std::string_view op, unsigned status) {
 }
 
 Status ConnectionFailure(const RemoteEndpoint& endpoint, const std::string& reason) {
-  return Status(StatusCode::kUnavailable,
-                "connection to " + endpoint.url + " failed: " + reason);
+  return Status(StatusCode::kUnavailable, "connection to " + endpoint.url + " failed: " + reason);
 }
 
 std::optional<std::string_view> FindHeader(const Headers& headers, std::string_view name) {
@@ -85,9 +98,9 @@ EntryMeta MetaFromHeaders(const Headers& headers, WallTime now) {
   EntryMeta meta;
   meta.remaining_ttl_seconds = IntHeader(headers, "X-Remaining-TTL").value_or(0);
   meta.ttl_seconds = IntHeader(headers, "X-Original-TTL").value_or(meta.remaining_ttl_seconds);
-  meta.created_at = TimeHeader(headers, "X-Created-At")
-                        .value_or(now - std::chrono::seconds(meta.ttl_seconds -
-                                                             meta.remaining_ttl_seconds));
+  meta.created_at =
+      TimeHeader(headers, "X-Created-At")
+          .value_or(now - std::chrono::seconds(meta.ttl_seconds - meta.remaining_ttl_seconds));
   return meta;
 }
 
@@ -158,8 +171,7 @@ std::string PercentEncode(std::string_view s) {
   for (const char c : s) {
     const auto b = static_cast<unsigned char>(c);
     const bool unreserved = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') ||
-                            (b >= '0' && b <= '9') || b == '-' || b == '.' || b == '_' ||
-                            b == '~';
+                            (b >= '0' && b <= '9') || b == '-' || b == '.' || b == '_' || b == '~';
     if (unreserved) {
       out.push_back(c);
     } else {
@@ -172,8 +184,8 @@ std::string PercentEncode(std::string_view s) {
 }
 
 RemoteNodeApi::RemoteNodeApi(RemoteEndpoint endpoint, HttpSender sender, const Clock& clock)
-    : shared_(std::make_shared<const Shared>(Shared{std::move(endpoint), std::move(sender),
-                                                    clock})) {}
+    : shared_(
+          std::make_shared<const Shared>(Shared{std::move(endpoint), std::move(sender), clock})) {}
 
 void RemoteNodeApi::Store(std::string key, std::string value, std::optional<int64_t> ttl,
                           StoreDone done) {
@@ -192,61 +204,58 @@ void RemoteNodeApi::Store(std::string key, std::string value, std::optional<int6
   });
 }
 
-void RemoteNodeApi::FinishStore(const std::shared_ptr<const Shared>& shared,
-                                const std::string& key, std::optional<int64_t> ttl,
-                                StoreReceipt receipt, std::optional<int64_t> put_ttl,
-                                std::optional<WallTime> put_created, StoreDone done) {
+void RemoteNodeApi::FinishStore(const std::shared_ptr<const Shared>& shared, const std::string& key,
+                                std::optional<int64_t> ttl, StoreReceipt receipt,
+                                std::optional<int64_t> put_ttl, std::optional<WallTime> put_created,
+                                StoreDone done) {
   if (put_ttl && put_created) {
     receipt.ttl_seconds = *put_ttl;
     receipt.created_at = *put_created;
     return done(receipt);
   }
-  shared->sender(shared->Request("HEAD", DataTarget(key)),
-                 [shared, ttl, receipt, put_ttl, put_created,
-                  done = std::move(done)](RemoteResponse res) mutable {
-                   const bool ok = res.error.empty() && res.status == 200;
-                   const Headers none;
-                   const Headers& h = ok ? res.headers : none;
-                   receipt.ttl_seconds = put_ttl ? *put_ttl
-                                                 : IntHeader(h, "X-Original-TTL")
-                                                       .value_or(LocalClampedTtl(ttl));
-                   receipt.created_at =
-                       put_created ? *put_created
-                                   : TimeHeader(h, "X-Created-At")
-                                         .value_or(shared->clock.WallNow());
-                   done(receipt);
-                 });
+  shared->sender(shared->Request("HEAD", DataTarget(key)), [shared, ttl, receipt, put_ttl,
+                                                            put_created, done = std::move(done)](
+                                                               RemoteResponse res) mutable {
+    const bool ok = res.error.empty() && res.status == 200;
+    const Headers none;
+    const Headers& h = ok ? res.headers : none;
+    receipt.ttl_seconds =
+        put_ttl ? *put_ttl : IntHeader(h, "X-Original-TTL").value_or(LocalClampedTtl(ttl));
+    receipt.created_at = put_created
+                             ? *put_created
+                             : TimeHeader(h, "X-Created-At").value_or(shared->clock.WallNow());
+    done(receipt);
+  });
 }
 
 void RemoteNodeApi::Retrieve(std::string key, RetrieveDone done) {
-  shared_->sender(shared_->Request("GET", DataTarget(key)),
-                  [shared = shared_, done = std::move(done)](RemoteResponse res) {
-                    if (!res.error.empty()) {
-                      return done(ConnectionFailure(shared->endpoint, res.error));
-                    }
-                    if (res.status == 404) return done(std::optional<Entry>());
-                    if (res.status != 200) return done(StatusFailure("Retrieve", res.status));
-                    Entry entry{std::move(res.body),
-                                MetaFromHeaders(res.headers, shared->clock.WallNow())};
-                    done(std::optional<Entry>(std::move(entry)));
-                  });
+  shared_->sender(
+      shared_->Request("GET", DataTarget(key)),
+      [shared = shared_, done = std::move(done)](RemoteResponse res) {
+        if (!res.error.empty()) {
+          return done(ConnectionFailure(shared->endpoint, res.error));
+        }
+        if (res.status == 404) return done(std::optional<Entry>());
+        if (res.status != 200) return done(StatusFailure("Retrieve", res.status));
+        Entry entry{std::move(res.body), MetaFromHeaders(res.headers, shared->clock.WallNow())};
+        done(std::optional<Entry>(std::move(entry)));
+      });
 }
 
 void RemoteNodeApi::Exists(std::string key, ExistsDone done) {
-  shared_->sender(shared_->Request("HEAD", DataTarget(key)),
-                  [shared = shared_, done = std::move(done)](RemoteResponse res) {
-                    if (!res.error.empty()) {
-                      return done(ConnectionFailure(shared->endpoint, res.error));
-                    }
-                    if (res.status == 404) return done(std::optional<EntryMeta>());
-                    if (res.status != 200) return done(StatusFailure("Exists", res.status));
-                    done(std::optional<EntryMeta>(
-                        MetaFromHeaders(res.headers, shared->clock.WallNow())));
-                  });
+  shared_->sender(
+      shared_->Request("HEAD", DataTarget(key)),
+      [shared = shared_, done = std::move(done)](RemoteResponse res) {
+        if (!res.error.empty()) {
+          return done(ConnectionFailure(shared->endpoint, res.error));
+        }
+        if (res.status == 404) return done(std::optional<EntryMeta>());
+        if (res.status != 200) return done(StatusFailure("Exists", res.status));
+        done(std::optional<EntryMeta>(MetaFromHeaders(res.headers, shared->clock.WallNow())));
+      });
 }
 
-void RemoteNodeApi::ListKeys(std::string prefix, std::string cursor, int64_t limit,
-                             ListDone done) {
+void RemoteNodeApi::ListKeys(std::string prefix, std::string cursor, int64_t limit, ListDone done) {
   std::string target = "/v1/keys?";
   if (!prefix.empty()) target += "prefix=" + PercentEncode(prefix) + "&";
   if (!cursor.empty()) target += "cursor=" + PercentEncode(cursor) + "&";
@@ -265,8 +274,7 @@ void RemoteNodeApi::ListKeys(std::string prefix, std::string cursor, int64_t lim
     if (keys->is_array()) {
       for (const Json& k : *keys) {
         if (!k.is_string()) {
-          return done(
-              Status(StatusCode::kUnavailable, "List keys failed: invalid response body"));
+          return done(Status(StatusCode::kUnavailable, "List keys failed: invalid response body"));
         }
         listing.keys.push_back(k.get<std::string>());
       }

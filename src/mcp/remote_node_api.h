@@ -15,8 +15,8 @@ namespace repram::mcp {
 
 // Where the remote node lives, from REPRAM_URL.
 struct RemoteEndpoint {
-  std::string url;        // as given, trailing '/' stripped; used in error messages
-  std::string host;       // without IPv6 brackets
+  std::string url;   // as given, trailing '/' stripped; used in error messages
+  std::string host;  // without IPv6 brackets
   uint16_t port = 80;
   std::string base_path;  // "" or "/prefix" (no trailing '/'), put before "/v1/..."
 };

@@ -46,8 +46,7 @@ class FakeSender {
 
 class RemoteNodeApiTest : public ::testing::Test {
  protected:
-  RemoteNodeApiTest()
-      : api_(*ParseRemoteUrl("http://127.0.0.1:8080/"), fake_.sender(), clock_) {}
+  RemoteNodeApiTest() : api_(*ParseRemoteUrl("http://127.0.0.1:8080/"), fake_.sender(), clock_) {}
 
   Result<StoreReceipt> Store(std::string key, std::string value, std::optional<int64_t> ttl) {
     std::optional<Result<StoreReceipt>> out;
@@ -58,7 +57,8 @@ class RemoteNodeApiTest : public ::testing::Test {
   }
   Result<std::optional<Entry>> Retrieve(std::string key) {
     std::optional<Result<std::optional<Entry>>> out;
-    api_.Retrieve(std::move(key), [&](Result<std::optional<Entry>> r) { out.emplace(std::move(r)); });
+    api_.Retrieve(std::move(key),
+                  [&](Result<std::optional<Entry>> r) { out.emplace(std::move(r)); });
     EXPECT_TRUE(out.has_value());
     return std::move(*out);
   }
@@ -111,9 +111,9 @@ TEST(ParseRemoteUrlTest, RejectsOtherSchemesWithSpecText) {
 }
 
 TEST(ParseRemoteUrlTest, RejectsMalformedUrls) {
-  for (const char* url : {"http://", "http://:80", "http://a:0", "http://a:65536", "http://a:x",
-                          "http://a:", "http://u@a", "http://[::1", "http://a/p?q=1",
-                          "http://a:+80"}) {
+  for (const char* url :
+       {"http://", "http://:80", "http://a:0", "http://a:65536", "http://a:x",
+        "http://a:", "http://u@a", "http://[::1", "http://a/p?q=1", "http://a:+80"}) {
     Result<RemoteEndpoint> e = ParseRemoteUrl(url);
     ASSERT_FALSE(e.ok()) << url;
     EXPECT_EQ(e.status().message(), std::string("REPRAM_URL: invalid URL: ") + url);
@@ -141,8 +141,8 @@ TEST_F(RemoteNodeApiTest, StoreSendsPutWithTtlAndMaps201ToReplicated) {
   EXPECT_EQ(req.target, "/v1/data/a%20b");
   EXPECT_EQ(req.body, "payload");
   EXPECT_EQ(req.timeout, std::chrono::seconds(10));
-  EXPECT_THAT(req.headers, ElementsAre(Pair("Content-Type", "application/octet-stream"),
-                                       Pair("X-TTL", "10")));
+  EXPECT_THAT(req.headers,
+              ElementsAre(Pair("Content-Type", "application/octet-stream"), Pair("X-TTL", "10")));
 }
 
 TEST_F(RemoteNodeApiTest, StoreWithoutTtlSendsNoXTtlAndMaps202ToPending) {
@@ -157,7 +157,8 @@ TEST_F(RemoteNodeApiTest, StoreWithoutTtlSendsNoXTtlAndMaps202ToPending) {
 
 TEST_F(RemoteNodeApiTest, StoreAsksHeadWhenPutCarriesNoTtlHeaders) {
   fake_.Reply(201, {}, "OK");
-  fake_.Reply(200, {{"X-Created-At", "2026-11-27T23:56:12Z"}, {"X-Original-Ttl", "600"},
+  fake_.Reply(200, {{"X-Created-At", "2026-11-27T23:56:12Z"},
+                    {"X-Original-Ttl", "600"},
                     {"X-Remaining-Ttl", "599"}});
   Result<StoreReceipt> r = Store("hello", "world", 600);
   ASSERT_TRUE(r.ok());

@@ -41,7 +41,8 @@ std::optional<WallTime> ParseRfc3339(std::string_view s) {
       !Expect(s, pos, ':') || !Digits(s, pos, 2, second)) {
     return std::nullopt;
   }
-  const year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+  const year_month_day date{std::chrono::year(year),
+                            std::chrono::month(static_cast<unsigned>(month)),
                             std::chrono::day(static_cast<unsigned>(day))};
   if (!date.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
 
@@ -75,8 +76,8 @@ std::optional<WallTime> ParseRfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
 
-  const sys_time<nanoseconds> t = sys_days(date) + hours(hour) + minutes(minute) +
-                                  seconds(second) + nanoseconds(nanos) - minutes(offset_minutes);
+  const sys_time<nanoseconds> t = sys_days(date) + hours(hour) + minutes(minute) + seconds(second) +
+                                  nanoseconds(nanos) - minutes(offset_minutes);
   return time_point_cast<WallTime::duration>(t);
 }
 

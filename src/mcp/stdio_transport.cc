@@ -18,8 +18,8 @@ namespace repram::mcp {
 struct StdioTransport::Output {
   std::mutex mu;
   std::condition_variable idle;
-  std::ostream* out;           // GUARDED_BY(mu); nullptr once drained
-  size_t in_flight = 0;        // GUARDED_BY(mu)
+  std::ostream* out;     // GUARDED_BY(mu); nullptr once drained
+  size_t in_flight = 0;  // GUARDED_BY(mu)
 
   explicit Output(std::ostream& o) : out(&o) {}
 
@@ -93,8 +93,8 @@ int StdioTransport::Run(std::istream& in) {
       if (--output->in_flight == 0) output->idle.notify_all();
     };
     try {
-      const bool will_reply = server_.HandleText(
-          line, session_, [output = output_, settle](std::string reply) {
+      const bool will_reply =
+          server_.HandleText(line, session_, [output = output_, settle](std::string reply) {
             output->Write(reply);
             settle();
           });

@@ -54,8 +54,9 @@ TEST_F(StdioTransportTest, ServesUntilEofAndWritesOnlyJsonRpcLines) {
   EXPECT_EQ(lines[1]["id"], 2);
   EXPECT_EQ(lines[1]["result"]["structuredContent"]["ttl_seconds"], 300);
   EXPECT_EQ(lines[1]["result"]["structuredContent"]["ttl_clamped"], true);
-  EXPECT_EQ(lines[2], Json::parse(
-      R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})"));
+  EXPECT_EQ(lines[2],
+            Json::parse(
+                R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})"));
   EXPECT_EQ(lines[3], Json::parse(R"({"jsonrpc":"2.0","id":3,"result":{}})"));
 }
 

@@ -21,9 +21,9 @@ enum class Encoding { kUtf8, kBase64 };
 
 // Validated arguments of repram_store.
 struct StoreArgs {
-  std::optional<std::string> key;         // nullopt = generate a UUID v4
-  std::string value;                      // decoded bytes
-  std::optional<int64_t> ttl_seconds;     // as requested (saturated to int64), nullopt = absent
+  std::optional<std::string> key;      // nullopt = generate a UUID v4
+  std::string value;                   // decoded bytes
+  std::optional<int64_t> ttl_seconds;  // as requested (saturated to int64), nullopt = absent
 };
 
 // Validated arguments of repram_retrieve.

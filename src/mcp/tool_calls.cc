@@ -37,18 +37,18 @@ void RunStore(NodeApi& node, const Json& arguments, ToolDone done) {
   if (!args.ok()) return done(InvalidArguments(kStoreTool, args.status()));
   std::string key = args->key ? *args->key : NewUuidV4();
   const std::optional<int64_t> requested = args->ttl_seconds;
-  node.Store(key, std::move(args.value().value), requested,
-             [key, requested, done = std::move(done)](Result<StoreReceipt> receipt) {
-               if (!receipt.ok()) return done(ErrorResult(receipt.status().message()));
-               const bool clamped = requested && *requested != receipt->ttl_seconds;
-               done(SuccessResult({{"key", key},
-                                   {"ttl_seconds", receipt->ttl_seconds},
-                                   {"ttl_clamped", clamped},
-                                   {"created_at", FormatRfc3339Millis(receipt->created_at)},
-                                   {"expires_at",
-                                    ExpiresAt(receipt->created_at, receipt->ttl_seconds)},
-                                   {"replicated", receipt->replicated}}));
-             });
+  node.Store(
+      key, std::move(args.value().value), requested,
+      [key, requested, done = std::move(done)](Result<StoreReceipt> receipt) {
+        if (!receipt.ok()) return done(ErrorResult(receipt.status().message()));
+        const bool clamped = requested && *requested != receipt->ttl_seconds;
+        done(SuccessResult({{"key", key},
+                            {"ttl_seconds", receipt->ttl_seconds},
+                            {"ttl_clamped", clamped},
+                            {"created_at", FormatRfc3339Millis(receipt->created_at)},
+                            {"expires_at", ExpiresAt(receipt->created_at, receipt->ttl_seconds)},
+                            {"replicated", receipt->replicated}}));
+      });
 }
 
 void RunRetrieve(NodeApi& node, const Json& arguments, ToolDone done) {
@@ -56,23 +56,22 @@ void RunRetrieve(NodeApi& node, const Json& arguments, ToolDone done) {
   if (!args.ok()) return done(InvalidArguments(kRetrieveTool, args.status()));
   const Encoding encoding = args->encoding;
   std::string key = args->key;
-  node.Retrieve(std::move(args.value().key), [key = std::move(key), encoding,
-                                               done = std::move(done)](
-                                                  Result<std::optional<Entry>> entry) {
-    if (!entry.ok()) return done(ErrorResult(entry.status().message()));
-    if (!entry->has_value()) return done(SuccessResult({{"found", false}, {"key", key}}));
-    const Entry& e = **entry;
-    const bool as_text = encoding == Encoding::kUtf8 && IsValidUtf8(e.value);
-    done(SuccessResult(
-        {{"found", true},
-         {"key", key},
-         {"data", as_text ? e.value : Base64Encode(e.value)},
-         {"encoding", as_text ? "utf8" : "base64"},
-         {"created_at", FormatRfc3339Millis(e.meta.created_at)},
-         {"original_ttl_seconds", e.meta.ttl_seconds},
-         {"remaining_ttl_seconds", e.meta.remaining_ttl_seconds},
-         {"expires_at", ExpiresAt(e.meta.created_at, e.meta.ttl_seconds)}}));
-  });
+  node.Retrieve(
+      std::move(args.value().key),
+      [key = std::move(key), encoding, done = std::move(done)](Result<std::optional<Entry>> entry) {
+        if (!entry.ok()) return done(ErrorResult(entry.status().message()));
+        if (!entry->has_value()) return done(SuccessResult({{"found", false}, {"key", key}}));
+        const Entry& e = **entry;
+        const bool as_text = encoding == Encoding::kUtf8 && IsValidUtf8(e.value);
+        done(SuccessResult({{"found", true},
+                            {"key", key},
+                            {"data", as_text ? e.value : Base64Encode(e.value)},
+                            {"encoding", as_text ? "utf8" : "base64"},
+                            {"created_at", FormatRfc3339Millis(e.meta.created_at)},
+                            {"original_ttl_seconds", e.meta.ttl_seconds},
+                            {"remaining_ttl_seconds", e.meta.remaining_ttl_seconds},
+                            {"expires_at", ExpiresAt(e.meta.created_at, e.meta.ttl_seconds)}}));
+      });
 }
 
 void RunExists(NodeApi& node, const Json& arguments, ToolDone done) {

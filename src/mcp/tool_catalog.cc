@@ -50,8 +50,7 @@ Json StoreTool(const TtlBounds& ttl) {
         {"encoding", EncodingSchema("How data is encoded: \"utf8\" text or \"base64\" bytes.")}}}};
   Json output = {
       {"type", "object"},
-      {"required",
-       {"key", "ttl_seconds", "ttl_clamped", "created_at", "expires_at", "replicated"}},
+      {"required", {"key", "ttl_seconds", "ttl_clamped", "created_at", "expires_at", "replicated"}},
       {"properties",
        {{"key", {{"type", "string"}, {"description", "The key the data was stored under."}}},
         {"ttl_seconds", {{"type", "integer"}, {"description", "The effective TTL."}}},
@@ -68,7 +67,8 @@ Json StoreTool(const TtlBounds& ttl) {
   return {{"name", kStoreTool},
           {"description",
            "Store data in REPRAM, a network of nodes that keep data in memory only, replicated "
-           "across nodes, for a limited time. The data expires after its TTL (" + bounds +
+           "across nodes, for a limited time. The data expires after its TTL (" +
+               bounds +
                ") and is then gone for good: it cannot be extended, deleted early or recovered; "
                "store the key again to renew it. Anyone who knows the key can read the data. "
                "Returns the key (a UUID v4 when none was given), the effective ttl_seconds, "
@@ -79,13 +79,13 @@ Json StoreTool(const TtlBounds& ttl) {
 }
 
 Json RetrieveTool() {
-  Json input = {{"type", "object"},
-                {"required", {"key"}},
-                {"properties",
-                 {{"key", KeySchema("The key to read.")},
-                  {"encoding",
-                   EncodingSchema("\"utf8\" returns text when the value is valid UTF-8 (else "
-                                  "base64); \"base64\" always returns base64.")}}}};
+  Json input = {
+      {"type", "object"},
+      {"required", {"key"}},
+      {"properties",
+       {{"key", KeySchema("The key to read.")},
+        {"encoding", EncodingSchema("\"utf8\" returns text when the value is valid UTF-8 (else "
+                                    "base64); \"base64\" always returns base64.")}}}};
   Json output = {
       {"type", "object"},
       {"required", {"found", "key"}},

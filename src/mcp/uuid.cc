@@ -3,8 +3,8 @@
 #include <sodium.h>
 
 #include <array>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 
 namespace repram::mcp {
 
