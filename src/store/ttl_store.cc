@@ -38,10 +38,17 @@ struct alignas(64) TtlStore::Shard {
     for (auto it = index.LowerBound({}); it.Valid(); it.Next()) Entry::Destroy(it.entry());
   }
 
+  // Adds delta (mod 2^64) to a counter that is written only under mu and read without it.
+  static void Bump(std::atomic<uint64_t>& counter, uint64_t delta) {
+    counter.store(counter.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+  }
+
   mutable std::shared_mutex mu;
-  store::OrderedIndex index;     // GUARDED_BY(mu)
-  store::ExpiryIndex expiry;     // GUARDED_BY(mu)
-  uint64_t structure_bytes = 0;  // GUARDED_BY(mu): last estimate folded into overhead_bytes_
+  store::OrderedIndex index;          // GUARDED_BY(mu)
+  store::ExpiryIndex expiry;          // GUARDED_BY(mu)
+  uint64_t structure_bytes = 0;       // GUARDED_BY(mu): index part of overhead
+  std::atomic<uint64_t> entries{0};   // written under mu
+  std::atomic<uint64_t> overhead{0};  // written under mu: entries' and structures' bytes
 };
 
 TtlStore::TtlStore(const Clock& clock, uint64_t capacity_bytes)
@@ -80,7 +87,8 @@ bool TtlStore::ReservePayload(uint64_t old_size, uint64_t new_size) {
 void TtlStore::UpdateStructureBytes(Shard& shard) {
   const uint64_t bytes = shard.index.chunk_count() * shard.index.chunk_bytes() +
                          shard.expiry.bucket_count() * kBucketNodeBytes;
-  overhead_bytes_.fetch_add(bytes - shard.structure_bytes, std::memory_order_relaxed);
+  if (bytes == shard.structure_bytes) return;
+  Shard::Bump(shard.overhead, bytes - shard.structure_bytes);
   shard.structure_bytes = bytes;
 }
 
@@ -122,9 +130,9 @@ Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_s
         old->hook.unlink();
         overhead -= EntryOverheadBytes(*old);
       } else {
-        entry_count_.fetch_add(1, std::memory_order_relaxed);
+        Shard::Bump(shard.entries, 1);
       }
-      overhead_bytes_.fetch_add(overhead, std::memory_order_relaxed);
+      Shard::Bump(shard.overhead, overhead);
       UpdateStructureBytes(shard);
     }
     Entry::Destroy(old);  // outside the lock: freeing a large value may unmap memory
@@ -258,9 +266,9 @@ size_t TtlStore::ReclaimAt(int64_t now_ns) {
         });
       }
       if (count == 0) continue;
-      entry_count_.fetch_sub(count, std::memory_order_relaxed);
+      Shard::Bump(shard.entries, uint64_t{0} - count);
+      Shard::Bump(shard.overhead, uint64_t{0} - overhead);
       payload_bytes_.fetch_sub(payload, std::memory_order_relaxed);
-      overhead_bytes_.fetch_sub(overhead, std::memory_order_relaxed);
       UpdateStructureBytes(shard);
       freed += count;
     }
@@ -269,12 +277,18 @@ size_t TtlStore::ReclaimAt(int64_t now_ns) {
   return freed;
 }
 
-uint64_t TtlStore::entry_count() const { return entry_count_.load(std::memory_order_relaxed); }
+uint64_t TtlStore::entry_count() const {
+  uint64_t n = 0;
+  for (size_t i = 0; i < kShardCount; ++i) n += shards_[i].entries.load(std::memory_order_relaxed);
+  return n;
+}
 
 uint64_t TtlStore::payload_bytes() const { return payload_bytes_.load(std::memory_order_relaxed); }
 
 uint64_t TtlStore::overhead_bytes() const {
-  return overhead_bytes_.load(std::memory_order_relaxed);
+  uint64_t n = 0;
+  for (size_t i = 0; i < kShardCount; ++i) n += shards_[i].overhead.load(std::memory_order_relaxed);
+  return n;
 }
 
 }  // namespace repram

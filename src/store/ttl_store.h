@@ -97,18 +97,19 @@ class TtlStore {
   bool ReservePayload(uint64_t old_size, uint64_t new_size);
   // Frees entries expired at now_ns; returns how many.
   size_t ReclaimAt(int64_t now_ns);
-  // Re-estimates the shard's index structure bytes and folds the change into overhead_bytes_.
+  // Re-estimates the shard's index structure bytes into its overhead counter.
   // REQUIRES: shard.mu held exclusively.
-  void UpdateStructureBytes(Shard& shard);
+  static void UpdateStructureBytes(Shard& shard);
   StoredEntry MetaOf(const store::Entry& e) const;
 
   const Clock& clock_;
   const uint64_t capacity_bytes_;
   const int64_t wall_minus_mono_ns_;  // wall clock minus monotonic clock at construction
   std::unique_ptr<Shard[]> shards_;
-  std::atomic<uint64_t> entry_count_{0};
-  std::atomic<uint64_t> payload_bytes_{0};
-  std::atomic<uint64_t> overhead_bytes_{0};
+  // The one store-wide counter written on every Put (capacity must be exact across shards); on
+  // its own cache line so it does not slow readers of the members above. Entry and overhead
+  // counts live in the shards.
+  alignas(64) std::atomic<uint64_t> payload_bytes_{0};
 };
 
 }  // namespace repram
