@@ -19,8 +19,7 @@ std::optional<std::string> DecodeBase64(std::string_view text) {
   // b64_end == nullptr makes libsodium reject trailing garbage; ignore == nullptr rejects
   // whitespace; the ORIGINAL variant requires padding and canonical trailing bits.
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), nullptr, &len, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0) {
+                        text.size(), nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
     return std::nullopt;
   }
   out.resize(len);

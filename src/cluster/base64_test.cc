@@ -18,13 +18,13 @@ TEST(Base64Test, DecodesStrictPaddedStandardText) {
 }
 
 TEST(Base64Test, RejectsEverythingThatIsNotStrictStandardBase64) {
-  EXPECT_FALSE(DecodeBase64("aGVsbG8"));     // unpadded
-  EXPECT_FALSE(DecodeBase64("AP-AAQ=="));    // URL-safe alphabet
-  EXPECT_FALSE(DecodeBase64("AP_AAQ=="));    // URL-safe alphabet
-  EXPECT_FALSE(DecodeBase64("aG k="));       // embedded whitespace
-  EXPECT_FALSE(DecodeBase64("aGk=\n"));      // trailing newline
-  EXPECT_FALSE(DecodeBase64("aGl="));        // non-zero trailing bits
-  EXPECT_FALSE(DecodeBase64("aGk=aGk="));    // data after padding
+  EXPECT_FALSE(DecodeBase64("aGVsbG8"));   // unpadded
+  EXPECT_FALSE(DecodeBase64("AP-AAQ=="));  // URL-safe alphabet
+  EXPECT_FALSE(DecodeBase64("AP_AAQ=="));  // URL-safe alphabet
+  EXPECT_FALSE(DecodeBase64("aG k="));     // embedded whitespace
+  EXPECT_FALSE(DecodeBase64("aGk=\n"));    // trailing newline
+  EXPECT_FALSE(DecodeBase64("aGl="));      // non-zero trailing bits
+  EXPECT_FALSE(DecodeBase64("aGk=aGk="));  // data after padding
   EXPECT_FALSE(DecodeBase64("===="));
 }
 

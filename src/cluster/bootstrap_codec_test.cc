@@ -42,10 +42,13 @@ TEST(BootstrapCodecTest, RequestRequiresTypedMembers) {
   EXPECT_TRUE(ParseBootstrapRequest(std::string(base) + "}").ok());
   EXPECT_TRUE(ParseBootstrapRequest(std::string(base) + R"(,"enclave":null})").ok());
   EXPECT_FALSE(ParseBootstrapRequest(std::string(base) + R"(,"enclave":5})").ok());
-  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"","address":"a","gossip_port":1,"http_port":2})").ok());
+  EXPECT_FALSE(
+      ParseBootstrapRequest(R"({"node_id":"","address":"a","gossip_port":1,"http_port":2})").ok());
   EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","gossip_port":1,"http_port":2})").ok());
   EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","address":"a","http_port":2})").ok());
-  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","address":"a","gossip_port":1.5,"http_port":2})").ok());
+  EXPECT_FALSE(
+      ParseBootstrapRequest(R"({"node_id":"n","address":"a","gossip_port":1.5,"http_port":2})")
+          .ok());
   EXPECT_FALSE(ParseBootstrapRequest("[]").ok());
 }
 
@@ -75,10 +78,9 @@ TEST(BootstrapCodecTest, ParsesEveryVectorResponse) {
     Result<std::vector<NodeInfo>> peers =
         ParseBootstrapResponse(example.at("response_body").get<std::string>());
     ASSERT_TRUE(peers.ok()) << example.at("id");
-    EXPECT_EQ(peers->size(),
-              nlohmann::json::parse(example.at("response_body").get<std::string>())
-                  .at("peers")
-                  .size());
+    EXPECT_EQ(
+        peers->size(),
+        nlohmann::json::parse(example.at("response_body").get<std::string>()).at("peers").size());
   }
 }
 

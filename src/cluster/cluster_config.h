@@ -21,33 +21,33 @@ namespace repram::cluster {
 // Settings of one node's cluster protocol; the app layer fills them from REPRAM_* variables
 // (http-api.md §10) after validating them.
 struct ClusterConfig {
-  std::string node_id;                  // REPRAM_NODE_ID; non-empty
-  std::string address = "localhost";    // REPRAM_ADDRESS: advertised host peers dial
-  int http_port = 8080;                 // the bound HTTP port (advertised; self-address check)
-  int gossip_port = 9090;               // REPRAM_GOSSIP_PORT: advertised `port` only
-  std::string enclave = "default";      // REPRAM_ENCLAVE; empty = "default"
-  int replication = 3;                  // REPRAM_REPLICATION >= 1: quorum factor
-  int64_t min_ttl = 300;                // REPRAM_MIN_TTL: replica TTL floor (also ttl 0/absent)
-  int64_t max_ttl = 86400;              // REPRAM_MAX_TTL: replica TTL ceiling
-  Duration write_timeout = std::chrono::seconds(5);          // REPRAM_WRITE_TIMEOUT: 201 vs 202
-  Duration ping_interval = std::chrono::seconds(30);         // REPRAM_PING_INTERVAL
-  Duration sync_interval = std::chrono::seconds(30);         // REPRAM_SYNC_INTERVAL
-  Duration isolation_interval = std::chrono::seconds(30);    // REPRAM_ISOLATION_INTERVAL
+  std::string node_id;                // REPRAM_NODE_ID; non-empty
+  std::string address = "localhost";  // REPRAM_ADDRESS: advertised host peers dial
+  int http_port = 8080;               // the bound HTTP port (advertised; self-address check)
+  int gossip_port = 9090;             // REPRAM_GOSSIP_PORT: advertised `port` only
+  std::string enclave = "default";    // REPRAM_ENCLAVE; empty = "default"
+  int replication = 3;                // REPRAM_REPLICATION >= 1: quorum factor
+  int64_t min_ttl = 300;              // REPRAM_MIN_TTL: replica TTL floor (also ttl 0/absent)
+  int64_t max_ttl = 86400;            // REPRAM_MAX_TTL: replica TTL ceiling
+  Duration write_timeout = std::chrono::seconds(5);            // REPRAM_WRITE_TIMEOUT: 201 vs 202
+  Duration ping_interval = std::chrono::seconds(30);           // REPRAM_PING_INTERVAL
+  Duration sync_interval = std::chrono::seconds(30);           // REPRAM_SYNC_INTERVAL
+  Duration isolation_interval = std::chrono::seconds(30);      // REPRAM_ISOLATION_INTERVAL
   Duration isolation_max_backoff = std::chrono::seconds(120);  // REPRAM_ISOLATION_MAX_BACKOFF
-  size_t isolation_threshold = 0;       // REPRAM_ISOLATION_THRESHOLD: recover at peers <= this
-  size_t full_fanout_max = 32;          // REPRAM_FULL_FANOUT_MAX: full broadcast up to this
-  std::string secret;                   // REPRAM_CLUSTER_SECRET; empty = open mode
-  std::vector<std::string> seeds;       // startup seeds "host:http_port" (REPRAM_PEERS / omega)
+  size_t isolation_threshold = 0;  // REPRAM_ISOLATION_THRESHOLD: recover at peers <= this
+  size_t full_fanout_max = 32;     // REPRAM_FULL_FANOUT_MAX: full broadcast up to this
+  std::string secret;              // REPRAM_CLUSTER_SECRET; empty = open mode
+  std::vector<std::string> seeds;  // startup seeds "host:http_port" (REPRAM_PEERS / omega)
 };
 
 // What ClusterNode talks to. Every reference must outlive the node.
 struct ClusterDeps {
-  Scheduler& scheduler;                  // timers; its clock is the node's clock
-  Rng& rng;                              // random fanout and recovery jitter
-  Transport& transport;                  // peer and seed POSTs
-  ReplicaStore& store;                   // replica PUTs
+  Scheduler& scheduler;                    // timers; its clock is the node's clock
+  Rng& rng;                                // random fanout and recovery jitter
+  Transport& transport;                    // peer and seed POSTs
+  ReplicaStore& store;                     // replica PUTs
   SeedProvider* recovery_seeds = nullptr;  // isolation recovery seeds; nullptr = disabled
-  WsRelay* ws_relay = nullptr;           // WS tree seam; nullptr = no tree
+  WsRelay* ws_relay = nullptr;             // WS tree seam; nullptr = no tree
 };
 
 // Optional callbacks into the integrator. Called without cluster locks held; they must not call

@@ -243,8 +243,8 @@ void ClusterNode::HandleSync(const SimpleMessage& msg) {
   std::vector<NodeInfo> entries;
   {
     std::lock_guard lock(mu_);
-    NoteAdd(membership_.AddPeer(*msg.node_info,
-                                direct ? AddMode::kSync : AddMode::kPropagatedSync));
+    NoteAdd(
+        membership_.AddPeer(*msg.node_info, direct ? AddMode::kSync : AddMode::kPropagatedSync));
     if (!direct || stopped_) return;
     sender = membership_.Find(msg.from);
     if (!sender || !sync_limiter_.Allow(msg.from, clock_.Now())) return;
@@ -316,13 +316,13 @@ void ClusterNode::NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg
   });
 }
 
-void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value,
-                                 int64_t ttl_seconds, std::function<void(bool quorum)> done) {
+void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, int64_t ttl_seconds,
+                                 std::function<void(bool quorum)> done) {
   SimpleMessage put = NewMessage("PUT");
   put.key = std::string(key);
   put.data = std::string(value);
-  put.ttl = static_cast<int32_t>(std::clamp<int64_t>(
-      ttl_seconds, 0, std::numeric_limits<int32_t>::max()));
+  put.ttl = static_cast<int32_t>(
+      std::clamp<int64_t>(ttl_seconds, 0, std::numeric_limits<int32_t>::max()));
   std::vector<NodeInfo> targets;
   bool full = false;
   int quorum = 1;
@@ -440,26 +440,28 @@ void ClusterNode::Bootstrap(std::vector<std::string> seeds, bool refresh_on_fail
                               .gossip_port = self_.port,
                               .http_port = self_.http_port,
                               .enclave = self_.enclave};
-  fetcher_.Fetch(seeds, self,
-                 guard_.Wrap([this, refresh_on_failure, done = std::move(done)](
-                                 SeedFetchResult result) {
-                   {
-                     std::lock_guard lock(mu_);
-                     for (const NodeInfo& peer : result.peers) {
-                       NoteAdd(membership_.AddPeer(peer, AddMode::kBootstrap));
-                     }
-                   }
-                   if (result.succeeded == 0) {
-                     spdlog::info("No seed nodes available, starting as first node");
-                     if (refresh_on_failure && hooks_.request_omega_refresh) {
-                       hooks_.request_omega_refresh();
-                     }
-                   } else {
-                     spdlog::info("Bootstrapped from {} of {} seeds; {} peers known",
-                                  result.succeeded, result.contacted, PeerCount());
-                   }
-                   if (done) done();
-                 }));
+  fetcher_.Fetch(
+      seeds, self,
+      guard_.Wrap([this, refresh_on_failure, done = std::move(done)](SeedFetchResult result) {
+        OnBootstrapped(result, refresh_on_failure);
+        if (done) done();
+      }));
+}
+
+void ClusterNode::OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure) {
+  {
+    std::lock_guard lock(mu_);
+    for (const NodeInfo& peer : result.peers) {
+      NoteAdd(membership_.AddPeer(peer, AddMode::kBootstrap));
+    }
+  }
+  if (result.succeeded > 0) {
+    spdlog::info("Bootstrapped from {} of {} seeds; {} peers known", result.succeeded,
+                 result.contacted, PeerCount());
+    return;
+  }
+  spdlog::info("No seed nodes available, starting as first node");
+  if (refresh_on_failure && hooks_.request_omega_refresh) hooks_.request_omega_refresh();
 }
 
 void ClusterNode::Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,
@@ -489,8 +491,7 @@ SimpleMessage ClusterNode::NewMessage(std::string_view type) const {
   msg.type = std::string(type);
   msg.from = self_.id;
   const WallTime now = clock_.WallNow();
-  msg.timestamp =
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  msg.timestamp = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   msg.message_id = NewMessageId(self_.id, now);
   return msg;
 }

@@ -106,6 +106,8 @@ class ClusterNode {
   void OnWriteTimeout(const std::string& message_id);
   void Bootstrap(std::vector<std::string> seeds, bool refresh_on_failure,
                  std::function<void()> done);
+  // Adds the peers a bootstrap pass learned (§7.3 step 4-5).
+  void OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure);
   void NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt);
 
   // Encodes, signs and posts msg to peer; on_done(ok_2xx) runs on completion (if still open).
@@ -133,14 +135,14 @@ class ClusterNode {
   std::unique_ptr<IsolationRecovery> recovery_;
 
   mutable std::mutex mu_;
-  bool stopped_ = false;                                   // GUARDED_BY(mu_)
-  Membership membership_;                                  // GUARDED_BY(mu_)
-  DedupCache dedup_;                                       // GUARDED_BY(mu_)
-  PendingWrites pending_;                                  // GUARDED_BY(mu_)
-  SyncLimiter sync_limiter_;                               // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> ping_timer_;            // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> sync_timer_;            // GUARDED_BY(mu_)
-  uint64_t next_retry_id_ = 0;                             // GUARDED_BY(mu_)
+  bool stopped_ = false;                                               // GUARDED_BY(mu_)
+  Membership membership_;                                              // GUARDED_BY(mu_)
+  DedupCache dedup_;                                                   // GUARDED_BY(mu_)
+  PendingWrites pending_;                                              // GUARDED_BY(mu_)
+  SyncLimiter sync_limiter_;                                           // GUARDED_BY(mu_)
+  std::unique_ptr<Scheduler::Task> ping_timer_;                        // GUARDED_BY(mu_)
+  std::unique_ptr<Scheduler::Task> sync_timer_;                        // GUARDED_BY(mu_)
+  uint64_t next_retry_id_ = 0;                                         // GUARDED_BY(mu_)
   std::map<uint64_t, std::unique_ptr<Scheduler::Task>> retry_timers_;  // GUARDED_BY(mu_)
 };
 

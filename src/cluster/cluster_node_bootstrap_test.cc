@@ -45,8 +45,9 @@ TEST_F(BootstrapSeedTest, AnswersTheSpecRequestExactlyAndNotifiesOtherPeers) {
   const nlohmann::json& example = vectors_.at("examples").at(0);
   MakeSeed(example.at("secret"));
   KnowNode1();
-  const GossipReply reply = node_->HandleBootstrap(example.at("request_body").get<std::string>(),
-                                                   example.at("x_repram_signature").get<std::string>());
+  const GossipReply reply =
+      node_->HandleBootstrap(example.at("request_body").get<std::string>(),
+                             example.at("x_repram_signature").get<std::string>());
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.content_type, "application/json");
   EXPECT_EQ(reply.body, example.at("response_body").get<std::string>());
@@ -58,8 +59,8 @@ TEST_F(BootstrapSeedTest, AnswersTheSpecRequestExactlyAndNotifiesOtherPeers) {
   EXPECT_EQ(FakeTransport::Header(sent[0], "X-Repram-Signature"),
             SignBody(example.at("secret").get<std::string>(), sent[0].body));
   Result<SimpleMessage> sync = ParseMessage(sent[0].body);
-  Result<SimpleMessage> expected = ParseMessage(
-      vectors_.at("seed_side_effects").at("example_sync_body").get<std::string>());
+  Result<SimpleMessage> expected =
+      ParseMessage(vectors_.at("seed_side_effects").at("example_sync_body").get<std::string>());
   ASSERT_TRUE(sync.ok());
   EXPECT_EQ(sync->type, expected->type);
   EXPECT_EQ(sync->from, expected->from);
@@ -117,8 +118,8 @@ TEST_F(BootstrapSeedTest, GateIsCheckedBeforeSignatureAndBody) {
 }
 
 TEST_F(BootstrapSeedTest, JoinerWithOurIdIsSkippedSilently) {
-  const GossipReply reply = Bootstrap(
-      R"({"node_id":"seed-1","address":"10.9.9.9","gossip_port":1,"http_port":2})");
+  const GossipReply reply =
+      Bootstrap(R"({"node_id":"seed-1","address":"10.9.9.9","gossip_port":1,"http_port":2})");
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(node_->PeerCount(), 0u);
   Result<std::vector<NodeInfo>> peers = ParseBootstrapResponse(reply.body);
@@ -164,9 +165,8 @@ TEST_F(BootstrapSeedTest, NotifyRetriesThreeTimesWithOneAndTwoSecondSleeps) {
 TEST_F(BootstrapSeedTest, NotifyStopsRetryingAfterSuccess) {
   KnowNode1();
   int attempts = 0;
-  transport_.SetResponder([&](const OutboundRequest&) {
-    return FakeTransport::Answer(++attempts == 1 ? 0 : 200);
-  });
+  transport_.SetResponder(
+      [&](const OutboundRequest&) { return FakeTransport::Answer(++attempts == 1 ? 0 : 200); });
   ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).status, 200);
   scheduler_.AdvanceBy(seconds(10));
   EXPECT_EQ(attempts, 2);

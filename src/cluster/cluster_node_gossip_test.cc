@@ -62,8 +62,8 @@ TEST_F(GossipHandlerTest, InvalidAndEdgeVectorsGiveTheExactReply) {
     const GossipReply reply = node_->HandleGossip(v.at("body").get<std::string>(), "", false);
     EXPECT_EQ(reply.status, v.at("expect_status").get<int>());
     EXPECT_EQ(reply.body, v.at("expect_body").get<std::string>());
-    EXPECT_EQ(reply.content_type, reply.status == 200 ? "application/json"
-                                                      : "text/plain; charset=utf-8");
+    EXPECT_EQ(reply.content_type,
+              reply.status == 200 ? "application/json" : "text/plain; charset=utf-8");
     if (reply.status != 200 || id == "PUT_DUPLICATE") {
       EXPECT_EQ(store_.puts(), puts_before);
     }
@@ -180,8 +180,8 @@ TEST_F(GossipHandlerTest, ReceiverWithTenPeersDoesNotForward) {
 }
 
 TEST_F(GossipHandlerTest, ReceiverAboveTenPeersForwardsToSqrtExcludingTheOriginator) {
-  for (const auto& [peers, fanout] : std::vector<std::pair<int, size_t>>{
-           {11, 4}, {15, 4}, {25, 5}, {50, 8}, {100, 10}}) {
+  for (const auto& [peers, fanout] :
+       std::vector<std::pair<int, size_t>>{{11, 4}, {15, 4}, {25, 5}, {50, 8}, {100, 10}}) {
     SCOPED_TRACE(peers);
     MakeNode();
     for (int i = 0; i < peers; ++i) AddPeer("p" + std::to_string(i));
@@ -310,8 +310,8 @@ TEST_F(GossipHandlerTest, DirectSyncIsAnsweredOncePerSenderPerInterval) {
 TEST_F(GossipHandlerTest, SyncChangesOnlyTheEnclaveOfAKnownPeer) {
   AddPeer("a");
   SimpleMessage sync = Msg("SYNC", "x");
-  sync.node_info = NodeInfo{.id = "a", .address = "moved", .port = 1, .http_port = 2,
-                            .enclave = "e2"};
+  sync.node_info =
+      NodeInfo{.id = "a", .address = "moved", .port = 1, .http_port = 2, .enclave = "e2"};
   ASSERT_EQ(Gossip(sync).status, 200);
   const NodeInfo a = node_->Peers()[0];
   EXPECT_EQ(a.address, "host-a");

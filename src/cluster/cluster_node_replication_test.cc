@@ -1,6 +1,6 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <set>
 
 #include "cluster/cluster_node.h"
@@ -98,7 +98,7 @@ TEST_F(ReplicationTest, PutCarriesTheOriginatorFieldsAndFullFanoutHeader) {
     EXPECT_EQ(put->data, std::string("\x00\xff", 2));
     EXPECT_EQ(put->ttl, 700);
     EXPECT_FALSE(put->node_info);
-    EXPECT_TRUE(std::regex_match(put->message_id, std::regex("self-[0-9]+-[0-9]+")));
+    EXPECT_THAT(put->message_id, ::testing::MatchesRegex("self-[0-9]+-[0-9]+"));
     EXPECT_EQ(put->timestamp, 1772366400);
   }
   EXPECT_EQ(hosts, (std::set<std::string>{"host-p0", "host-p1", "host-p2"}));

@@ -39,9 +39,9 @@ void DedupCache::MakeRoom(MonoTime now) {
                    expiries.end());
   const MonoTime cutoff = expiries[drop - 1];
   // Drop exactly `drop` entries: everything older than the cutoff, then ties at the cutoff.
-  size_t at_cutoff = drop - static_cast<size_t>(std::count_if(
-                                expiries.begin(), expiries.end(),
-                                [cutoff](MonoTime t) { return t < cutoff; }));
+  size_t at_cutoff =
+      drop - static_cast<size_t>(std::count_if(expiries.begin(), expiries.end(),
+                                               [cutoff](MonoTime t) { return t < cutoff; }));
   std::erase_if(entries_, [&](const auto& entry) {
     if (entry.second < cutoff) return true;
     if (entry.second == cutoff && at_cutoff > 0) {

@@ -15,7 +15,9 @@ struct GossipReply {
   std::string body;
 
   // Returns 200 application/json `{"success":true}\n`.
-  static GossipReply Success() { return {200, std::string(kContentTypeJson), "{\"success\":true}\n"}; }
+  static GossipReply Success() {
+    return {200, std::string(kContentTypeJson), "{\"success\":true}\n"};
+  }
   // Returns a text/plain reply; body must already end with '\n'.
   static GossipReply Text(int status, std::string body) {
     return {status, std::string(kContentTypeText), std::move(body)};

@@ -20,8 +20,7 @@ std::string SignBody(std::string_view secret, std::string_view body) {
   return hex;
 }
 
-SignatureCheck VerifyBody(std::string_view secret, std::string_view body,
-                          std::string_view header) {
+SignatureCheck VerifyBody(std::string_view secret, std::string_view body, std::string_view header) {
   if (secret.empty()) return SignatureCheck::kOk;
   if (header.empty()) return SignatureCheck::kMissing;
   const std::string expected = SignBody(secret, body);

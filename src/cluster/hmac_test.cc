@@ -29,9 +29,10 @@ TEST(HmacTest, ReceiverChecksMatchVectors) {
   std::map<std::string, std::string> bodies;
   for (const auto& v : file.at("vectors")) bodies[v.at("id")] = v.at("body");
   for (const auto& check : file.at("receiver_checks")) {
-    const std::string body =
-        check.contains("body") ? check.at("body").get<std::string>() : bodies.at(check.at("body_ref"));
-    const std::string header = check.at("header").is_null() ? "" : check.at("header").get<std::string>();
+    const std::string body = check.contains("body") ? check.at("body").get<std::string>()
+                                                    : bodies.at(check.at("body_ref"));
+    const std::string header =
+        check.at("header").is_null() ? "" : check.at("header").get<std::string>();
     const SignatureCheck result = VerifyBody(check.at("secret").get<std::string>(), body, header);
     const int status = check.at("expect_status");
     if (status == 200) {
@@ -42,7 +43,8 @@ TEST(HmacTest, ReceiverChecksMatchVectors) {
       EXPECT_EQ(result, SignatureCheck::kInvalid) << check.at("case");
     }
     if (check.contains("mac_of_this_body")) {
-      EXPECT_EQ(SignBody(check.at("secret").get<std::string>(), body), check.at("mac_of_this_body"));
+      EXPECT_EQ(SignBody(check.at("secret").get<std::string>(), body),
+                check.at("mac_of_this_body"));
     }
   }
 }

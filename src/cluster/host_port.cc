@@ -11,7 +11,9 @@ std::optional<HostPort> ParseHostPort(std::string_view text) {
   std::string_view host = text.substr(0, colon);
   const std::string_view digits = text.substr(colon + 1);
   const std::optional<int64_t> port = ParseStrictInt(digits);
-  if (digits.empty() || digits.front() < '0' || digits.front() > '9' || !port || *port < 1 || *port > 65535) return std::nullopt;
+  if (digits.empty() || digits.front() < '0' || digits.front() > '9' || !port || *port < 1 ||
+      *port > 65535)
+    return std::nullopt;
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   } else if (host.find(':') != std::string_view::npos) {

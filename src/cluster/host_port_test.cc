@@ -12,8 +12,8 @@ TEST(HostPortTest, SplitsAtTheLastColon) {
 }
 
 TEST(HostPortTest, RejectsBadPortsAndHosts) {
-  for (const char* bad : {"10.0.0.1", "10.0.0.1:", "10.0.0.1:0", "10.0.0.1:65536", ":8080",
-                          "h:+80", "h:-1", "h:80a", "::1:8080", "[]:80", ""}) {
+  for (const char* bad : {"10.0.0.1", "10.0.0.1:", "10.0.0.1:0", "10.0.0.1:65536", ":8080", "h:+80",
+                          "h:-1", "h:80a", "::1:8080", "[]:80", ""}) {
     EXPECT_FALSE(ParseHostPort(bad)) << bad;
   }
 }

@@ -1,8 +1,7 @@
 #include "cluster/testing/in_process_cluster.h"
 
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 namespace repram::cluster {
 namespace {
@@ -82,7 +81,7 @@ TEST(InProcessClusterTest, TwentyNodesSpreadWritesEpidemicallyAboveFullFanoutMax
     EXPECT_GE(holders, 15u) << key;  // probabilistic above F (cluster.md §9.2)
     total += holders;
   }
-  EXPECT_GE(total, 40u * 19);  // on average nearly everyone
+  EXPECT_GE(total, 40u * 19);                    // on average nearly everyone
   EXPECT_GT(cluster.Delivered("PUT"), 40u * 5);  // receivers forwarded (5 = ceil(sqrt(19)))
 }
 

@@ -26,9 +26,9 @@ namespace repram::cluster {
 class IsolationRecovery {
  public:
   struct Options {
-    Duration interval = std::chrono::seconds(30);     // REPRAM_ISOLATION_INTERVAL
+    Duration interval = std::chrono::seconds(30);      // REPRAM_ISOLATION_INTERVAL
     Duration max_backoff = std::chrono::seconds(120);  // REPRAM_ISOLATION_MAX_BACKOFF
-    size_t threshold = 0;                               // REPRAM_ISOLATION_THRESHOLD
+    size_t threshold = 0;                              // REPRAM_ISOLATION_THRESHOLD
   };
   // Returns the current peer count (all enclaves).
   using PeerCount = std::function<size_t()>;
@@ -69,10 +69,10 @@ class IsolationRecovery {
   CallbackGuard guard_;
 
   std::mutex mu_;
-  IsolationPolicy policy_;                   // GUARDED_BY(mu_)
-  bool running_ = false;                     // GUARDED_BY(mu_)
-  bool stopped_ = false;                     // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> timer_;   // GUARDED_BY(mu_)
+  IsolationPolicy policy_;                  // GUARDED_BY(mu_)
+  bool running_ = false;                    // GUARDED_BY(mu_)
+  bool stopped_ = false;                    // GUARDED_BY(mu_)
+  std::unique_ptr<Scheduler::Task> timer_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace repram::cluster

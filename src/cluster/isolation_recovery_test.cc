@@ -23,11 +23,9 @@ class IsolationRecoveryTest : public ::testing::Test {
   std::unique_ptr<IsolationRecovery> Make(size_t threshold = 0, bool with_provider = true,
                                           bool public_mode = false) {
     return std::make_unique<IsolationRecovery>(
-        IsolationRecovery::Options{.interval = seconds(30),
-                                   .max_backoff = seconds(120),
-                                   .threshold = threshold},
-        scheduler_, rng_, metrics_, with_provider ? &provider_ : nullptr,
-        [this] { return peers_; },
+        IsolationRecovery::Options{
+            .interval = seconds(30), .max_backoff = seconds(120), .threshold = threshold},
+        scheduler_, rng_, metrics_, with_provider ? &provider_ : nullptr, [this] { return peers_; },
         [this](std::vector<std::string> seeds, std::function<void()> done) {
           bootstrapped_with_.push_back(seeds);
           if (rebootstrap_throws_) throw std::runtime_error("boom");
@@ -137,8 +135,8 @@ TEST_F(IsolationRecoveryTest, SingleFlight) {
 TEST_F(IsolationRecoveryTest, TimerCadence) {
   auto recovery = Make();
   recovery->Start();
-  const std::vector<std::pair<int, int>> expected = {{30, 1}, {60, 2}, {120, 3}, {240, 4},
-                                                     {360, 5}};
+  const std::vector<std::pair<int, int>> expected = {
+      {30, 1}, {60, 2}, {120, 3}, {240, 4}, {360, 5}};
   scheduler_.AdvanceBy(seconds(0));
   EXPECT_EQ(provider_.calls(), 0);
   int now = 0;

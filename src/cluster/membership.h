@@ -23,11 +23,11 @@ enum class AddResult { kAdded, kUpdated, kUnchanged, kRejected };
 
 // What the owner must do at the start of a ping round (§8).
 struct RoundPlan {
-  uint64_t round = 0;               // the round that starts now; tag ping results with it
-  std::vector<NodeInfo> to_ping;    // every peer still present
-  std::vector<NodeInfo> to_sync;    // 2xx without PONG in a round with inbound evidence
-  std::vector<NodeInfo> evicted;    // removed after 3 failed rounds, now quarantined
-  uint64_t failed = 0;              // failed ping rounds counted (repram_ping_failures_total)
+  uint64_t round = 0;             // the round that starts now; tag ping results with it
+  std::vector<NodeInfo> to_ping;  // every peer still present
+  std::vector<NodeInfo> to_sync;  // 2xx without PONG in a round with inbound evidence
+  std::vector<NodeInfo> evicted;  // removed after 3 failed rounds, now quarantined
+  uint64_t failed = 0;            // failed ping rounds counted (repram_ping_failures_total)
 };
 
 // The peer map (all enclaves, never self, at most max_peers) plus the ping-round bookkeeping:

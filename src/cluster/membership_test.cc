@@ -36,8 +36,7 @@ TEST_F(MembershipTest, AddPeerRejectsInvalidNodes) {
   EXPECT_EQ(members_.AddPeer(Node("a", "h", 0), AddMode::kBootstrap), AddResult::kRejected);
   EXPECT_EQ(members_.AddPeer(Node("a", "h", 65536), AddMode::kBootstrap), AddResult::kRejected);
   EXPECT_EQ(members_.AddPeer(Node("self", "other"), AddMode::kSync), AddResult::kRejected);
-  EXPECT_EQ(members_.AddPeer(Node("twin", "10.0.0.1", 8080), AddMode::kSync),
-            AddResult::kRejected);
+  EXPECT_EQ(members_.AddPeer(Node("twin", "10.0.0.1", 8080), AddMode::kSync), AddResult::kRejected);
   EXPECT_EQ(members_.size(), 0u);
   EXPECT_EQ(members_.AddPeer(Node("a", "10.0.0.1", 8081), AddMode::kSync), AddResult::kAdded);
   EXPECT_EQ(members_.AddPeer(Node("b", "h", 65535), AddMode::kSync), AddResult::kAdded);
@@ -54,8 +53,7 @@ TEST_F(MembershipTest, BootstrapOverwritesAndResetsFailures) {
   Round({}, {});
   Round({}, {});  // a was pinged in round 1 and failed
   ASSERT_EQ(members_.Failures("a"), 1);
-  EXPECT_EQ(members_.AddPeer(Node("a", "new", 2, "e2"), AddMode::kBootstrap),
-            AddResult::kUpdated);
+  EXPECT_EQ(members_.AddPeer(Node("a", "new", 2, "e2"), AddMode::kBootstrap), AddResult::kUpdated);
   EXPECT_EQ(*members_.Find("a"), Node("a", "new", 2, "e2"));
   EXPECT_EQ(members_.Failures("a"), 0);
 }

@@ -55,8 +55,8 @@ Result<SimpleMessage> ParseMessage(std::string_view body) {
   if (!ReadString(doc, "type", msg.type) || !ReadString(doc, "from", msg.from) ||
       !ReadString(doc, "to", msg.to) || !ReadString(doc, "key", msg.key) ||
       !ReadString(doc, "data", data_b64) ||
-      !ReadInt(doc, "ttl", std::numeric_limits<int32_t>::min(),
-               std::numeric_limits<int32_t>::max(), ttl) ||
+      !ReadInt(doc, "ttl", std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
+               ttl) ||
       !ReadInt(doc, "timestamp", kMin64, kMax64, msg.timestamp) ||
       !ReadString(doc, "message_id", msg.message_id)) {
     return InvalidJson();
@@ -74,8 +74,7 @@ Result<SimpleMessage> ParseMessage(std::string_view body) {
 }
 
 Status ValidatePut(const SimpleMessage& msg) {
-  if (msg.key.empty() || msg.key.size() > kMaxKeyBytes ||
-      msg.key.find('/') != std::string::npos) {
+  if (msg.key.empty() || msg.key.size() > kMaxKeyBytes || msg.key.find('/') != std::string::npos) {
     return Status(StatusCode::kInvalidArgument, "bad key");
   }
   if (msg.message_id.empty()) return Status(StatusCode::kInvalidArgument, "message_id required");

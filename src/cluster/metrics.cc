@@ -7,8 +7,7 @@
 namespace repram::cluster {
 namespace {
 
-void Family(std::string& out, std::string_view name, std::string_view type,
-            std::string_view help) {
+void Family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
   fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
@@ -53,19 +52,16 @@ std::string ClusterMetrics::RenderPrometheus() const {
   Single(out, "repram_peers_active", "gauge", "Known peers (all enclaves).", peers_active);
   Single(out, "repram_peer_joins_total", "counter",
          "Peers added (new id, or re-added after eviction).", peer_joins_total);
-  Single(out, "repram_peer_evictions_total", "counter",
-         "Peers evicted after 3 failed ping rounds.", peer_evictions_total);
-  Single(out, "repram_ping_failures_total", "counter", "Failed ping rounds.",
-         ping_failures_total);
+  Single(out, "repram_peer_evictions_total", "counter", "Peers evicted after 3 failed ping rounds.",
+         peer_evictions_total);
+  Single(out, "repram_ping_failures_total", "counter", "Failed ping rounds.", ping_failures_total);
   Single(out, "repram_isolation_recoveries_total", "counter",
-         "Isolation recovery attempts that ended above the threshold.",
-         isolation_recoveries_total);
+         "Isolation recovery attempts that ended above the threshold.", isolation_recoveries_total);
   Single(out, "repram_isolation_recovery_failures_total", "counter",
          "Isolation recovery attempts that did not.", isolation_recovery_failures_total);
   Single(out, "repram_isolated", "gauge", "1 while peers <= the isolation threshold, else 0.",
          isolated);
-  ByType(out, "repram_gossip_messages_sent_total", "Gossip messages sent by type.",
-         messages_sent);
+  ByType(out, "repram_gossip_messages_sent_total", "Gossip messages sent by type.", messages_sent);
   ByType(out, "repram_gossip_messages_received_total", "Gossip messages received by type.",
          messages_received);
   Single(out, "repram_gossip_send_failures_total", "counter",

@@ -13,7 +13,7 @@ namespace repram::cluster {
 // Latency buckets of repram_gossip_send_duration_seconds (same bounds as the HTTP histograms).
 inline constexpr std::array<double, 16> kSendLatencyBounds = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-    0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,     10};
+    0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 
 // Counters and gauges the cluster owns (http-api.md §8.4). Every field is an atomic that any
 // thread may update or read; RenderPrometheus reads them without a lock (a scrape may see one

@@ -24,8 +24,7 @@ TEST(ClusterMetricsTest, EverySeriesHasHelpAndTypeLines) {
     EXPECT_NE(text.find(std::string("# TYPE ") + name + " "), std::string::npos) << name;
   }
   EXPECT_NE(text.find("# TYPE repram_peers_active gauge\n"), std::string::npos);
-  EXPECT_NE(text.find("# TYPE repram_gossip_send_duration_seconds histogram\n"),
-            std::string::npos);
+  EXPECT_NE(text.find("# TYPE repram_gossip_send_duration_seconds histogram\n"), std::string::npos);
   EXPECT_EQ(text.back(), '\n');
 }
 
@@ -43,17 +42,16 @@ TEST(ClusterMetricsTest, RendersValuesAndTypeLabels) {
   EXPECT_NE(text.find("\nrepram_peer_joins_total 7\n"), std::string::npos);
   EXPECT_NE(text.find("\nrepram_isolated 1\n"), std::string::npos);
   EXPECT_NE(text.find("\nrepram_gossip_messages_sent_total{type=\"PUT\"} 2\n"), std::string::npos);
-  EXPECT_NE(text.find("\nrepram_gossip_messages_sent_total{type=\"PONG\"} 0\n"),
-            std::string::npos);
+  EXPECT_NE(text.find("\nrepram_gossip_messages_sent_total{type=\"PONG\"} 0\n"), std::string::npos);
   EXPECT_NE(text.find("\nrepram_gossip_messages_received_total{type=\"SYNC\"} 1\n"),
             std::string::npos);
 }
 
 TEST(ClusterMetricsTest, HistogramBucketsAreCumulative) {
   ClusterMetrics metrics;
-  metrics.RecordSend(milliseconds(1), true);     // le 0.001
-  metrics.RecordSend(milliseconds(3), false);    // le 0.005
-  metrics.RecordSend(seconds(11), false);        // +Inf only
+  metrics.RecordSend(milliseconds(1), true);   // le 0.001
+  metrics.RecordSend(milliseconds(3), false);  // le 0.005
+  metrics.RecordSend(seconds(11), false);      // +Inf only
   const std::string text = metrics.RenderPrometheus();
   const std::string h = "repram_gossip_send_duration_seconds";
   EXPECT_NE(text.find(h + "_bucket{le=\"0.0001\"} 0\n"), std::string::npos);

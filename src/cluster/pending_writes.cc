@@ -14,8 +14,7 @@ bool PendingWrites::Contains(std::string_view message_id) const {
 }
 
 std::optional<PendingWrites::Completion> PendingWrites::OnAck(std::string_view message_id,
-                                                              std::string_view acker,
-                                                              int quorum) {
+                                                              std::string_view acker, int quorum) {
   auto it = writes_.find(std::string(message_id));
   if (it == writes_.end()) return std::nullopt;
   it->second.ackers.emplace(acker);

@@ -35,8 +35,7 @@ class PendingWrites {
 
   // Adds acker to the write's acker set and, when 1 + |ackers| >= quorum, removes the write and
   // returns its completion. nullopt when not pending or not yet at quorum.
-  std::optional<Completion> OnAck(std::string_view message_id, std::string_view acker,
-                                  int quorum);
+  std::optional<Completion> OnAck(std::string_view message_id, std::string_view acker, int quorum);
 
   // Removes the write (timeout) and returns its completion, or nullopt when already gone.
   std::optional<Completion> Remove(std::string_view message_id);

@@ -8,7 +8,8 @@ namespace {
 TEST(PendingWritesTest, CompletesWhenDistinctAckersReachQuorum) {
   PendingWrites writes;
   std::optional<bool> result;
-  writes.Add("m-1", [&](bool q) { result = q; }, nullptr);
+  writes.Add(
+      "m-1", [&](bool q) { result = q; }, nullptr);
   EXPECT_FALSE(writes.OnAck("m-1", "b", 3));
   EXPECT_FALSE(writes.OnAck("m-1", "b", 3));  // the same acker counts once
   std::optional<PendingWrites::Completion> done = writes.OnAck("m-1", "c", 3);
@@ -20,7 +21,8 @@ TEST(PendingWritesTest, CompletesWhenDistinctAckersReachQuorum) {
 
 TEST(PendingWritesTest, UsesTheQuorumGivenWithEachAck) {
   PendingWrites writes;
-  writes.Add("m-1", [](bool) {}, nullptr);
+  writes.Add(
+      "m-1", [](bool) {}, nullptr);
   EXPECT_FALSE(writes.OnAck("m-1", "b", 3));
   EXPECT_TRUE(writes.OnAck("m-1", "b", 2));  // membership shrank: 1 + 1 >= 2
 }
@@ -28,7 +30,8 @@ TEST(PendingWritesTest, UsesTheQuorumGivenWithEachAck) {
 TEST(PendingWritesTest, IgnoresUnknownIdsAndRemovesOnce) {
   PendingWrites writes;
   EXPECT_FALSE(writes.OnAck("nope", "b", 1));
-  writes.Add("m-1", [](bool) {}, nullptr);
+  writes.Add(
+      "m-1", [](bool) {}, nullptr);
   EXPECT_TRUE(writes.Remove("m-1"));
   EXPECT_FALSE(writes.Remove("m-1"));
   EXPECT_FALSE(writes.OnAck("m-1", "b", 2));
@@ -36,8 +39,10 @@ TEST(PendingWritesTest, IgnoresUnknownIdsAndRemovesOnce) {
 
 TEST(PendingWritesTest, TakeAllEmptiesTheTable) {
   PendingWrites writes;
-  writes.Add("m-1", [](bool) {}, nullptr);
-  writes.Add("m-2", [](bool) {}, nullptr);
+  writes.Add(
+      "m-1", [](bool) {}, nullptr);
+  writes.Add(
+      "m-2", [](bool) {}, nullptr);
   EXPECT_EQ(writes.TakeAll().size(), 2u);
   EXPECT_EQ(writes.size(), 0u);
 }

@@ -10,13 +10,13 @@ namespace repram::cluster {
 namespace {
 
 TEST(QuorumTest, MatchesTheSpecTable) {
-  EXPECT_EQ(QuorumSize(0, 3), 1);   // alone
+  EXPECT_EQ(QuorumSize(0, 3), 1);  // alone
   EXPECT_EQ(QuorumSize(1, 3), 2);
   EXPECT_EQ(QuorumSize(2, 3), 2);
   EXPECT_EQ(QuorumSize(10, 3), 2);
   EXPECT_EQ(QuorumSize(4, 5), 3);
   EXPECT_EQ(QuorumSize(100, 5), 3);
-  EXPECT_EQ(QuorumSize(3, 5), 3);   // min(4, 5) = 4 -> 3
+  EXPECT_EQ(QuorumSize(3, 5), 3);  // min(4, 5) = 4 -> 3
   EXPECT_EQ(QuorumSize(2, 5), 2);
   EXPECT_EQ(QuorumSize(50, 1), 1);  // replication 1: quorum 1 at any size
   EXPECT_EQ(QuorumSize(1, 2), 2);

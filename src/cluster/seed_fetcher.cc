@@ -88,9 +88,8 @@ void Launch(const std::shared_ptr<FetchState>& state) {
                         .path = std::string(kBootstrapPath),
                         .headers = state->headers,
                         .body = state->body};
-    state->transport->Post(std::move(req), [state, index](TransportResult r) {
-      OnAnswer(state, index, r);
-    });
+    state->transport->Post(std::move(req),
+                           [state, index](TransportResult r) { OnAnswer(state, index, r); });
   }
 }
 

@@ -27,8 +27,8 @@ class SeedFetcher {
   static constexpr size_t kMaxInFlight = 8;
 
   // REQUIRES: transport outlives every pending fetch.
-  SeedFetcher(Transport& transport, std::string secret) :
-      transport_(transport), secret_(std::move(secret)) {}
+  SeedFetcher(Transport& transport, std::string secret)
+      : transport_(transport), secret_(std::move(secret)) {}
 
   // Bootstraps from seeds on behalf of self and calls done exactly once with the merged result
   // (synchronously when no seed remains or the transport completes synchronously).

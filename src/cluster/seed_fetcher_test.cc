@@ -1,8 +1,7 @@
 #include "cluster/seed_fetcher.h"
 
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "cluster/hmac.h"
 #include "cluster/testing/fake_transport.h"
@@ -34,10 +33,8 @@ class SeedFetcherTest : public ::testing::Test {
 
   FakeTransport transport_;
   SeedFetcher fetcher_{transport_, ""};
-  BootstrapRequest self_{.node_id = "new-node",
-                         .address = "10.0.0.50",
-                         .gossip_port = 9090,
-                         .http_port = 8080};
+  BootstrapRequest self_{
+      .node_id = "new-node", .address = "10.0.0.50", .gossip_port = 9090, .http_port = 8080};
 };
 
 std::vector<std::string> Ids(const std::vector<NodeInfo>& nodes) {

@@ -30,8 +30,8 @@ std::string AddressOf(size_t i) { return fmt::format("10.0.{}.{}", i / 250, i % 
 InProcessCluster::InProcessCluster(Options options) : options_(std::move(options)) {
   for (size_t i = 0; i < options_.nodes; ++i) {
     members_.push_back(std::make_unique<Member>());
-    Build(i, fmt::format("node-{}", i), i == 0 ? std::vector<std::string>{}
-                                               : std::vector<std::string>{Seed(0)});
+    Build(i, fmt::format("node-{}", i),
+          i == 0 ? std::vector<std::string>{} : std::vector<std::string>{Seed(0)});
   }
 }
 
@@ -95,30 +95,30 @@ size_t InProcessCluster::Delivered(const std::string& type) const {
 void InProcessCluster::Deliver(size_t from, OutboundRequest req,
                                std::function<void(TransportResult)> done) {
   const uint64_t id = next_delivery_++;
-  deliveries_[id] = scheduler_.After(options_.latency, [this, from, id, req = std::move(req),
-                                                        done = std::move(done)] {
-    auto self_task = std::move(deliveries_[id]);  // released when this delivery returns
-    deliveries_.erase(id);
-    ClusterNode* target = nullptr;
-    for (auto& member : members_) {
-      const NodeInfo& self = member->node->self();
-      if (!member->down && !member->cut && !members_[from]->cut && self.address == req.host &&
-          self.http_port == req.port) {
-        target = member->node.get();
-      }
-    }
-    if (target == nullptr) return done(FakeTransport::Answer(0));
-    GossipReply reply;
-    if (req.path == kGossipPath) {
-      Result<SimpleMessage> msg = ParseMessage(req.body);
-      if (msg.ok()) ++delivered_[msg->type];
-      reply = target->HandleGossip(req.body, FakeTransport::Header(req, kSignatureHeader),
-                                   FakeTransport::Header(req, kFanoutHeader) == kFanoutFull);
-    } else {
-      reply = target->HandleBootstrap(req.body, FakeTransport::Header(req, kSignatureHeader));
-    }
-    done(FakeTransport::Answer(reply.status, std::move(reply.body)));
-  });
+  deliveries_[id] = scheduler_.After(
+      options_.latency, [this, from, id, req = std::move(req), done = std::move(done)] {
+        auto self_task = std::move(deliveries_[id]);  // released when this delivery returns
+        deliveries_.erase(id);
+        ClusterNode* target = nullptr;
+        for (auto& member : members_) {
+          const NodeInfo& self = member->node->self();
+          if (!member->down && !member->cut && !members_[from]->cut && self.address == req.host &&
+              self.http_port == req.port) {
+            target = member->node.get();
+          }
+        }
+        if (target == nullptr) return done(FakeTransport::Answer(0));
+        GossipReply reply;
+        if (req.path == kGossipPath) {
+          Result<SimpleMessage> msg = ParseMessage(req.body);
+          if (msg.ok()) ++delivered_[msg->type];
+          reply = target->HandleGossip(req.body, FakeTransport::Header(req, kSignatureHeader),
+                                       FakeTransport::Header(req, kFanoutHeader) == kFanoutFull);
+        } else {
+          reply = target->HandleBootstrap(req.body, FakeTransport::Header(req, kSignatureHeader));
+        }
+        done(FakeTransport::Answer(reply.status, std::move(reply.body)));
+      });
 }
 
 }  // namespace repram::cluster::testing
