@@ -48,7 +48,8 @@ void OrderedIndex::Iterator::Next() {
 OrderedIndex::OrderedIndex(size_t chunk_capacity) : chunk_capacity_(chunk_capacity) {}
 
 size_t OrderedIndex::chunk_bytes() const {
-  return sizeof(Chunk) + chunk_capacity_ * sizeof(Entry*) + 16;
+  return sizeof(Chunk) + chunk_capacity_ * sizeof(Entry*) + 16 + sizeof(uint64_t) +
+         sizeof(Entry* const*);
 }
 
 OrderedIndex::Chunk OrderedIndex::NewChunk() const {
@@ -60,11 +61,13 @@ OrderedIndex::Chunk OrderedIndex::NewChunk() const {
 void OrderedIndex::InsertChunk(size_t c, Chunk chunk) {
   chunk.first = chunk.ptrs[0]->key();
   prefixes_.insert(prefixes_.begin() + Off(c), KeyPrefix(chunk.first));
+  ptr_data_.insert(ptr_data_.begin() + Off(c), chunk.ptrs.data());
   chunks_.insert(chunks_.begin() + Off(c), std::move(chunk));
 }
 
 void OrderedIndex::EraseChunk(size_t c) {
   prefixes_.erase(prefixes_.begin() + Off(c));
+  ptr_data_.erase(ptr_data_.begin() + Off(c));
   chunks_.erase(chunks_.begin() + Off(c));
 }
 
@@ -115,6 +118,10 @@ size_t OrderedIndex::FindSlot(size_t c, std::string_view key, uint8_t tag) const
   // Hand-written SWAR scan (no portable SIMD in the allowed libraries): eight tags per 64-bit
   // word; a byte of (word ^ pattern) that is zero marks a candidate. Lanes past the chunk's size
   // hold stale tags and are skipped by the bound check.
+  const char* ptrs = reinterpret_cast<const char*>(ptr_data_[c]);
+  for (size_t off = 0; off < chunk_capacity_ * sizeof(Entry*); off += 64) {
+    __builtin_prefetch(ptrs + off);
+  }
   const Chunk& chunk = chunks_[c];
   const size_t n = chunk.ptrs.size();
   constexpr uint64_t kLow = 0x0101010101010101ULL;
@@ -270,7 +277,11 @@ size_t OrderedIndex::EraseIf(const std::function<bool(const Entry*)>& pred) {
   }
   chunks_ = std::move(kept);
   prefixes_.clear();
-  for (const Chunk& chunk : chunks_) prefixes_.push_back(KeyPrefix(chunk.first));
+  ptr_data_.clear();
+  for (const Chunk& chunk : chunks_) {
+    prefixes_.push_back(KeyPrefix(chunk.first));
+    ptr_data_.push_back(chunk.ptrs.data());
+  }
   return removed;
 }
 
@@ -287,13 +298,14 @@ OrderedIndex::Iterator OrderedIndex::UpperBound(std::string_view key) const {
 }
 
 bool OrderedIndex::CheckInvariants() const {
-  if (prefixes_.size() != chunks_.size()) return false;
+  if (prefixes_.size() != chunks_.size() || ptr_data_.size() != chunks_.size()) return false;
   size_t count = 0;
   const Entry* prev = nullptr;
   for (size_t c = 0; c < chunks_.size(); ++c) {
     const Chunk& chunk = chunks_[c];
     if (chunk.ptrs.empty() || chunk.ptrs.size() > chunk_capacity_) return false;
-    if (chunk.first != chunk.ptrs[0]->key() || prefixes_[c] != KeyPrefix(chunk.first)) {
+    if (chunk.first != chunk.ptrs[0]->key() || prefixes_[c] != KeyPrefix(chunk.first) ||
+        ptr_data_[c] != chunk.ptrs.data()) {
       return false;
     }
     for (size_t i = 0; i < chunk.ptrs.size(); ++i) {

@@ -19,9 +19,10 @@ namespace repram::store {
 //
 // - Point lookup: binary search over a compact array of the chunks' first-key prefixes (8 bytes
 //   each, so it stays in cache), full-key compares only among chunks whose prefix ties, then a
-//   scan of the chunk's tags, eight per 64-bit word; only pointers with a matching tag are
-//   followed (about 1/4 false match per lookup in a full chunk). So a hit usually touches one
-//   chunk header, one pointer line and the entry.
+//   scan of the chunk's tags, eight per 64-bit word, while the chunk's pointers are prefetched;
+//   only pointers with a matching tag are followed (about 1/4 false match per lookup in a full
+//   chunk). So a hit waits for about two cache misses: chunk header and pointers together, then
+//   the entry.
 // - Insert and erase move at most two chunks' pointers. A full chunk first passes a boundary
 //   slot to a neighbour with room (as in a B*-tree); else, when appending past the last or
 //   before the first key, a new chunk is started so ascending or descending loads fill chunks
@@ -80,7 +81,7 @@ class OrderedIndex {
   size_t size() const { return size_; }
   // Returns the number of chunks.
   size_t chunk_count() const { return chunks_.size(); }
-  // Returns the estimated bytes one chunk costs: its directory element and its pointer array
+  // Returns the estimated bytes one chunk costs: its directory elements and its pointer array
   // with allocator header (first keys longer than 15 bytes add a heap copy; not counted).
   size_t chunk_bytes() const;
   // Returns true when keys are strictly ascending, tags and first-key copies match the keys, no
@@ -122,6 +123,9 @@ class OrderedIndex {
   size_t size_ = 0;
   std::vector<Chunk> chunks_;
   std::vector<uint64_t> prefixes_;  // prefixes_[c] == KeyPrefix(chunks_[c].first)
+  // ptr_data_[c] == chunks_[c].ptrs.data(), stable because pointer vectors never outgrow their
+  // reserved capacity; lets a lookup start loading the pointers before the chunk header.
+  std::vector<Entry* const*> ptr_data_;
 };
 
 }  // namespace repram::store
