@@ -237,9 +237,11 @@ size_t TtlStore::ReclaimAt(int64_t now_ns) {
     {
       std::unique_lock lock(shard.mu);
       shard.expiry.TakeExpired(now_ns, doomed);
-      // Erase one by one (a binary search each) while the batch is small; past an eighth of the
-      // shard one compacting pass over the index is cheaper and also totals the rest.
+      // Erase one by one while the batch is small; past an eighth of the shard one compacting
+      // pass over the index is cheaper (and counting the batch stops at that point).
       const size_t sweep_after = shard.index.size() / 8;
+      size_t batch = 0;
+      for (auto it = doomed.begin(); it != doomed.end() && batch <= sweep_after; ++it) ++batch;
       size_t count = 0;
       uint64_t payload = 0;
       uint64_t overhead = 0;
@@ -248,22 +250,18 @@ size_t TtlStore::ReclaimAt(int64_t now_ns) {
         payload += e.value_size();
         overhead += EntryOverheadBytes(e);
       };
-      bool sweep = false;
-      for (const Entry& e : doomed) {
-        if (count == sweep_after) {
-          sweep = true;
-          break;
-        }
-        shard.index.Erase(&e, store::OrderedIndex::KeyHash(e.key()));
-        tally(e);
-      }
-      if (sweep) {
-        // Exactly the doomed entries not erased above: TakeExpired left no expired entry linked.
+      if (batch > sweep_after) {
+        // Removes exactly the doomed entries: TakeExpired left no expired entry linked.
         shard.index.EraseIf([&](const Entry* e) {
           if (!e->ExpiredAt(now_ns)) return false;
           tally(*e);
           return true;
         });
+      } else {
+        for (const Entry& e : doomed) {
+          shard.index.Erase(&e, store::OrderedIndex::KeyHash(e.key()));
+          tally(e);
+        }
       }
       if (count == 0) continue;
       Shard::Bump(shard.entries, uint64_t{0} - count);
