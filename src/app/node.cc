@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 
-#include "app/standalone_cluster.h"
 
 namespace repram {
 
@@ -24,7 +23,57 @@ Node::Node(Config config) : config_(std::move(config)), clock_(SystemClock::Inst
   peer_limiter_ = std::make_unique<http::RateLimiter>(clock_, config_.peer_rate_limit);
   client_ = std::make_unique<http::HttpClient>(pool_->context(0),
                                                "repram-cpp/" REPRAM_VERSION);
-  cluster_ = std::make_unique<StandaloneCluster>();
+  transport_ = std::make_unique<HttpTransport>(*client_);
+  replica_sink_ = std::make_unique<StoreReplicaSink>(*store_);
+  server_ = std::make_unique<http::HttpServer>(
+      *pool_, routes_, *client_limiter_, *peer_limiter_, *http_metrics_,
+      http::ServerOptions{.bind = config_.bind, .port = config_.http_port,
+                          .trust_proxy = config_.trust_proxy});
+}
+
+Node::~Node() { Shutdown(); }
+
+void Node::BuildCluster(uint16_t http_port) {
+  cluster::ClusterConfig cc;
+  cc.node_id = config_.node_id;
+  cc.address = config_.address;
+  cc.http_port = http_port;
+  cc.gossip_port = config_.gossip_port;
+  cc.enclave = config_.enclave;
+  cc.replication = static_cast<int>(config_.replication);
+  cc.min_ttl = config_.min_ttl;
+  cc.max_ttl = config_.max_ttl;
+  cc.write_timeout = std::chrono::seconds(config_.write_timeout_s);
+  cc.ping_interval = config_.ping_interval;
+  cc.sync_interval = config_.sync_interval;
+  cc.isolation_interval = config_.isolation_interval;
+  cc.isolation_max_backoff = std::chrono::seconds(config_.isolation_max_backoff_s);
+  cc.isolation_threshold = static_cast<size_t>(config_.isolation_threshold);
+  cc.full_fanout_max = static_cast<size_t>(config_.full_fanout_max);
+  cc.secret = config_.cluster_secret;
+  for (const HostPort& p : config_.peers) cc.seeds.push_back(p.text);
+  if (!cc.seeds.empty()) recovery_seeds_ = std::make_unique<StaticSeedProvider>(cc.seeds);
+  cluster::ClusterHooks hooks;
+  // Public mode without a verified root list (REPRAM_PEERS set): never a root (trust.md §9).
+  if (config_.public_network) hooks.is_public_non_root = [] { return true; };
+  hooks.on_peer_evicted = [client = client_.get()](const cluster::NodeInfo& peer) {
+    client->DropPool(peer.address, static_cast<uint16_t>(peer.http_port));
+  };
+  cluster_node_ = std::make_unique<cluster::ClusterNode>(
+      std::move(cc),
+      cluster::ClusterDeps{.scheduler = *scheduler_,
+                           .rng = rng_,
+                           .transport = *transport_,
+                           .store = *replica_sink_,
+                           .recovery_seeds = recovery_seeds_.get()},
+      std::move(hooks));
+  cluster_ = std::make_unique<ClusterNodePort>(*cluster_node_);
+}
+
+Result<uint16_t> Node::Start() {
+  auto port = server_->Listen();
+  if (!port.ok()) return port;
+  BuildCluster(*port);
   data_ = std::make_unique<DataService>(
       clock_, *store_, *cluster_, TtlPolicy{config_.default_ttl, config_.min_ttl, config_.max_ttl});
   AddClientRoutes(routes_, ClientApiDeps{
@@ -37,21 +86,24 @@ Node::Node(Config config) : config_(std::move(config)), clock_(SystemClock::Inst
                                             .enclave = config_.enclave,
                                             .role = config_.inbound ? "substrate" : "transient",
                                             .started = clock_.Now()},
-                               .extra_metrics = {},
+                               .extra_metrics =
+                                   [started = clock_.WallNow()](http::PrometheusWriter& w) {
+                                     // Private networks (and REPRAM_PEERS) never verify a list.
+                                     w.Family("repram_omega_last_refresh_unix_seconds", "gauge",
+                                              "Last successful signed-list verification.");
+                                     w.Sample("repram_omega_last_refresh_unix_seconds", "",
+                                              uint64_t{0});
+                                     w.Family("process_start_time_seconds", "gauge",
+                                              "Start time of the process, Unix seconds.");
+                                     w.Sample("process_start_time_seconds", "",
+                                              std::chrono::duration<double>(
+                                                  started.time_since_epoch()).count());
+                                   },
                            });
-  server_ = std::make_unique<http::HttpServer>(
-      *pool_, routes_, *client_limiter_, *peer_limiter_, *http_metrics_,
-      http::ServerOptions{.bind = config_.bind, .port = config_.http_port,
-                          .trust_proxy = config_.trust_proxy});
-}
-
-Node::~Node() { Shutdown(); }
-
-Result<uint16_t> Node::Start() {
-  auto port = server_->Listen();
-  if (!port.ok()) return port;
+  AddPeerRoutes(routes_, *cluster_node_);
   pool_->Start();
   server_->Start();
+  cluster_node_->Start();
   ScheduleReclaim();
   ScheduleLimiterCleanup();
   spdlog::info("Listening on {}:{}", config_.bind, *port);
@@ -80,6 +132,7 @@ void Node::Shutdown() {
   if (const size_t left = server_->Shutdown(kDrain); left > 0) {
     spdlog::warn("{} connections still open after the drain; closing them", left);
   }
+  if (cluster_node_) cluster_node_->Stop();
   reclaim_task_.reset();
   limiter_task_.reset();
   client_->Shutdown();

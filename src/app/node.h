@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "app/client_api.h"
+#include "app/cluster_adapters.h"
 #include "app/cluster_port.h"
 #include "app/config.h"
 #include "app/data_service.h"
@@ -14,6 +15,7 @@
 #include "http/route_table.h"
 #include "http/server.h"
 #include "store/ttl_store.h"
+#include "util/rng.h"
 #include "util/status.h"
 
 namespace repram {
@@ -21,6 +23,8 @@ namespace repram {
 // One REPRAM node: owns every component, builds them in dependency order and stops them in
 // reverse. Start/Shutdown are called from the main thread; everything else runs on the IoPool.
 //
+// The cluster and the routes are built in Start(), once the bound port is known (it is
+// advertised to peers).
 // Shutdown order: stop accepting and drain HTTP (in-flight PUTs finish or time out) -> stop the
 // cluster's timers -> stop periodic store/limiter tasks -> close outbound connections -> stop
 // the I/O threads -> destroy components (reverse of construction).
@@ -38,6 +42,7 @@ class Node {
   DataService& data() { return *data_; }
 
  private:
+  void BuildCluster(uint16_t http_port);
   void ScheduleReclaim();
   void ScheduleLimiterCleanup();
 
@@ -50,6 +55,11 @@ class Node {
   std::unique_ptr<http::RateLimiter> client_limiter_;
   std::unique_ptr<http::RateLimiter> peer_limiter_;
   std::unique_ptr<http::HttpClient> client_;
+  DefaultRng rng_;
+  std::unique_ptr<HttpTransport> transport_;
+  std::unique_ptr<StoreReplicaSink> replica_sink_;
+  std::unique_ptr<cluster::SeedProvider> recovery_seeds_;
+  std::unique_ptr<cluster::ClusterNode> cluster_node_;
   std::unique_ptr<ClusterPort> cluster_;
   std::unique_ptr<DataService> data_;
   http::RouteTable routes_;

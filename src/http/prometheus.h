@@ -19,6 +19,8 @@ class PrometheusWriter {
   void Sample(std::string_view name, std::string_view labels, uint64_t value);
   // Writes the _bucket, _sum and _count series of one histogram; counts are per bucket (not
   // cumulative), bounds in seconds, the last count is the +Inf overflow.
+  // Appends already formatted exposition text (families rendered by another module).
+  void Raw(std::string_view text) { out_.append(text); }
   void Histogram(std::string_view name, std::string_view labels, std::span<const double> bounds,
                  std::span<const uint64_t> counts, double sum);
 

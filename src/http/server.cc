@@ -18,7 +18,8 @@ HttpServer::HttpServer(IoPool& pool, const RouteTable& routes, RateLimiter& clie
       peer_limiter_(peer_limiter),
       metrics_(metrics),
       options_(std::move(options)),
-      acceptor_(pool.context(0)) {
+      acceptor_(pool.context(0)),
+      accept_backoff_(pool.context(0)) {
   for (size_t i = 0; i < pool_.size(); ++i) {
     registries_.push_back(std::make_shared<SessionRegistry>(pool_.context(i)));
   }
@@ -65,7 +66,13 @@ void HttpServer::DoAccept() {
                            ->Start();
                      });
         } else if (ec != asio::error::operation_aborted) {
-          spdlog::warn("accept failed: {}", ec.message());
+          // Out of descriptors and similar: back off instead of spinning on the error.
+          spdlog::warn("accept failed: {}; pausing accepts for 100 ms", ec.message());
+          accept_backoff_.expires_after(std::chrono::milliseconds(100));
+          accept_backoff_.async_wait([this](boost::system::error_code wait_ec) {
+            if (!wait_ec && !stopping_) DoAccept();
+          });
+          return;
         }
         DoAccept();
       });
@@ -76,6 +83,7 @@ size_t HttpServer::Shutdown(std::chrono::milliseconds drain) {
   asio::post(pool_.context(0), [this] {
     boost::system::error_code ec;
     acceptor_.close(ec);
+    accept_backoff_.cancel();
   });
   for (size_t i = 0; i < registries_.size(); ++i) {
     asio::post(pool_.context(i), [r = registries_[i]] { r->BeginShutdown(); });

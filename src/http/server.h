@@ -64,6 +64,7 @@ class HttpServer {
   HttpMetrics& metrics_;
   const ServerOptions options_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_backoff_;
   std::vector<std::shared_ptr<SessionRegistry>> registries_;  // one per context
   std::atomic<size_t> open_connections_{0};
   std::atomic<bool> stopping_{false};

@@ -96,6 +96,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point received_;
   bool keep_alive_ = true;
   bool responded_ = false;
+  uint64_t requests_ = 0;  // responses sent on this connection
 
   // The response being written.
   std::string head_;

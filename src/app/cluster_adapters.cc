@@ -1,0 +1,84 @@
+#include "app/cluster_adapters.h"
+
+namespace repram {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+http::Response ToResponse(const cluster::GossipReply& reply) {
+  http::Response r;
+  r.status = static_cast<unsigned>(reply.status);
+  r.content_type = reply.content_type;
+  r.body = reply.body;
+  return r;
+}
+
+std::string_view HeaderValue(const http::Request& req, std::string_view name) {
+  auto it = req.find(boost::beast::string_view(name.data(), name.size()));
+  return it == req.end() ? std::string_view() : http::ToStd(it->value());
+}
+
+http::RouteSpec PeerRoute(http::RouteId id, std::string_view path) {
+  http::RouteSpec spec;
+  spec.id = id;
+  spec.path = std::string(path);
+  spec.methods = {bhttp::verb::post, bhttp::verb::options};
+  spec.allow = "POST, OPTIONS";
+  spec.bucket = http::Bucket::kPeer;
+  spec.body_limit = http::kPeerBodyLimit;
+  return spec;
+}
+
+}  // namespace
+
+void HttpTransport::Post(cluster::OutboundRequest req,
+                         std::function<void(cluster::TransportResult)> done) {
+  http::ClientRequest out;
+  out.host = std::move(req.host);
+  out.port = static_cast<uint16_t>(req.port);
+  out.target = std::move(req.path);
+  out.headers = std::move(req.headers);
+  out.body = std::move(req.body);
+  client_.Send(std::move(out), [done = std::move(done)](http::ClientResult r) {
+    cluster::TransportResult result;
+    result.transport_error = static_cast<bool>(r.ec);
+    result.status = static_cast<int>(r.status);
+    result.body = std::move(r.body);
+    done(std::move(result));
+  });
+}
+
+std::vector<PeerView> ClusterNodePort::Peers() const {
+  std::vector<PeerView> out;
+  for (const cluster::NodeInfo& n : node_.Peers()) {
+    out.push_back({n.id, n.address, static_cast<uint16_t>(n.http_port), n.enclave});
+  }
+  return out;
+}
+
+void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node) {
+  http::RouteSpec gossip = PeerRoute(http::RouteId::kGossip, cluster::kGossipPath);
+  gossip.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
+    const bool full = HeaderValue(ctx.req, cluster::kFanoutHeader) == cluster::kFanoutFull;
+    respond(ToResponse(node.HandleGossip(ctx.req.body(),
+                                         HeaderValue(ctx.req, cluster::kSignatureHeader), full)));
+  };
+  routes.Add(std::move(gossip));
+
+  http::RouteSpec bootstrap = PeerRoute(http::RouteId::kBootstrap, cluster::kBootstrapPath);
+  bootstrap.before_body = [&node](const http::RequestContext&) -> std::optional<http::Response> {
+    if (auto gate = node.BootstrapGate()) {
+      http::Response r = ToResponse(*gate);
+      r.close = true;  // the body was not read
+      return r;
+    }
+    return std::nullopt;
+  };
+  bootstrap.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
+    respond(ToResponse(
+        node.HandleBootstrap(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader))));
+  };
+  routes.Add(std::move(bootstrap));
+}
+
+}  // namespace repram

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/cluster_port.h"
+#include "cluster/cluster_node.h"
+#include "cluster/replica_store.h"
+#include "cluster/seed_provider.h"
+#include "cluster/transport.h"
+#include "http/client.h"
+#include "http/route_table.h"
+#include "store/ttl_store.h"
+
+namespace repram {
+
+// cluster::Transport over the keep-alive HttpClient (5 s timeout, non-2xx = failure).
+class HttpTransport final : public cluster::Transport {
+ public:
+  explicit HttpTransport(http::HttpClient& client) : client_(client) {}
+  void Post(cluster::OutboundRequest req, std::function<void(cluster::TransportResult)> done) override;
+
+ private:
+  http::HttpClient& client_;
+};
+
+// cluster::ReplicaStore over the node's TtlStore.
+class StoreReplicaSink final : public cluster::ReplicaStore {
+ public:
+  explicit StoreReplicaSink(TtlStore& store) : store_(store) {}
+  Status Put(std::string_view key, std::string_view value, int64_t ttl_seconds) override {
+    return store_.Put(key, value, ttl_seconds);
+  }
+
+ private:
+  TtlStore& store_;
+};
+
+// Seeds for isolation recovery: the REPRAM_PEERS list captured at start.
+class StaticSeedProvider final : public cluster::SeedProvider {
+ public:
+  explicit StaticSeedProvider(std::vector<std::string> seeds) : seeds_(std::move(seeds)) {}
+  std::vector<std::string> Seeds() override { return seeds_; }
+
+ private:
+  const std::vector<std::string> seeds_;
+};
+
+// Seeds for isolation recovery from a function (the omega refresher's current list).
+class FunctionSeedProvider final : public cluster::SeedProvider {
+ public:
+  explicit FunctionSeedProvider(std::function<std::vector<std::string>()> fn) : fn_(std::move(fn)) {}
+  std::vector<std::string> Seeds() override { return fn_(); }
+
+ private:
+  std::function<std::vector<std::string>()> fn_;
+};
+
+// ClusterPort (what the client API needs) over cluster::ClusterNode.
+class ClusterNodePort final : public ClusterPort {
+ public:
+  explicit ClusterNodePort(cluster::ClusterNode& node) : node_(node) {}
+  void Replicate(const std::string& key, const std::string& value, int64_t ttl,
+                 std::function<void(bool)> done) override {
+    node_.ReplicateWrite(key, value, ttl, std::move(done));
+  }
+  std::vector<PeerView> Peers() const override;
+  void RenderMetrics(http::PrometheusWriter& w) const override { w.Raw(node_.RenderMetrics()); }
+
+ private:
+  cluster::ClusterNode& node_;
+};
+
+// Adds POST /v1/gossip/message and /v1/bootstrap (peer bucket, 16 MiB) served by node.
+void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node);
+
+}  // namespace repram
