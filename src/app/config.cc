@@ -99,6 +99,7 @@ Result<Config> BuildConfig(const std::map<std::string, std::string>& settings,
   Config c;
   const bool embedded = profile == ConfigProfile::kMcpEmbedded;
   if (embedded) {
+    c.mcp_embedded = true;
     c.http_port = 0;
     c.bind = "127.0.0.1";
     c.public_network = false;

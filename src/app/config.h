@@ -26,7 +26,8 @@ struct Config {
   uint16_t http_port = 8080;          // REPRAM_HTTP_PORT; 0 = ephemeral, real port advertised
   std::string bind = "0.0.0.0";       // REPRAM_BIND
   uint16_t gossip_port = 9090;        // REPRAM_GOSSIP_PORT; advertised only
-  bool gossip_port_set = false;       // MCP embedded mode advertises the real HTTP port instead
+  bool gossip_port_set = false;       // unset in MCP embedded mode: advertise the real HTTP port
+  bool mcp_embedded = false;          // built with ConfigProfile::kMcpEmbedded
   std::string address = "localhost";  // REPRAM_ADDRESS; what peers dial
   std::string node_id;                // REPRAM_NODE_ID; default node-<unix ns>
   bool public_network = true;         // REPRAM_NETWORK=public|private

@@ -9,6 +9,10 @@
 #include "app/config.h"
 #include "app/logging.h"
 #include "app/node.h"
+#include "http/client.h"
+#include "http/io_pool.h"
+#include "mcp/remote_node_api.h"
+#include "mcp/stdio_transport.h"
 
 extern char** environ;
 
@@ -62,6 +66,66 @@ int RunServer(const std::map<std::string, std::string>& flags) {
   return 0;
 }
 
+// mcp::HttpSender over HttpClient, for REPRAM_URL mode.
+mcp::HttpSender SenderOver(http::HttpClient& client) {
+  return [&client](mcp::RemoteRequest req, std::function<void(mcp::RemoteResponse)> done) {
+    http::ClientRequest out;
+    out.host = std::move(req.host);
+    out.port = req.port;
+    out.method = boost::beast::http::string_to_verb(req.method);
+    out.target = std::move(req.target);
+    out.headers = std::move(req.headers);
+    out.body = std::move(req.body);
+    out.timeout = req.timeout;
+    client.Send(std::move(out), [done = std::move(done)](http::ClientResult r) {
+      mcp::RemoteResponse resp;
+      if (r.ec) resp.error = r.ec.message();
+      resp.status = r.status;
+      resp.headers = std::move(r.headers);
+      resp.body = std::move(r.body);
+      done(std::move(resp));
+    });
+  };
+}
+
+// `repram mcp`: MCP over stdio, with an embedded node or the node at REPRAM_URL (mcp.md §3).
+// stdout carries only JSON-RPC; logs go to stderr.
+int RunMcp(const std::map<std::string, std::string>& flags) {
+  std::ios::sync_with_stdio(false);
+  auto config = BuildConfig(CollectSettings(flags), ConfigProfile::kMcpEmbedded);
+  if (!config.ok()) {
+    std::cerr << config.status().message() << "\n";
+    return 1;
+  }
+  SetUpLogging(config->log_level, config->log_json);
+  for (const auto& w : config->warnings) spdlog::warn("{}", w);
+  if (!config->url.empty()) {
+    auto endpoint = mcp::ParseRemoteUrl(config->url);
+    if (!endpoint.ok()) {
+      std::cerr << endpoint.status().message() << "\n";
+      return 1;
+    }
+    http::IoPool pool(1);
+    pool.Start();
+    http::HttpClient client(pool.context(0), "repram-cpp/" REPRAM_VERSION);
+    mcp::RemoteNodeApi api(*endpoint, SenderOver(client), SystemClock::Instance());
+    mcp::McpServer server(api, mcp::TtlBounds{});
+    const int rc = mcp::RunStdio(server, std::cin, std::cout);
+    client.Shutdown();
+    pool.Stop();
+    return rc;
+  }
+  Node node(std::move(config).value());
+  auto port = node.Start();
+  if (!port.ok()) {
+    spdlog::error("{}", port.status().message());
+    return 1;
+  }
+  const int rc = mcp::RunStdio(node.mcp_server(), std::cin, std::cout);
+  node.Shutdown();
+  return rc;
+}
+
 }  // namespace
 }  // namespace repram
 
@@ -79,9 +143,6 @@ int main(int argc, char** argv) {
   }
   auto* mcp = app.add_subcommand("mcp", "Run the MCP server over stdio (embedded node or REPRAM_URL)");
   CLI11_PARSE(app, argc, argv);
-  if (mcp->parsed()) {
-    std::cerr << "repram mcp: not available in this build yet\n";
-    return 2;
-  }
+  if (mcp->parsed()) return repram::RunMcp(flags);
   return repram::RunServer(flags);
 }

@@ -38,7 +38,8 @@ void Node::BuildCluster(uint16_t http_port) {
   cc.node_id = config_.node_id;
   cc.address = config_.address;
   cc.http_port = http_port;
-  cc.gossip_port = config_.gossip_port;
+  cc.gossip_port =
+      config_.mcp_embedded && !config_.gossip_port_set ? http_port : config_.gossip_port;
   cc.enclave = config_.enclave;
   cc.replication = static_cast<int>(config_.replication);
   cc.min_ttl = config_.min_ttl;
@@ -101,6 +102,11 @@ Result<uint16_t> Node::Start() {
                                    },
                            });
   AddPeerRoutes(routes_, *cluster_node_);
+  node_api_ = std::make_unique<EmbeddedNodeApi>(*data_);
+  mcp_server_ = std::make_unique<mcp::McpServer>(
+      *node_api_, mcp::TtlBounds{config_.min_ttl, config_.max_ttl,
+                                 data_->ttl_policy().Clamp(config_.default_ttl)});
+  if (config_.mcp_http) AddMcpRoute();
   pool_->Start();
   server_->Start();
   cluster_node_->Start();
@@ -108,6 +114,39 @@ Result<uint16_t> Node::Start() {
   ScheduleLimiterCleanup();
   spdlog::info("Listening on {}:{}", config_.bind, *port);
   return port;
+}
+
+void Node::AddMcpRoute() {
+  namespace bhttp = boost::beast::http;
+  mcp_endpoint_ = std::make_unique<mcp::McpHttpEndpoint>(*mcp_server_);
+  http::RouteSpec spec;
+  spec.id = http::RouteId::kMcp;
+  spec.path = "/mcp";
+  spec.methods = {bhttp::verb::post, bhttp::verb::options};
+  spec.allow = "POST, OPTIONS";
+  spec.handler = [endpoint = mcp_endpoint_.get()](const http::RequestContext& ctx,
+                                                  http::Respond respond) {
+    mcp::McpHttpRequest req;
+    req.method = std::string(http::ToStd(ctx.req.method_string()));
+    if (auto it = ctx.req.find("MCP-Protocol-Version"); it != ctx.req.end()) {
+      req.protocol_version = std::string(http::ToStd(it->value()));
+    }
+    req.body = ctx.req.body();
+    endpoint->Handle(req, [respond = std::move(respond)](mcp::McpHttpResponse m) {
+      http::Response r;
+      r.status = m.status;
+      for (auto& [name, value] : m.headers) {
+        if (name == "Content-Type") {
+          r.content_type = std::move(value);
+        } else if (name == "Allow") {
+          r.headers.emplace_back("Allow", std::move(value));
+        }
+      }
+      r.body = std::move(m.body);
+      respond(std::move(r));
+    });
+  };
+  routes_.Add(std::move(spec));
 }
 
 void Node::ScheduleReclaim() {

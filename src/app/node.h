@@ -7,6 +7,9 @@
 #include "app/cluster_port.h"
 #include "app/config.h"
 #include "app/data_service.h"
+#include "app/embedded_node_api.h"
+#include "mcp/http_endpoint.h"
+#include "mcp/mcp_server.h"
 #include "http/asio_scheduler.h"
 #include "http/client.h"
 #include "http/http_metrics.h"
@@ -39,10 +42,12 @@ class Node {
   // Graceful stop (http-api.md §12); waits at most 10 s for in-flight requests.
   void Shutdown();
 
-  DataService& data() { return *data_; }
+  // The node's MCP server (tools acting on this node). REQUIRES: Start() succeeded.
+  const mcp::McpServer& mcp_server() const { return *mcp_server_; }
 
  private:
   void BuildCluster(uint16_t http_port);
+  void AddMcpRoute();
   void ScheduleReclaim();
   void ScheduleLimiterCleanup();
 
@@ -62,6 +67,9 @@ class Node {
   std::unique_ptr<cluster::ClusterNode> cluster_node_;
   std::unique_ptr<ClusterPort> cluster_;
   std::unique_ptr<DataService> data_;
+  std::unique_ptr<EmbeddedNodeApi> node_api_;
+  std::unique_ptr<mcp::McpServer> mcp_server_;
+  std::unique_ptr<mcp::McpHttpEndpoint> mcp_endpoint_;
   http::RouteTable routes_;
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<Scheduler::Task> reclaim_task_;

@@ -206,6 +206,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
           if (ec) return self->Finish(key, c, std::move(call), Timeout(c, ec), false);
           c->parser.emplace();
           c->parser->body_limit(kMaxResponseBody);
+          if (call.req.method == bhttp::verb::head) c->parser->skip(true);  // no body follows
           bhttp::async_read(c->socket, c->buffer, *c->parser,
                             [self, key, c, call = std::move(call)](boost::system::error_code ec2,
                                                                    size_t) mutable {

@@ -1,0 +1,46 @@
+#include "app/embedded_node_api.h"
+
+namespace repram {
+
+void EmbeddedNodeApi::Store(std::string key, std::string value, std::optional<int64_t> ttl,
+                            StoreDone done) {
+  std::optional<std::string_view> header;
+  const std::string ttl_text = ttl ? std::to_string(*ttl) : std::string();
+  if (ttl) header = ttl_text;
+  const int64_t resolved = data_.ttl_policy().Resolve(std::nullopt, header);
+  data_.Write(std::move(key), std::move(value), resolved,
+              [done = std::move(done)](WriteOutcome o) {
+                if (o.status == 507) {
+                  return done(Status(StatusCode::kFull, std::string(mcp::kStorageFullMessage)));
+                }
+                if (o.status != 201 && o.status != 202) {
+                  return done(Status(StatusCode::kInternal, "Write failed: " + o.error));
+                }
+                done(mcp::StoreReceipt{o.status == 201, o.ttl, o.created_at});
+              });
+}
+
+mcp::EntryMeta EmbeddedNodeApi::Meta(const StoredEntry& e) const {
+  return {e.created_at, e.ttl_seconds, data_.RemainingSeconds(e)};
+}
+
+void EmbeddedNodeApi::Retrieve(std::string key, RetrieveDone done) {
+  auto e = data_.Read(key);
+  if (!e) return done(std::optional<mcp::Entry>());
+  const mcp::EntryMeta meta = Meta(*e);
+  done(std::optional<mcp::Entry>(mcp::Entry{std::move(e->value), meta}));
+}
+
+void EmbeddedNodeApi::Exists(std::string key, ExistsDone done) {
+  auto e = data_.ReadMeta(key);
+  if (!e) return done(std::optional<mcp::EntryMeta>());
+  done(std::optional<mcp::EntryMeta>(Meta(*e)));
+}
+
+void EmbeddedNodeApi::ListKeys(std::string prefix, std::string cursor, int64_t limit,
+                               ListDone done) {
+  KeyPage page = data_.store().List(prefix, cursor, limit);
+  done(mcp::KeyListing{std::move(page.keys), std::move(page.next_cursor)});
+}
+
+}  // namespace repram
