@@ -107,6 +107,21 @@ Result<uint16_t> Node::Start() {
       *node_api_, mcp::TtlBounds{config_.min_ttl, config_.max_ttl,
                                  data_->ttl_policy().Clamp(config_.default_ttl)});
   if (config_.mcp_http) AddMcpRoute();
+  if (config_.inbound) {
+    // A substrate owns /v1/ws (ws-tree.md); the tree itself is not built yet, so the upgrade is
+    // refused honestly instead of pretending the path does not exist.
+    http::RouteSpec ws;
+    ws.id = http::RouteId::kWs;
+    ws.path = "/v1/ws";
+    ws.methods = {boost::beast::http::verb::get};
+    ws.allow = "GET";
+    ws.bucket = http::Bucket::kPeer;
+    ws.body_limit = http::kPeerBodyLimit;
+    ws.handler = [](const http::RequestContext&, http::Respond respond) {
+      respond(http::TextResponse(501, "WebSocket tree not implemented\n"));
+    };
+    routes_.Add(std::move(ws));
+  }
   pool_->Start();
   server_->Start();
   cluster_node_->Start();
