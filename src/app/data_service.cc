@@ -10,7 +10,7 @@ void DataService::Write(std::string key, std::string value, int64_t ttl,
                         std::function<void(WriteOutcome)> done) {
   WriteOutcome outcome;
   outcome.ttl = ttl;
-  const Status s = store_.Put(key, value, ttl);
+  const Status s = store_.Put(key, value, ttl, &outcome.created_at);
   if (!s.ok()) {
     if (s.code() == StatusCode::kFull) {
       ++writes_507_;
@@ -22,8 +22,6 @@ void DataService::Write(std::string key, std::string value, int64_t ttl,
     }
     return done(std::move(outcome));
   }
-  // The stored copy's metadata: what the client reads back.
-  if (auto meta = store_.GetMeta(key)) outcome.created_at = meta->created_at;
   cluster_.Replicate(key, value, ttl,
                      [this, outcome = std::move(outcome), done = std::move(done)](bool quorum) mutable {
                        outcome.status = quorum ? 201 : 202;

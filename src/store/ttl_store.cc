@@ -92,7 +92,8 @@ void TtlStore::UpdateStructureBytes(Shard& shard) {
   shard.structure_bytes = bytes;
 }
 
-Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_seconds) {
+Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_seconds,
+                     WallTime* created_at) {
   if (key.empty() || key.size() > kMaxKeySize) {
     return Status(StatusCode::kInvalidArgument, "key must be 1..8192 bytes");
   }
@@ -136,6 +137,11 @@ Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_s
       UpdateStructureBytes(shard);
     }
     Entry::Destroy(old);  // outside the lock: freeing a large value may unmap memory
+    if (created_at != nullptr) {
+      *created_at = std::chrono::floor<std::chrono::milliseconds>(WallTime(
+          std::chrono::duration_cast<WallTime::duration>(
+              std::chrono::nanoseconds(now + wall_minus_mono_ns_))));
+    }
     return Status::Ok();
   }
   Entry::Destroy(fresh);

@@ -58,7 +58,9 @@ class TtlStore {
   // Stores a copy of value under key for ttl_seconds (>= 1), replacing any old entry (value,
   // created_at, TTL, expiry). Returns kFull when live_bytes - old_live_size + value.size() would
   // exceed the capacity; the old value then stays.
-  Status Put(std::string_view key, std::string_view value, int64_t ttl_seconds);
+  // When created_at is non-null it receives the stored copy's creation time (X-Created-At).
+  Status Put(std::string_view key, std::string_view value, int64_t ttl_seconds,
+             WallTime* created_at = nullptr);
 
   // Returns a copy of the live entry under key, or nullopt when missing or expired.
   std::optional<StoredEntry> Get(std::string_view key) const;
