@@ -115,6 +115,7 @@ void Session::DoReadRequest() {
   body_parser_.reset();
   header_parser_.emplace();
   header_parser_->header_limit(kHeaderLimit);
+  header_bytes_ = 0;
   // Limits are applied per route, after routing. (Not boost::none: Beast 1.74 compares
   // `len > optional` and treats an empty optional as a limit of zero.)
   header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -147,12 +148,17 @@ void Session::ParseHeader() {
       ec = bhttp::error::header_limit;
     }
     buffer_.consume(n);
+    header_bytes_ += n;
     if (ec == bhttp::error::need_more) {
       ec = {};
       break;
     }
     if (ec) return OnHeaderError(ec);
   }
+  // Beast's own header_limit accounting lets somewhat more through when a header section
+  // arrives in pieces, so the exact cap is enforced here.
+  const size_t pending = header_parser_->is_header_done() ? 0 : buffer_.size();
+  if (header_bytes_ + pending > kHeaderLimit) return OnHeaderError(bhttp::error::header_limit);
   if (header_parser_->is_header_done()) {
     received_ = SteadyClock::now();
     return ProcessHeader();

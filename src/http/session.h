@@ -97,6 +97,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   bool responded_ = false;
   uint64_t requests_ = 0;  // responses sent on this connection
+  size_t header_bytes_ = 0;  // header-section bytes consumed for the current request
 
   // The response being written.
   std::string head_;
