@@ -28,5 +28,6 @@ fi
 # unless the machine already has one.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
   apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi

@@ -47,16 +47,6 @@ class StaticSeedProvider final : public cluster::SeedProvider {
   const std::vector<std::string> seeds_;
 };
 
-// Seeds for isolation recovery from a function (the omega refresher's current list).
-class FunctionSeedProvider final : public cluster::SeedProvider {
- public:
-  explicit FunctionSeedProvider(std::function<std::vector<std::string>()> fn) : fn_(std::move(fn)) {}
-  std::vector<std::string> Seeds() override { return fn_(); }
-
- private:
-  std::function<std::vector<std::string>()> fn_;
-};
-
 // ClusterPort (what the client API needs) over cluster::ClusterNode.
 class ClusterNodePort final : public ClusterPort {
  public:
