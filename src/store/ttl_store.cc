@@ -137,11 +137,7 @@ Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_s
       UpdateStructureBytes(shard);
     }
     Entry::Destroy(old);  // outside the lock: freeing a large value may unmap memory
-    if (created_at != nullptr) {
-      *created_at = std::chrono::floor<std::chrono::milliseconds>(WallTime(
-          std::chrono::duration_cast<WallTime::duration>(
-              std::chrono::nanoseconds(now + wall_minus_mono_ns_))));
-    }
+    if (created_at != nullptr) *created_at = WallAt(now);
     return Status::Ok();
   }
   Entry::Destroy(fresh);
@@ -152,14 +148,17 @@ StoredEntry TtlStore::MetaOf(const Entry& e) const {
   StoredEntry out;
   out.ttl_seconds = e.ttl_seconds();
   out.expires_at = MonoTime(std::chrono::nanoseconds(e.expires_ns()));
-  const int64_t created_wall_ns =
-      e.expires_ns() - int64_t{e.ttl_seconds()} * kNanosPerSecond + wall_minus_mono_ns_;
-  out.created_at = std::chrono::floor<std::chrono::milliseconds>(WallTime(
-      std::chrono::duration_cast<WallTime::duration>(std::chrono::nanoseconds(created_wall_ns))));
+  out.created_at = WallAt(e.expires_ns() - int64_t{e.ttl_seconds()} * kNanosPerSecond);
   return out;
 }
 
-std::optional<StoredEntry> TtlStore::Get(std::string_view key) const {
+WallTime TtlStore::WallAt(int64_t created_ns) const {
+  return std::chrono::floor<std::chrono::milliseconds>(
+      WallTime(std::chrono::duration_cast<WallTime::duration>(
+          std::chrono::nanoseconds(created_ns + wall_minus_mono_ns_))));
+}
+
+std::optional<StoredEntry> TtlStore::Lookup(std::string_view key, bool with_value) const {
   const int64_t now = NowNs();
   const uint64_t hash = store::OrderedIndex::KeyHash(key);
   Shard& shard = ShardFor(hash);
@@ -167,18 +166,14 @@ std::optional<StoredEntry> TtlStore::Get(std::string_view key) const {
   const Entry* e = shard.index.Find(key, hash);
   if (e == nullptr || e->ExpiredAt(now)) return std::nullopt;
   StoredEntry out = MetaOf(*e);
-  out.value.assign(e->value());
+  if (with_value) out.value.assign(e->value());
   return out;
 }
 
+std::optional<StoredEntry> TtlStore::Get(std::string_view key) const { return Lookup(key, true); }
+
 std::optional<StoredEntry> TtlStore::GetMeta(std::string_view key) const {
-  const int64_t now = NowNs();
-  const uint64_t hash = store::OrderedIndex::KeyHash(key);
-  Shard& shard = ShardFor(hash);
-  std::shared_lock lock(shard.mu);
-  const Entry* e = shard.index.Find(key, hash);
-  if (e == nullptr || e->ExpiredAt(now)) return std::nullopt;
-  return MetaOf(*e);
+  return Lookup(key, false);
 }
 
 KeyPage TtlStore::List(std::string_view prefix, std::string_view cursor, int64_t limit) const {

@@ -103,6 +103,10 @@ class TtlStore {
   // REQUIRES: shard.mu held exclusively.
   static void UpdateStructureBytes(Shard& shard);
   StoredEntry MetaOf(const store::Entry& e) const;
+  // Wall-clock creation time (ms precision) of an entry created at monotonic created_ns.
+  WallTime WallAt(int64_t created_ns) const;
+  // Get and GetMeta: the live entry's metadata, plus its value when with_value.
+  std::optional<StoredEntry> Lookup(std::string_view key, bool with_value) const;
 
   const Clock& clock_;
   const uint64_t capacity_bytes_;
