@@ -52,6 +52,25 @@ def node(request):
 
 
 @pytest.fixture
+def mcp():
+    """Factory for `repram mcp` processes: ``mcp(env={...}, args=("mcp",))`` returns a started
+    ``harness.McpProcess``; every one is killed at teardown."""
+    procs: list = []
+
+    def factory(env=None, args=("mcp",)) -> harness.McpProcess:
+        p = harness.McpProcess(env=env, args=args)
+        procs.append(p)
+        return p
+
+    yield factory
+    for p in procs:
+        try:
+            p.kill()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+@pytest.fixture
 def n1(node):
     """A default node: private network, 127.0.0.1, ephemeral port, generous rate limit."""
     return node()

@@ -681,3 +681,156 @@ def assert_created_at(value: Optional[str], near: Optional[float] = None, slack:
     if near is not None:
         assert abs(secs - near) <= slack, f"X-Created-At {value} is {secs - near:+.3f}s from now"
     return secs
+
+
+# --------------------------------------------------------------------------------------------
+# `repram mcp` over stdio (mcp.md §3)
+# --------------------------------------------------------------------------------------------
+
+class McpProcess:
+    """A `repram mcp` process driven over stdin/stdout. Every stdout line is kept verbatim in
+    ``stdout_lines`` (so a test can check that nothing but JSON-RPC was written) and parsed into
+    ``messages`` (None for a line that is not JSON). ``env`` is applied on top of the caller's
+    environment without REPRAM_* (no BASE_ENV: the embedded defaults are under test); a fresh
+    REPRAM_CACHE_DIR is added unless given."""
+
+    def __init__(self, env: Optional[Mapping[str, Optional[str]]] = None,
+                 args: Iterable[str] = ("mcp",), binary: Optional[str] = None):
+        env = dict(env or {})
+        self._own_cache = None
+        if "REPRAM_CACHE_DIR" not in env:
+            self._own_cache = tempfile.mkdtemp(prefix="repram-cache-")
+            env["REPRAM_CACHE_DIR"] = self._own_cache
+        self.env = build_env(env, defaults=False)
+        self.proc = subprocess.Popen([binary or repram_bin(), *args], env=self.env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, preexec_fn=_child_setup)
+        self.stdout_lines: list = []   # str, without the trailing newline
+        self.messages: list = []       # parsed stdout lines (None = not JSON)
+        self.lines: list = []          # stderr lines
+        self.port: Optional[int] = None  # from the "Listening on" log line (info or debug)
+        self._cond = threading.Condition()
+        self._next_id = 1000
+        self._threads = [threading.Thread(target=self._read_stdout, daemon=True),
+                         threading.Thread(target=self._read_stderr, daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def _read_stdout(self) -> None:
+        for raw in iter(self.proc.stdout.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                msg = None
+            with self._cond:
+                self.stdout_lines.append(line)
+                self.messages.append(msg)
+                self._cond.notify_all()
+        with self._cond:
+            self._cond.notify_all()
+
+    def _read_stderr(self) -> None:
+        for raw in iter(self.proc.stderr.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            with self._cond:
+                self.lines.append(line)
+                m = LISTEN_RE.search(line)
+                if self.port is None and m:
+                    self.port = int(m.group(2))
+                self._cond.notify_all()
+        with self._cond:
+            self._cond.notify_all()
+
+    def stderr_text(self) -> str:
+        with self._cond:
+            return "\n".join(self.lines)
+
+    def send_line(self, line) -> None:
+        """Writes one raw line (str or bytes; a trailing newline is added)."""
+        data = line.encode() if isinstance(line, str) else line
+        self.proc.stdin.write(data + b"\n")
+        self.proc.stdin.flush()
+
+    def send(self, message: dict) -> None:
+        self.send_line(json.dumps(message))
+
+    def wait_message(self, predicate: Callable[[dict], bool], timeout: float = 10.0) -> dict:
+        """Waits for a parsed stdout message satisfying ``predicate`` and returns it."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for m in self.messages:
+                    if isinstance(m, dict) and predicate(m):
+                        return m
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None
+                                 and not self._threads[0].is_alive()):
+                    raise AssertionError(
+                        f"no matching MCP message within {timeout}s; stdout:\n"
+                        + "\n".join(self.stdout_lines[-20:])
+                        + "\nstderr:\n" + "\n".join(self.lines[-30:]))
+                self._cond.wait(min(left, 0.1))
+
+    def response(self, id_, timeout: float = 10.0) -> dict:
+        """The response carrying ``id_``."""
+        return self.wait_message(lambda m: m.get("id") == id_ and ("result" in m or "error" in m),
+                                 timeout)
+
+    def request(self, method: str, params: Optional[dict] = None, timeout: float = 10.0) -> dict:
+        """Sends a request with a fresh id and returns its response object."""
+        self._next_id += 1
+        msg = {"jsonrpc": "2.0", "id": self._next_id, "method": method}
+        if params is not None:
+            msg["params"] = params
+        self.send(msg)
+        return self.response(self._next_id, timeout)
+
+    def initialize(self, version: str = "2025-06-18") -> dict:
+        """initialize + notifications/initialized; returns the initialize result."""
+        r = self.request("initialize", {"protocolVersion": version, "capabilities": {},
+                                        "clientInfo": {"name": "pytest", "version": "1"}})
+        self.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        return r["result"]
+
+    def call_tool(self, name: str, arguments: dict, timeout: float = 15.0) -> dict:
+        """tools/call; returns the result object (a JSON-RPC error raises AssertionError)."""
+        r = self.request("tools/call", {"name": name, "arguments": arguments}, timeout)
+        assert "result" in r, r
+        return r["result"]
+
+    def tool(self, name: str, arguments: dict, timeout: float = 15.0) -> dict:
+        """tools/call of a call that must succeed; returns its structuredContent after checking
+        that the text content carries the same object."""
+        result = self.call_tool(name, arguments, timeout)
+        assert not result.get("isError"), result
+        assert json.loads(result["content"][0]["text"]) == result["structuredContent"], result
+        return result["structuredContent"]
+
+    def wait_port(self, timeout: float = START_TIMEOUT) -> int:
+        """The embedded node's port: from the log line, else from /proc (quiet log levels)."""
+        return wait_until(lambda: self.port or listening_port_of(self.proc.pid), timeout,
+                          message="the embedded node's listening port")
+
+    def close_stdin(self) -> None:
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+
+    def wait(self, timeout: float = STOP_TIMEOUT) -> int:
+        rc = self.proc.wait(timeout=timeout)
+        for t in self._threads:
+            t.join(timeout=5)
+        return rc
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.close_stdin()
+        self.proc.wait(timeout=10)
+        for t in self._threads:
+            t.join(timeout=5)
+        if self._own_cache:
+            shutil.rmtree(self._own_cache, ignore_errors=True)
+            self._own_cache = None

@@ -1,10 +1,13 @@
 // The repram executable: `repram` runs a node; `repram mcp` runs the MCP server over stdio.
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <spdlog/spdlog.h>
+#include <thread>
 
 #include "app/config.h"
 #include "app/logging.h"
@@ -88,17 +91,57 @@ mcp::HttpSender SenderOver(http::HttpClient& client) {
   };
 }
 
+// Remote mode ignores every REPRAM_* variable except REPRAM_URL and the two that shape the
+// process's own logs (mcp.md §3.1): a node setting, even an invalid one, cannot stop it.
+std::map<std::string, std::string> RemoteModeSettings(std::map<std::string, std::string> all) {
+  std::map<std::string, std::string> kept;
+  for (const char* name : {"REPRAM_URL", "REPRAM_LOG_LEVEL", "REPRAM_LOG_FORMAT"}) {
+    if (auto it = all.find(name); it != all.end()) kept.insert(all.extract(it));
+  }
+  return kept;
+}
+
+// Serves MCP on stdin/stdout until stdin EOF or SIGTERM/SIGINT, which end the same way
+// (mcp.md §3): drain the requests in flight, then `stop`. REQUIRES: `signals` blocked in every
+// thread. A read blocked on stdin cannot be interrupted, so after a signal the process exits
+// from the signal thread with 0 once the transport has drained and `stop` has returned.
+int ServeStdio(const mcp::McpServer& server, const sigset_t& signals,
+               const std::function<void()>& stop) {
+  mcp::StdioTransport transport(server, std::cout);
+  std::atomic<bool> stdin_closed{false};
+  std::thread signal_waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (stdin_closed.load()) return;  // woken by the main thread below
+    spdlog::info("mcp: signal {} received; stopping", sig);
+    transport.Drain(mcp::StdioOptions{}.drain_timeout);
+    stop();
+    std::_Exit(0);
+  });
+  const int rc = transport.Run(std::cin);
+  stdin_closed.store(true);
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  stop();
+  return rc;
+}
+
 // `repram mcp`: MCP over stdio, with an embedded node or the node at REPRAM_URL (mcp.md §3).
 // stdout carries only JSON-RPC; logs go to stderr.
 int RunMcp(const std::map<std::string, std::string>& flags) {
   std::ios::sync_with_stdio(false);
-  auto config = BuildConfig(CollectSettings(flags), ConfigProfile::kMcpEmbedded);
+  auto settings = CollectSettings(flags);
+  if (auto url = settings.find("REPRAM_URL"); url != settings.end() && !url->second.empty()) {
+    settings = RemoteModeSettings(std::move(settings));
+  }
+  auto config = BuildConfig(settings, ConfigProfile::kMcpEmbedded);
   if (!config.ok()) {
     std::cerr << config.status().message() << "\n";
     return 1;
   }
   SetUpLogging(config->log_level, config->log_json);
   for (const auto& w : config->warnings) spdlog::warn("{}", w);
+  const sigset_t signals = BlockShutdownSignals();
   if (!config->url.empty()) {
     auto endpoint = mcp::ParseRemoteUrl(config->url);
     if (!endpoint.ok()) {
@@ -110,10 +153,10 @@ int RunMcp(const std::map<std::string, std::string>& flags) {
     http::HttpClient client(pool.context(0), "repram-cpp/" REPRAM_VERSION);
     mcp::RemoteNodeApi api(*endpoint, SenderOver(client), SystemClock::Instance());
     mcp::McpServer server(api, mcp::TtlBounds{});
-    const int rc = mcp::RunStdio(server, std::cin, std::cout);
-    client.Shutdown();
-    pool.Stop();
-    return rc;
+    return ServeStdio(server, signals, [&] {
+      client.Shutdown();
+      pool.Stop();
+    });
   }
   Node node(std::move(config).value());
   auto port = node.Start();
@@ -121,9 +164,7 @@ int RunMcp(const std::map<std::string, std::string>& flags) {
     spdlog::error("{}", port.status().message());
     return 1;
   }
-  const int rc = mcp::RunStdio(node.mcp_server(), std::cin, std::cout);
-  node.Shutdown();
-  return rc;
+  return ServeStdio(node.mcp_server(), signals, [&] { node.Shutdown(); });
 }
 
 }  // namespace
@@ -142,7 +183,9 @@ int main(int argc, char** argv) {
         ->type_name("VALUE");
   }
   auto* mcp = app.add_subcommand("mcp", "Run the MCP server over stdio (embedded node or REPRAM_URL)");
+  bool mcp_flag = false;
+  app.add_flag("--mcp", mcp_flag, "Same as the mcp subcommand");
   CLI11_PARSE(app, argc, argv);
-  if (mcp->parsed()) return repram::RunMcp(flags);
+  if (mcp->parsed() || mcp_flag) return repram::RunMcp(flags);
   return repram::RunServer(flags);
 }

@@ -119,8 +119,4 @@ bool StdioTransport::Drain(std::chrono::milliseconds timeout) {
   return drained;
 }
 
-int RunStdio(const McpServer& server, std::istream& in, std::ostream& out, StdioOptions options) {
-  return StdioTransport(server, out, options).Run(in);
-}
-
 }  // namespace repram::mcp

@@ -51,8 +51,4 @@ class StdioTransport {
   std::shared_ptr<Output> output_;
 };
 
-// Convenience: runs a StdioTransport over in/out until EOF and returns its exit code (0).
-int RunStdio(const McpServer& server, std::istream& in, std::ostream& out,
-             StdioOptions options = {});
-
 }  // namespace repram::mcp

@@ -47,7 +47,7 @@ TEST_F(StdioTransportTest, ServesUntilEofAndWritesOnlyJsonRpcLines) {
       R"({"jsonrpc":"2.0","id":3,"method":"ping"})"
       "\n");
   std::ostringstream out;
-  EXPECT_EQ(RunStdio(server_, in, out), 0);
+  EXPECT_EQ(StdioTransport(server_, out).Run(in), 0);
   const std::vector<Json> lines = OutputLines(out.str());
   ASSERT_EQ(lines.size(), 4u) << out.str();
   EXPECT_EQ(lines[0]["result"]["protocolVersion"], "2025-06-18");
@@ -63,14 +63,14 @@ TEST_F(StdioTransportTest, ServesUntilEofAndWritesOnlyJsonRpcLines) {
 TEST_F(StdioTransportTest, EmptyInputExitsZeroWithoutOutput) {
   std::istringstream in("");
   std::ostringstream out;
-  EXPECT_EQ(RunStdio(server_, in, out), 0);
+  EXPECT_EQ(StdioTransport(server_, out).Run(in), 0);
   EXPECT_EQ(out.str(), "");
 }
 
 TEST_F(StdioTransportTest, LastLineWithoutNewlineIsServed) {
   std::istringstream in(R"({"jsonrpc":"2.0","id":5,"method":"ping"})");
   std::ostringstream out;
-  EXPECT_EQ(RunStdio(server_, in, out), 0);
+  EXPECT_EQ(StdioTransport(server_, out).Run(in), 0);
   EXPECT_EQ(out.str(), "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}}\n");
 }
 
@@ -80,7 +80,7 @@ TEST_F(StdioTransportTest, OverlongLineGetsParseErrorAndLoopContinues) {
   std::ostringstream out;
   StdioOptions options;
   options.max_line_bytes = 100'000;
-  EXPECT_EQ(RunStdio(server_, in, out, options), 0);
+  EXPECT_EQ(StdioTransport(server_, out, options).Run(in), 0);
   const std::vector<Json> lines = OutputLines(out.str());
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0]["error"]["code"], -32700);
@@ -95,7 +95,7 @@ TEST_F(StdioTransportTest, LinesLongerThanTheReadChunkArriveWhole) {
       R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"repram_retrieve","arguments":{"key":"big"}}})" +
       "\n");
   std::ostringstream out;
-  EXPECT_EQ(RunStdio(server_, in, out), 0);
+  EXPECT_EQ(StdioTransport(server_, out).Run(in), 0);
   const std::vector<Json> lines = OutputLines(out.str());
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[1]["result"]["structuredContent"]["data"], data);
@@ -108,7 +108,7 @@ TEST_F(StdioTransportTest, EofWaitsForInFlightRequests) {
       "\n");
   std::ostringstream out;
   int code = -1;
-  std::thread runner([&] { code = RunStdio(server_, in, out); });
+  std::thread runner([&] { code = StdioTransport(server_, out).Run(in); });
   while (node_.pending() == 0) std::this_thread::yield();
   node_.CompleteNewest();
   runner.join();
@@ -126,7 +126,7 @@ TEST_F(StdioTransportTest, RepliesAfterTheDrainTimeoutAreDropped) {
   std::ostringstream out;
   StdioOptions options;
   options.drain_timeout = std::chrono::milliseconds(20);
-  EXPECT_EQ(RunStdio(server_, in, out, options), 0);
+  EXPECT_EQ(StdioTransport(server_, out, options).Run(in), 0);
   ASSERT_EQ(node_.pending(), 1u);
   node_.CompleteNewest();
   EXPECT_EQ(out.str(), "");
