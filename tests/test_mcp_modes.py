@@ -8,6 +8,7 @@ replicates both ways with a server node that sees it at the port it really bound
 """
 
 import signal
+import time
 import urllib.parse
 
 import harness
@@ -84,6 +85,13 @@ def test_mcp_http_false_removes_the_route(node, mcp):
         assert (r.status, r.body) == (404, b"404 page not found\n"), r
     r = on.request("POST", "/mcp", PING, {"Content-Type": "application/json"})
     assert r.status == 200, r
+    # Stateless (mcp.md §4): no session id issued, a client-sent one is ignored.
+    assert r.header("Mcp-Session-Id") is None
+    r = on.request("POST", "/mcp", PING, {"Mcp-Session-Id": "not-issued-by-us",
+                                           "MCP-Protocol-Version": "2025-11-25"})
+    assert r.status == 200 and r.json() == {"jsonrpc": "2.0", "id": 1, "result": {}}, r
+    assert on.request("OPTIONS", "/mcp").status == 200
+    assert off.request("OPTIONS", "/mcp").status == 404
 
     p = mcp(env={"REPRAM_MCP_HTTP": "false"})
     p.initialize()  # stdio is unaffected
@@ -191,6 +199,15 @@ def test_embedded_store_without_quorum_is_not_replicated(node, mcp):
         stored = p.tool("repram_store", {"key": "pending", "data": "p"})
         assert stored["replicated"] is False
         assert p.tool("repram_retrieve", {"key": "pending"})["found"] is True
+
+        # SIGTERM during a quorum wait ends like EOF: the pending reply is still written.
+        p.send({"jsonrpc": "2.0", "id": 77, "method": "tools/call",
+                "params": {"name": "repram_store", "arguments": {"key": "late", "data": "l"}}})
+        harness.wait_until(lambda: p.tool("repram_exists", {"key": "late"})["exists"],
+                           message="the second write to be stored locally")
+        p.proc.send_signal(signal.SIGTERM)
+        assert p.wait(timeout=10) == 0, p.stderr_text()
+        assert p.response(77, timeout=0)["result"]["structuredContent"]["replicated"] is False
     finally:
         seed.signal(signal.SIGCONT)
 
@@ -228,3 +245,9 @@ def test_embedded_node_replicates_both_ways_with_a_server_node(node, mcp):
         timeout=10, message="the server's value through the embedded node")
     assert got["data"] == "hello agent"
     assert p.tool("repram_list_keys", {})["keys"] == ["from-mcp", "from-server"]
+
+    # EOF still ends the process quickly although a peer holds connections to it.
+    p.close_stdin()
+    started = time.monotonic()
+    assert p.wait(timeout=10) == 0, p.stderr_text()
+    assert time.monotonic() - started < 3.0
