@@ -7,7 +7,6 @@
 #include "app/cluster_port.h"
 #include "cluster/cluster_node.h"
 #include "cluster/replica_store.h"
-#include "cluster/seed_provider.h"
 #include "cluster/transport.h"
 #include "http/client.h"
 #include "http/route_table.h"
@@ -35,16 +34,6 @@ class StoreReplicaSink final : public cluster::ReplicaStore {
 
  private:
   TtlStore& store_;
-};
-
-// Seeds for isolation recovery: the REPRAM_PEERS list captured at start.
-class StaticSeedProvider final : public cluster::SeedProvider {
- public:
-  explicit StaticSeedProvider(std::vector<std::string> seeds) : seeds_(std::move(seeds)) {}
-  std::vector<std::string> Seeds() override { return seeds_; }
-
- private:
-  const std::vector<std::string> seeds_;
 };
 
 // ClusterPort (what the client API needs) over cluster::ClusterNode.

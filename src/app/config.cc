@@ -164,11 +164,7 @@ Result<Config> BuildConfig(const std::map<std::string, std::string>& settings,
     c.log_level = (l == "debug" || l == "info" || l == "warn" || l == "error") ? l : "info";
   }
   r.Bool("REPRAM_INBOUND", c.inbound);
-  c.cache_dir = [&]() -> std::string {
-    if (auto d = r.Get("REPRAM_CACHE_DIR")) return *d;
-    if (auto home = r.Get("HOME")) return *home + "/.repram/cache";
-    return "/var/cache/repram";
-  }();
+  r.String("REPRAM_CACHE_DIR", c.cache_dir);
   r.String("REPRAM_BOOTSTRAP_NAME", c.bootstrap_name);
   r.String("REPRAM_OMEGA_PUBKEY", c.omega_pubkey);
   if (auto format = r.Get("REPRAM_LOG_FORMAT")) {

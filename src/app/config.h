@@ -46,7 +46,7 @@ struct Config {
   std::string log_level = "info";     // REPRAM_LOG_LEVEL
   bool inbound = false;               // REPRAM_INBOUND (WS substrate; tree not built yet)
   int64_t max_children = 100;         // REPRAM_MAX_CHILDREN
-  std::string cache_dir;              // REPRAM_CACHE_DIR
+  std::string cache_dir;              // REPRAM_CACHE_DIR; empty = trust module default (§8)
   std::string bootstrap_name = "_bootstrap.repram.io";  // REPRAM_BOOTSTRAP_NAME
   std::vector<HostPort> dns_servers;  // REPRAM_DNS_SERVERS
   std::string omega_pubkey;           // REPRAM_OMEGA_PUBKEY; empty = compiled-in key

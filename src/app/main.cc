@@ -22,7 +22,7 @@ extern char** environ;
 namespace repram {
 namespace {
 
-// Collects REPRAM_* (and HOME) from the environment; flags set on the command line win.
+// Collects REPRAM_* from the environment; flags set on the command line win.
 std::map<std::string, std::string> CollectSettings(
     const std::map<std::string, std::string>& flags) {
   std::map<std::string, std::string> settings;
@@ -31,7 +31,7 @@ std::map<std::string, std::string> CollectSettings(
     const size_t eq = entry.find('=');
     if (eq == std::string_view::npos) continue;
     const std::string name(entry.substr(0, eq));
-    if (name.starts_with("REPRAM_") || name == "HOME") settings[name] = entry.substr(eq + 1);
+    if (name.starts_with("REPRAM_")) settings[name] = entry.substr(eq + 1);
   }
   for (const auto& [name, value] : flags) settings[name] = value;
   return settings;
@@ -60,7 +60,7 @@ int RunServer(const std::map<std::string, std::string>& flags) {
   Node node(std::move(config).value());
   auto port = node.Start();
   if (!port.ok()) {
-    spdlog::error("{}", port.status().message());
+    if (!port.status().message().empty()) spdlog::error("{}", port.status().message());
     return 1;
   }
   int sig = 0;

@@ -25,6 +25,7 @@ Node::Node(Config config) : config_(std::move(config)), clock_(SystemClock::Inst
                                                "repram-cpp/" REPRAM_VERSION);
   transport_ = std::make_unique<HttpTransport>(*client_);
   replica_sink_ = std::make_unique<StoreReplicaSink>(*store_);
+  trust_ = std::make_unique<NodeTrust>(config_);
   server_ = std::make_unique<http::HttpServer>(
       *pool_, routes_, *client_limiter_, *peer_limiter_, *http_metrics_,
       http::ServerOptions{.bind = config_.bind, .port = config_.http_port,
@@ -52,11 +53,9 @@ void Node::BuildCluster(uint16_t http_port) {
   cc.isolation_threshold = static_cast<size_t>(config_.isolation_threshold);
   cc.full_fanout_max = static_cast<size_t>(config_.full_fanout_max);
   cc.secret = config_.cluster_secret;
-  for (const HostPort& p : config_.peers) cc.seeds.push_back(p.text);
-  if (!cc.seeds.empty()) recovery_seeds_ = std::make_unique<StaticSeedProvider>(cc.seeds);
+  cc.seeds = trust_->StartupSeeds();
   cluster::ClusterHooks hooks;
-  // Public mode without a verified root list (REPRAM_PEERS set): never a root (trust.md §9).
-  if (config_.public_network) hooks.is_public_non_root = [] { return true; };
+  trust_->AddHooks(hooks);
   hooks.on_peer_evicted = [client = client_.get()](const cluster::NodeInfo& peer) {
     client->DropPool(peer.address, static_cast<uint16_t>(peer.http_port));
   };
@@ -66,13 +65,27 @@ void Node::BuildCluster(uint16_t http_port) {
                            .rng = rng_,
                            .transport = *transport_,
                            .store = *replica_sink_,
-                           .recovery_seeds = recovery_seeds_.get()},
+                           .recovery_seeds = trust_->recovery_seeds()},
       std::move(hooks));
   cluster_ = std::make_unique<ClusterNodePort>(*cluster_node_);
 }
 
+// trust.md §9: the listener opens only once the trust root is established. An ephemeral port is
+// known only after binding, so REPRAM_HTTP_PORT=0 binds first; nothing is accepted before
+// server_->Start() either way.
+Result<uint16_t> Node::ListenAfterTrust() {
+  const Status trust_failed(StatusCode::kUnavailable, "");  // NodeTrust logged the reason
+  if (config_.http_port == 0) {
+    Result<uint16_t> port = server_->Listen();
+    if (port.ok() && !trust_->Establish(*port)) return trust_failed;
+    return port;
+  }
+  if (!trust_->Establish(config_.http_port)) return trust_failed;
+  return server_->Listen();
+}
+
 Result<uint16_t> Node::Start() {
-  auto port = server_->Listen();
+  auto port = ListenAfterTrust();
   if (!port.ok()) return port;
   BuildCluster(*port);
   data_ = std::make_unique<DataService>(
@@ -88,12 +101,9 @@ Result<uint16_t> Node::Start() {
                                             .role = config_.inbound ? "substrate" : "transient",
                                             .started = clock_.Now()},
                                .extra_metrics =
-                                   [started = clock_.WallNow()](http::PrometheusWriter& w) {
-                                     // Private networks (and REPRAM_PEERS) never verify a list.
-                                     w.Family("repram_omega_last_refresh_unix_seconds", "gauge",
-                                              "Last successful signed-list verification.");
-                                     w.Sample("repram_omega_last_refresh_unix_seconds", "",
-                                              uint64_t{0});
+                                   [trust = trust_.get(),
+                                    started = clock_.WallNow()](http::PrometheusWriter& w) {
+                                     trust->RenderMetrics(w);
                                      w.Family("process_start_time_seconds", "gauge",
                                               "Start time of the process, Unix seconds.");
                                      w.Sample("process_start_time_seconds", "",
@@ -124,6 +134,7 @@ Result<uint16_t> Node::Start() {
   }
   pool_->Start();
   server_->Start();
+  trust_->Start(*scheduler_);  // before the cluster: a failed join requests a refresh
   cluster_node_->Start();
   ScheduleReclaim();
   ScheduleLimiterCleanup();
@@ -187,6 +198,7 @@ void Node::Shutdown() {
     spdlog::warn("{} connections still open after the drain; closing them", left);
   }
   if (cluster_node_) cluster_node_->Stop();
+  trust_->Stop();
   reclaim_task_.reset();
   limiter_task_.reset();
   client_->Shutdown();

@@ -8,6 +8,7 @@
 #include "app/config.h"
 #include "app/data_service.h"
 #include "app/embedded_node_api.h"
+#include "app/node_trust.h"
 #include "mcp/http_endpoint.h"
 #include "mcp/mcp_server.h"
 #include "http/asio_scheduler.h"
@@ -27,17 +28,18 @@ namespace repram {
 // reverse. Start/Shutdown are called from the main thread; everything else runs on the IoPool.
 //
 // The cluster and the routes are built in Start(), once the bound port is known (it is
-// advertised to peers).
+// advertised to peers). On the public network without REPRAM_PEERS the omega start-up flow
+// (trust.md §9) runs first, on the main thread, before the listener opens.
 // Shutdown order: stop accepting and drain HTTP (in-flight PUTs finish or time out) -> stop the
-// cluster's timers -> stop periodic store/limiter tasks -> close outbound connections -> stop
-// the I/O threads -> destroy components (reverse of construction).
+// cluster's timers -> stop the omega refresher -> stop periodic store/limiter tasks -> close
+// outbound connections -> stop the I/O threads -> destroy components (reverse of construction).
 class Node {
  public:
   explicit Node(Config config);
   ~Node();
 
-  // Binds the listener, starts the I/O threads, the timers and the cluster. Returns the bound
-  // HTTP port, or the start-up error.
+  // Establishes the trust root, binds the listener, starts the I/O threads, the timers and the
+  // cluster. Returns the bound HTTP port, or the start-up error (empty message: already logged).
   Result<uint16_t> Start();
   // Graceful stop (http-api.md §12); waits at most 10 s for in-flight requests.
   void Shutdown();
@@ -46,6 +48,7 @@ class Node {
   const mcp::McpServer& mcp_server() const { return *mcp_server_; }
 
  private:
+  Result<uint16_t> ListenAfterTrust();
   void BuildCluster(uint16_t http_port);
   void AddMcpRoute();
   void ScheduleReclaim();
@@ -63,7 +66,7 @@ class Node {
   DefaultRng rng_;
   std::unique_ptr<HttpTransport> transport_;
   std::unique_ptr<StoreReplicaSink> replica_sink_;
-  std::unique_ptr<cluster::SeedProvider> recovery_seeds_;
+  std::unique_ptr<NodeTrust> trust_;
   std::unique_ptr<cluster::ClusterNode> cluster_node_;
   std::unique_ptr<ClusterPort> cluster_;
   std::unique_ptr<DataService> data_;
