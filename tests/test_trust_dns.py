@@ -86,6 +86,17 @@ def assert_gated(n: harness.Node) -> None:
     assert metric_value(n.metrics(), "repram_omega_root") == 0
 
 
+def exp_of(record: str) -> int:
+    return int(re.search(r";exp=(\d+);", record).group(1))
+
+
+def refreshed_to(record: str) -> str:
+    """The refresher's log line prefix for an accepted ``record``."""
+    nodes = len(re.search(r";nodes=([^;]+);", record).group(1).split(","))
+    expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(exp_of(record)))
+    return f"Omega refresh: verified signed root list ({nodes} nodes, expires {expires})"
+
+
 def peer_ids(n: harness.Node) -> list:
     return sorted(p["id"] for p in n.get("/v1/topology").json()["peers"])
 
@@ -129,8 +140,9 @@ def test_two_roots_and_a_joiner_replicate(node, signer, dns):
 
 def test_republished_list_changes_roles_after_the_next_refresh(node, signer, dns):
     a, b, c = slots("root-a", "root-b", "node-c")
-    # A short lifetime makes the first refresh come 0.81-0.99 x 8 s after start-up.
-    dns.start([signer.record([a.entry, b.entry], 8)])
+    # A short lifetime makes the first scheduled refresh come 0.81-0.99 x 12 s after start-up:
+    # late enough to republish first, soon enough for the test.
+    dns.start([signer.record([a.entry, b.entry], 12)])
     na, nb = [start_public(node, s, signer, dns.server, wait=False) for s in (a, b)]
     for n in (na, nb):
         n.wait_listening()
@@ -142,10 +154,11 @@ def test_republished_list_changes_roles_after_the_next_refresh(node, signer, dns
     assert_gated(nc)
 
     # Republish well before the first refresh is due: b drops out, c comes in.
-    dns.restart([signer.record([a.entry, c.entry], 600)])
-    nb.wait_for_log("Root status changed: this node is no longer a bootstrap root", timeout=12)
-    nc.wait_for_log("Root status changed: this node is now a bootstrap root", timeout=12)
-    na.wait_for_log("Omega refresh: verified signed root list (2 nodes, expires ", timeout=12)
+    republished = signer.record([a.entry, c.entry], 600)
+    dns.restart([republished])
+    nb.wait_for_log("Root status changed: this node is no longer a bootstrap root", timeout=16)
+    nc.wait_for_log("Root status changed: this node is now a bootstrap root", timeout=16)
+    na.wait_for_log(refreshed_to(republished), timeout=16)
     assert_gated(nb)
     assert_root(nc)
     assert_root(na)
@@ -239,7 +252,8 @@ def test_isolated_node_rebootstraps_from_the_list_current_at_recovery(node, sign
     wait_peers(nc, {"old-root-a"})
 
     # The operator moves the network to d; c still holds the start-up list naming only a.
-    dns.restart([signer.record([d.entry], 900)])
+    moved = signer.record([d.entry], 900)
+    dns.restart([moved])
     nd = start_public(node, d, signer, dns.server)
     nd.wait_for_log("Initial root status: bootstrap root")
     assert "new-root-d" not in peer_ids(nc)
@@ -247,7 +261,7 @@ def test_isolated_node_rebootstraps_from_the_list_current_at_recovery(node, sign
 
     # c evicts a, finds itself isolated, asks for a refresh and rejoins through d.
     nc.wait_for_log("Isolated (0 peers, threshold 0); re-bootstrapping from", timeout=10)
-    nc.wait_for_log("Omega refresh: verified signed root list (1 nodes, expires ", timeout=10)
+    nc.wait_for_log(refreshed_to(moved), timeout=10)
     wait_peers(nc, {"new-root-d"}, timeout=15)
     wait_peers(nd, {"node-c"})
     assert metric_value(nc.metrics(), "repram_isolation_recoveries_total") >= 1
@@ -258,7 +272,7 @@ def test_isolated_node_rebootstraps_from_the_list_current_at_recovery(node, sign
 def test_refresh_ignores_a_list_that_expires_earlier(node, signer, dns):
     a, b = slots("root-a", "root-b")
     current = signer.record([a.entry, b.entry], 600)
-    current_exp = int(re.search(r";exp=(\d+);", current).group(1))
+    current_exp = exp_of(current)
     dns.start([current])
     # b first (alone), then a joins it: a's start-up bootstrap succeeds, so a's first refresh is
     # the one isolation recovery asks for below.
@@ -267,7 +281,7 @@ def test_refresh_ignores_a_list_that_expires_earlier(node, signer, dns):
     wait_peers(na, {"root-b"})
 
     older = signer.record([b.entry], 300)  # valid, but expires before the current list
-    older_exp = int(re.search(r";exp=(\d+);", older).group(1))
+    older_exp = exp_of(older)
     assert older_exp < current_exp
     dns.restart([older])
     nb.kill()
