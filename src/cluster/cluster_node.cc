@@ -180,6 +180,7 @@ GossipReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
     SimpleMessage forward = msg;
     forward.to.clear();
     forward.node_info.reset();
+    metrics_.forwards_total += forward_to.size();
     for (const NodeInfo& peer : forward_to) Send(peer, forward, false);
   }
   if (ws_relay_ != nullptr) ws_relay_->PushToChildren(msg);

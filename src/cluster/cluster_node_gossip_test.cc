@@ -203,6 +203,7 @@ TEST_F(GossipHandlerTest, ReceiverAboveTenPeersForwardsToSqrtExcludingTheOrigina
       EXPECT_FALSE(hosts.contains("host-p0"));
       EXPECT_FALSE(hosts.contains("host-elsewhere"));
     }
+    EXPECT_EQ(node_->metrics().forwards_total.load(), 20 * fanout);
   }
 }
 
@@ -212,6 +213,7 @@ TEST_F(GossipHandlerTest, ReceiverDoesNotForwardAFullFanoutPut) {
   ASSERT_EQ(Gossip(Put("p0", "k"), /*fanout_full=*/true).status, 200);
   EXPECT_EQ(transport_.messages("PUT").size(), 0u);
   EXPECT_EQ(transport_.messages("ACK").size(), 1u);
+  EXPECT_EQ(node_->metrics().forwards_total.load(), 0u);
 }
 
 TEST_F(GossipHandlerTest, PingFromKnownPeerIsAnsweredWithPong) {

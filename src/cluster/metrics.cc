@@ -66,6 +66,9 @@ std::string ClusterMetrics::RenderPrometheus() const {
          messages_received);
   Single(out, "repram_gossip_send_failures_total", "counter",
          "Peer sends that failed (transport error, timeout, non-2xx).", send_failures_total);
+  Single(out, "repram_gossip_forwards_total", "counter",
+         "Replica PUTs passed on to further peers (receiver forwarding, cluster.md 9.2).",
+         forwards_total);
 
   constexpr std::string_view kHist = "repram_gossip_send_duration_seconds";
   Family(out, kHist, "histogram", "Peer send latency.");

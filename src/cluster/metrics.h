@@ -26,6 +26,7 @@ struct ClusterMetrics {
   std::array<std::atomic<uint64_t>, kMessageTypeCount> messages_sent{};      // by MessageType
   std::array<std::atomic<uint64_t>, kMessageTypeCount> messages_received{};  // by MessageType
   std::atomic<uint64_t> send_failures_total{0};
+  std::atomic<uint64_t> forwards_total{0};  // PUTs a receiver passed on (§9.2 epidemic path)
   std::array<std::atomic<uint64_t>, kSendLatencyBounds.size() + 1> send_duration_buckets{};
   std::atomic<uint64_t> send_duration_sum_ns{0};
   std::atomic<uint64_t> isolation_recoveries_total{0};
