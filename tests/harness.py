@@ -494,6 +494,31 @@ class Node:
         self._cleanup()
         return rc
 
+    def restart(self, env: Optional[Mapping[str, Optional[str]]] = None, wait: bool = True,
+                timeout: float = START_TIMEOUT) -> "Node":
+        """Starts the process again on the port it listened on (SIGKILLs it first if it still
+        runs), with the same environment updated by ``env`` (None removes a variable). ``lines``
+        then holds the new process's stderr only. REQUIRES: the node listened before."""
+        if self.port is None:
+            raise NodeStartError(f"{self.name}: restart needs a node that listened before")
+        port = self.port
+        self.kill()
+        cache = self.env.get("REPRAM_CACHE_DIR")
+        if cache and not os.path.isdir(cache):  # our own cache, removed by kill()
+            os.makedirs(cache)
+            self._own_cache = cache
+        self.env["REPRAM_HTTP_PORT"] = str(port)
+        for k, v in (env or {}).items():
+            if v is None:
+                self.env.pop(k, None)
+            else:
+                self.env[k] = str(v)
+        self.port = None
+        self.lines, self.stdout_lines, self._threads = [], [], []
+        self.stopped_by_test = False
+        self.returncode = None
+        return self.start(wait=wait, timeout=timeout)
+
     def _cleanup(self) -> None:
         if self._own_cache:
             shutil.rmtree(self._own_cache, ignore_errors=True)
