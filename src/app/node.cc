@@ -21,8 +21,9 @@ Node::Node(Config config) : config_(std::move(config)), clock_(SystemClock::Inst
   http_metrics_ = std::make_unique<http::HttpMetrics>(threads);
   client_limiter_ = std::make_unique<http::RateLimiter>(clock_, config_.rate_limit);
   peer_limiter_ = std::make_unique<http::RateLimiter>(clock_, config_.peer_rate_limit);
-  client_ = std::make_unique<http::HttpClient>(pool_->context(0),
-                                               "repram-cpp/" REPRAM_VERSION);
+  std::vector<boost::asio::io_context*> contexts;
+  for (size_t i = 0; i < pool_->size(); ++i) contexts.push_back(&pool_->context(i));
+  client_ = std::make_unique<http::HttpClient>(contexts, "repram-cpp/" REPRAM_VERSION);
   transport_ = std::make_unique<HttpTransport>(*client_);
   replica_sink_ = std::make_unique<StoreReplicaSink>(*store_);
   trust_ = std::make_unique<NodeTrust>(config_);

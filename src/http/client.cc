@@ -61,8 +61,8 @@ std::string SerializeRequest(const ClientRequest& req, const std::string& user_a
 
 }  // namespace
 
-// All pools and connections live on one io_context thread; Send() posts onto it, so the state
-// below needs no lock.
+// One shard: the pools of the peers assigned to one io_context thread. Send() runs Enqueue on
+// that thread (directly when already there), so the state below needs no lock.
 class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
  public:
   Impl(asio::io_context& ioc, std::string user_agent)
@@ -93,8 +93,12 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     std::deque<Call> queue;
   };
 
+  bool RunningHere() const { return ioc_.get_executor().running_in_this_thread(); }
+
   void Send(ClientRequest req, std::function<void(ClientResult)> done) {
-    asio::post(ioc_, [self = shared_from_this(), call = Call{std::move(req), std::move(done)}]() mutable {
+    Call call{std::move(req), std::move(done)};
+    if (RunningHere()) return Enqueue(std::move(call));
+    asio::post(ioc_, [self = shared_from_this(), call = std::move(call)]() mutable {
       self->Enqueue(std::move(call));
     });
   }
@@ -288,16 +292,33 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
 };
 
 HttpClient::HttpClient(asio::io_context& ioc, std::string user_agent)
-    : impl_(std::make_shared<Impl>(ioc, std::move(user_agent))) {}
+    : HttpClient(std::vector<asio::io_context*>{&ioc}, std::move(user_agent)) {}
 
-HttpClient::~HttpClient() { impl_->Shutdown(); }
-
-void HttpClient::Send(ClientRequest req, std::function<void(ClientResult)> done) {
-  impl_->Send(std::move(req), std::move(done));
+HttpClient::HttpClient(const std::vector<asio::io_context*>& contexts, std::string user_agent) {
+  for (asio::io_context* ioc : contexts) {
+    shards_.push_back(std::make_shared<Impl>(*ioc, user_agent));
+  }
 }
 
-void HttpClient::DropPool(const std::string& host, uint16_t port) { impl_->DropPool(host, port); }
+HttpClient::~HttpClient() { Shutdown(); }
 
-void HttpClient::Shutdown() { impl_->Shutdown(); }
+void HttpClient::Send(ClientRequest req, std::function<void(ClientResult)> done) {
+  size_t shard = 0;
+  if (shards_.size() > 1) {
+    std::string key = HostHeader(req.host, req.port);
+    std::lock_guard lock(mu_);
+    shard = shard_of_.try_emplace(std::move(key), shard_of_.size() % shards_.size())
+                .first->second;
+  }
+  shards_[shard]->Send(std::move(req), std::move(done));
+}
+
+void HttpClient::DropPool(const std::string& host, uint16_t port) {
+  for (const auto& shard : shards_) shard->DropPool(host, port);
+}
+
+void HttpClient::Shutdown() {
+  for (const auto& shard : shards_) shard->Shutdown();
+}
 
 }  // namespace repram::http

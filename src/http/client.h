@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -36,15 +38,20 @@ struct ClientResult {
 // Asynchronous HTTP client with a keep-alive connection pool per host:port (at most 8
 // connections, idle ones closed after 90 s, queue of 1024 waiting requests per peer; overflow
 // fails at once). Requests to different peers run in parallel. Never blocks the caller.
-// Thread-safe. Callbacks run on an I/O thread of the given io_context.
+// With several io_contexts (one thread each), each peer's pool lives on one of them, assigned
+// in turn as peers first appear, so no single I/O thread carries the traffic of every peer.
+// Thread-safe. Callbacks run on the thread of the context that owns the peer's pool.
 class HttpClient {
  public:
   explicit HttpClient(boost::asio::io_context& ioc, std::string user_agent);
+  // REQUIRES: contexts non-empty; each is run by exactly one thread and outlives the client.
+  HttpClient(const std::vector<boost::asio::io_context*>& contexts, std::string user_agent);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Sends req and calls done exactly once with the result.
+  // Sends req and calls done exactly once with the result (possibly before Send returns when
+  // called on the thread that owns the peer's pool and the request fails at once).
   void Send(ClientRequest req, std::function<void(ClientResult)> done);
 
   // Drops pooled connections to host:port (after a peer was evicted).
@@ -55,7 +62,9 @@ class HttpClient {
 
  private:
   class Impl;
-  std::shared_ptr<Impl> impl_;
+  std::vector<std::shared_ptr<Impl>> shards_;  // one per io_context
+  std::mutex mu_;
+  std::unordered_map<std::string, size_t> shard_of_;  // GUARDED_BY(mu_): "host:port" -> shard
 };
 
 }  // namespace repram::http
