@@ -39,6 +39,7 @@ void HttpTransport::Post(cluster::OutboundRequest req,
   out.target = std::move(req.path);
   out.headers = std::move(req.headers);
   out.body = std::move(req.body);
+  out.want_headers = false;  // a peer's answer is judged by its status alone
   client_.Send(std::move(out), [done = std::move(done)](http::ClientResult r) {
     cluster::TransportResult result;
     result.transport_error = static_cast<bool>(r.ec);

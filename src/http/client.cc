@@ -6,9 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <deque>
 #include <optional>
 #include <list>
@@ -59,6 +58,46 @@ std::string SerializeRequest(const ClientRequest& req, const std::string& user_a
   return out;
 }
 
+// Parses one response into its status, body and (only when asked) header fields, without the
+// per-field allocations of Beast's basic_fields: a replication answer carries a dozen CORS and
+// security headers nobody reads.
+class ResponseParser final : public bhttp::basic_parser<false> {
+ public:
+  explicit ResponseParser(bool keep_headers) : keep_headers_(keep_headers) {}
+
+  unsigned status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+ private:
+  void on_request_impl(bhttp::verb, beast::string_view, beast::string_view, int,
+                       beast::error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
+    status = static_cast<unsigned>(code);
+  }
+  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value,
+                     beast::error_code&) override {
+    if (keep_headers_) headers.emplace_back(std::string(name), std::string(value));
+  }
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length,
+                         beast::error_code&) override {
+    if (length) body.reserve(static_cast<size_t>(std::min(*length, kMaxResponseBody)));
+  }
+  size_t on_body_impl(beast::string_view data, beast::error_code&) override {
+    body.append(data.data(), data.size());
+    return data.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, beast::string_view data, beast::error_code&) override {
+    body.append(data.data(), data.size());
+    return data.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  const bool keep_headers_;
+};
+
 }  // namespace
 
 // One shard: the pools of the peers assigned to one io_context thread. Send() runs Enqueue on
@@ -79,7 +118,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     tcp::socket socket;
     asio::steady_timer timer;
     beast::flat_buffer buffer;
-    std::optional<bhttp::response_parser<bhttp::string_body>> parser;
+    std::optional<ResponseParser> parser;
     std::string wire;
     SteadyClock::time_point idle_since;
     bool reused = false;
@@ -208,7 +247,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
         [self = shared_from_this(), key, c, call = std::move(call)](boost::system::error_code ec,
                                                                     size_t) mutable {
           if (ec) return self->Finish(key, c, std::move(call), Timeout(c, ec), false);
-          c->parser.emplace();
+          c->parser.emplace(call.req.want_headers);
           c->parser->body_limit(kMaxResponseBody);
           if (call.req.method == bhttp::verb::head) c->parser->skip(true);  // no body follows
           bhttp::async_read(c->socket, c->buffer, *c->parser,
@@ -239,14 +278,10 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
       result.ec = ec;
       CloseSocket(*c);
     } else {
-      auto msg = c->parser->release();
-      result.status = msg.result_int();
-      for (const auto& f : msg) {
-        result.headers.emplace_back(std::string(f.name_string().data(), f.name_string().size()),
-                                    std::string(f.value().data(), f.value().size()));
-      }
-      result.body = std::move(msg.body());
-      if (msg.keep_alive() && !shutdown_) {
+      result.status = c->parser->status;
+      result.headers = std::move(c->parser->headers);
+      result.body = std::move(c->parser->body);
+      if (c->parser->keep_alive() && !shutdown_) {
         c->reused = false;
         c->idle_since = SteadyClock::now();
         c->buffer.consume(c->buffer.size());

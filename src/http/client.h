@@ -24,6 +24,7 @@ struct ClientRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
   std::string body;
   std::chrono::milliseconds timeout{5000};  // connect to last response byte
+  bool want_headers = true;  // false: ClientResult.headers stays empty (saves the copies)
 };
 
 // The outcome of one request. ec set = transport error or timeout (status then 0).
