@@ -319,44 +319,45 @@ void ClusterNode::NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg
 
 void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, int64_t ttl_seconds,
                                  std::function<void(bool quorum)> done) {
-  SimpleMessage put = NewMessage("PUT");
-  put.key = std::string(key);
-  put.data = std::string(value);
-  put.ttl = static_cast<int32_t>(
-      std::clamp<int64_t>(ttl_seconds, 0, std::numeric_limits<int32_t>::max()));
+  SimpleMessage put;
   std::vector<NodeInfo> targets;
   bool full = false;
-  int quorum = 1;
+  int quorum = 0;
   {
     std::lock_guard lock(mu_);
-    if (stopped_) {
-      quorum = 0;
-    } else {
+    if (!stopped_) {
       std::vector<NodeInfo> enclave = membership_.SameEnclave();
       quorum = QuorumSize(enclave.size(), config_.replication);
-      dedup_.MarkFirstSeen(put.message_id, clock_.Now());
-      if (quorum > 1) {
-        const std::string id = put.message_id;
-        pending_.Add(id, std::move(done),
-                     scheduler_.After(config_.write_timeout,
-                                      guard_.Wrap([this, id] { OnWriteTimeout(id); })));
-      }
-      full = enclave.size() <= config_.full_fanout_max;
-      if (full) {
-        targets = std::move(enclave);
-      } else {
-        for (size_t i : SampleIndices(enclave.size(), FanoutSize(enclave.size()), rng_)) {
-          targets.push_back(enclave[i]);
+      // Alone in the enclave: nothing to send, so no message id to remember either.
+      if (!enclave.empty()) {
+        put = NewMessage("PUT");
+        dedup_.MarkFirstSeen(put.message_id, clock_.Now());
+        if (quorum > 1) {
+          pending_.Add(put.message_id, std::move(done),
+                       scheduler_.After(config_.write_timeout,
+                                        guard_.Wrap([this, id = put.message_id] {
+                                          OnWriteTimeout(id);
+                                        })));
+        }
+        full = enclave.size() <= config_.full_fanout_max;
+        if (full) {
+          targets = std::move(enclave);
+        } else {
+          for (size_t i : SampleIndices(enclave.size(), FanoutSize(enclave.size()), rng_)) {
+            targets.push_back(enclave[i]);
+          }
         }
       }
     }
   }
-  for (const NodeInfo& peer : targets) Send(peer, put, full);
-  if (quorum == 0) {
-    done(false);
-  } else if (quorum == 1) {
-    done(true);
+  if (!targets.empty()) {
+    put.key = std::string(key);
+    put.data = std::string(value);
+    put.ttl = static_cast<int32_t>(
+        std::clamp<int64_t>(ttl_seconds, 0, std::numeric_limits<int32_t>::max()));
+    for (const NodeInfo& peer : targets) Send(peer, put, full);
   }
+  if (quorum <= 1) done(quorum == 1);
 }
 
 void ClusterNode::OnWriteTimeout(const std::string& message_id) {

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -13,6 +15,8 @@ namespace repram::cluster {
 // Remembers PUT message ids for a while so that each write is stored and forwarded once
 // (cluster.md §9.4): id -> expiry, default TTL 60 s, capacity 100,000. When an insert finds the
 // cache full it drops expired entries, then, if still full, the older half by expiry.
+// Every operation is O(1) amortized: all ids live for the same TTL and time only moves forward,
+// so insertion order is expiry order and a FIFO of (expiry, id) replaces any scan.
 // Not thread-safe: the owner (ClusterNode) serializes access.
 class DedupCache {
  public:
@@ -35,11 +39,27 @@ class DedupCache {
   size_t size() const { return entries_.size(); }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Map = std::unordered_map<std::string, MonoTime, Hash, std::equal_to<>>;
+  // One FIFO record per insert or re-insert. `id` views the map's key, whose node is stable until
+  // the record with the entry's current expiry is popped; older records for the same id carry an
+  // older expiry, sit ahead of it in the queue, and are skipped as stale.
+  struct Record {
+    MonoTime expires_at;
+    std::string_view id;
+  };
+
+  // Pops the front record; erases its entry unless the record is stale. Returns whether it erased.
+  bool PopFront();
   void MakeRoom(MonoTime now);
 
   const Duration ttl_;
   const size_t capacity_;
-  std::unordered_map<std::string, MonoTime> entries_;
+  Map entries_;
+  std::deque<Record> order_;
 };
 
 }  // namespace repram::cluster
