@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HTTP benchmark: one repram node against an nginx `return 200` reference on loopback, both
 # measured with wrk in the same run, reported as ratios. Run by hand, not by the tests:
-#   bench/http_bench.sh [seconds per run, default 10]
+#   bench/http_bench.sh [seconds per run, default 10]   (BENCH_ROUNDS interleaved rounds, default 3)
 # Needs a build (scripts/build.sh repram) and `scripts/install-deps.sh --bench` (nginx, wrk).
 set -euo pipefail
 bin=$(realpath "${REPRAM_BIN:-$(dirname "$0")/../build/src/app/repram}")
@@ -77,22 +77,35 @@ print(f"{rps:.0f} {ms('50%'):.3f} {ms('99%'):.3f} {non2xx.group(1) if non2xx els
 PY
 }
 
-echo "wrk: 2 threads, $conns connections, ${secs}s per run"
-read -r ng_get_rps ng_get_p50 ng_get_p99 _ <<<"$(run_wrk "http://127.0.0.1:$nginx_port/v1/data/bench-key")"
-read -r rp_get_rps rp_get_p50 rp_get_p99 rp_get_err <<<"$(run_wrk "http://127.0.0.1:$port/v1/data/bench-key")"
-read -r ng_put_rps ng_put_p50 ng_put_p99 _ <<<"$(run_wrk "http://127.0.0.1:$nginx_port/" bench/put_nginx.lua)"
-read -r rp_put_rps rp_put_p50 rp_put_p99 rp_put_err <<<"$(run_wrk "http://127.0.0.1:$port/" bench/put_same.lua)"
+rounds=${BENCH_ROUNDS:-3}
+echo "wrk: 2 threads, $conns connections, ${secs}s per run, $rounds interleaved rounds (medians)"
+: > "$work/results"
+for round in $(seq "$rounds"); do
+  # nginx and repram alternate within each round, so a slow spell of the VM hits both.
+  echo "ng_get $(run_wrk "http://127.0.0.1:$nginx_port/v1/data/bench-key")" >> "$work/results"
+  echo "rp_get $(run_wrk "http://127.0.0.1:$port/v1/data/bench-key")" >> "$work/results"
+  echo "ng_put $(run_wrk "http://127.0.0.1:$nginx_port/" bench/put_nginx.lua)" >> "$work/results"
+  echo "rp_put $(run_wrk "http://127.0.0.1:$port/" bench/put_same.lua)" >> "$work/results"
+done
 
-python3 - "$ng_get_rps" "$rp_get_rps" "$ng_put_rps" "$rp_put_rps" \
-  "$ng_get_p50" "$rp_get_p50" "$ng_get_p99" "$rp_get_p99" \
-  "$ng_put_p50" "$rp_put_p50" "$ng_put_p99" "$rp_put_p99" "$rp_get_err" "$rp_put_err" <<'PY'
-import sys
-a = sys.argv[1:]
-ngg, rpg, ngp, rpp = map(float, a[0:4])
-print(f"| run | nginx req/s | repram req/s | ratio | nginx p50/p99 ms | repram p50/p99 ms | repram non-2xx |")
-print(f"|---|---|---|---|---|---|---|")
-print(f"| GET 100 B | {ngg:.0f} | {rpg:.0f} | {rpg/ngg:.2f} | {a[4]}/{a[6]} | {a[5]}/{a[7]} | {a[12]} |")
-print(f"| PUT 100 B | {ngp:.0f} | {rpp:.0f} | {rpp/ngp:.2f} | {a[8]}/{a[10]} | {a[9]}/{a[11]} | {a[13]} |")
+python3 - "$work/results" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    name, *vals = line.split()
+    runs.setdefault(name, []).append([float(v) for v in vals])
+def med(name, i):
+    return statistics.median(r[i] for r in runs[name])
+def ratios(a, b):
+    return [x[0] / y[0] for x, y in zip(runs[a], runs[b])]
+print("| run | nginx req/s | repram req/s | ratio (median; per round) | nginx p50/p99 ms | repram p50/p99 ms | repram non-2xx |")
+print("|---|---|---|---|---|---|---|")
+for label, ng, rp in (("GET 100 B", "ng_get", "rp_get"), ("PUT 100 B", "ng_put", "rp_put")):
+    rs = ratios(rp, ng)
+    per = ", ".join(f"{r:.2f}" for r in rs)
+    print(f"| {label} | {med(ng,0):.0f} | {med(rp,0):.0f} | {statistics.median(rs):.2f} ({per}) | "
+          f"{med(ng,1):.3f}/{med(ng,2):.3f} | {med(rp,1):.3f}/{med(rp,2):.3f} | "
+          f"{sum(int(r[3]) for r in runs[rp])} |")
 PY
 if [ -n "${BENCH_VERBOSE:-}" ]; then
   curl -s "http://127.0.0.1:$port/v1/metrics" | grep -E '^repram_(http_requests_total|rate_limited|storage_entries)' >&2

@@ -1,7 +1,7 @@
 -- wrk script: PUT a 100-byte value under fresh keys "s-<thread>-<n>", stopping each thread after
 -- PER_THREAD requests (env), with TTL PUT_TTL (env).
 local counter = 0
-local thread_id = 0
+thread_id = 0  -- global: setup() sets it per thread (a local would shadow it)
 local threads = {}
 local value = string.rep("v", 100)
 local per_thread = tonumber(os.getenv("PER_THREAD") or "500000")
