@@ -17,6 +17,8 @@ ALL_SERIES = {
     "repram_oversized_requests_total": "counter",
     "repram_suspicious_requests_total": "counter",
     "repram_omega_last_refresh_unix_seconds": "gauge",
+    "repram_omega_root": "gauge",
+    "repram_gossip_forwards_total": "counter",
     "repram_isolation_recoveries_total": "counter",
     "repram_isolation_recovery_failures_total": "counter",
     "repram_isolated": "gauge",
@@ -151,6 +153,7 @@ def test_metrics_format_and_values(n1):
     assert metric_value(text, "repram_storage_capacity_bytes") == 0
     assert metric_value(text, "process_resident_memory_bytes") > 0
     for name, want in [("repram_peers_active", 0), ("repram_omega_last_refresh_unix_seconds", 0),
+                       ("repram_omega_root", 0), ("repram_gossip_forwards_total", 0),
                        ("repram_isolated", None)]:
         if name in types and want is not None:
             assert metric_value(text, name) == want, name

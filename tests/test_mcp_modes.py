@@ -8,6 +8,7 @@ replicates both ways with a server node that sees it at the port it really bound
 """
 
 import signal
+import socket
 import time
 import urllib.parse
 
@@ -65,6 +66,22 @@ def test_embedded_default_log_level_is_warn(mcp):
     p.close_stdin()
     assert p.wait() == 0
     assert not any("[INFO]" in line or "[DEBUG]" in line for line in p.lines), p.lines
+
+
+def test_embedded_node_drains_http_for_at_most_two_seconds(mcp):
+    """mcp.md §3.1: at stdin EOF the embedded node waits at most 2 s for in-flight HTTP (a
+    server node waits 10 s). A PUT whose body never completes stays in flight throughout."""
+    p = mcp()
+    p.initialize()
+    port = p.wait_port()
+    with socket.create_connection((harness.HOST, port)) as stuck:
+        stuck.sendall(b"PUT /v1/data/slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+        harness.wait_until(lambda: _http(port, "GET", "/v1/health").status == 200)
+        started = time.monotonic()
+        p.close_stdin()
+        assert p.wait(timeout=15) == 0, p.stderr_text()
+        elapsed = time.monotonic() - started
+    assert 1.5 <= elapsed < 5.0, elapsed
 
 
 def test_embedded_store_full_is_tool_error(mcp):

@@ -8,6 +8,8 @@ Run with /usr/bin/python3 -m pytest tests/test_mcp_raw.py (binary from REPRAM_BI
 
 import json
 import signal
+import subprocess
+import threading
 import time
 
 import harness
@@ -161,3 +163,35 @@ def test_dash_dash_mcp_alias(mcp):
     p.close_stdin()
     assert p.wait(timeout=10) == 0, p.stderr_text()
 
+
+
+def test_closed_stdout_neither_kills_the_process_nor_stops_the_node():
+    """A client that closes its end of stdout (EPIPE, SIGPIPE ignored) loses the replies, but the
+    process keeps serving stdin and its embedded node, and still exits 0 at stdin EOF."""
+    env = harness.build_env({"REPRAM_LOG_LEVEL": "info"}, defaults=False)
+    proc = subprocess.Popen([harness.repram_bin(), "mcp"], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=harness._child_setup)
+    try:
+        proc.stdout.close()
+        lines = []
+        reader = threading.Thread(
+            target=lambda: lines.extend(l.decode("utf-8", "replace") for l in proc.stderr),
+            daemon=True)
+        reader.start()
+        store = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                 "params": {"name": "repram_store", "arguments": {"key": "after-epipe", "data": "v"}}}
+        proc.stdin.write((json.dumps(store) + "\n").encode())
+        proc.stdin.flush()
+        harness.wait_until(lambda: any("stdout is closed" in l for l in lines), timeout=10)
+        port = next(int(m.group(2)) for l in lines if (m := harness.LISTEN_RE.search(l)))
+        with harness.Client(harness.HOST, port) as c:
+            r = c.request("GET", "/v1/data/after-epipe")
+        assert r.status == 200 and r.body == b"v"
+        assert proc.poll() is None
+        proc.stdin.close()
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

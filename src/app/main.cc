@@ -164,13 +164,17 @@ int RunMcp(const std::map<std::string, std::string>& flags) {
     spdlog::error("{}", port.status().message());
     return 1;
   }
-  return ServeStdio(node.mcp_server(), signals, [&] { node.Shutdown(); });
+  // mcp.md §3.1: the embedded node drains in-flight HTTP for at most 2 s.
+  return ServeStdio(node.mcp_server(), signals, [&] { node.Shutdown(std::chrono::seconds(2)); });
 }
 
 }  // namespace
 }  // namespace repram
 
 int main(int argc, char** argv) {
+  // A reader that went away (closed stdout of `repram mcp`, closed stderr) must not kill the
+  // node: writes then fail with EPIPE and are dropped instead.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"REPRAM node: ephemeral key/value pairs in RAM, replicated by gossip.\n"
                "Every flag can also be set by the REPRAM_* environment variable shown; flags win."};
   std::map<std::string, std::string> flags;

@@ -9,7 +9,6 @@ namespace repram {
 namespace {
 constexpr auto kReclaimPeriod = std::chrono::milliseconds(250);
 constexpr auto kLimiterCleanupPeriod = std::chrono::minutes(5);
-constexpr auto kDrain = std::chrono::seconds(10);
 }  // namespace
 
 Node::Node(Config config) : config_(std::move(config)), clock_(SystemClock::Instance()) {
@@ -191,11 +190,11 @@ void Node::ScheduleLimiterCleanup() {
   });
 }
 
-void Node::Shutdown() {
+void Node::Shutdown(std::chrono::milliseconds drain) {
   if (stopped_) return;
   stopped_ = true;
   spdlog::info("Shutting down \xE2\x80\x94 draining in-flight requests...");
-  if (const size_t left = server_->Shutdown(kDrain); left > 0) {
+  if (const size_t left = server_->Shutdown(drain); left > 0) {
     spdlog::warn("{} connections still open after the drain; closing them", left);
   }
   if (cluster_node_) cluster_node_->Stop();

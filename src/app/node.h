@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "app/client_api.h"
@@ -41,8 +42,9 @@ class Node {
   // Establishes the trust root, binds the listener, starts the I/O threads, the timers and the
   // cluster. Returns the bound HTTP port, or the start-up error (empty message: already logged).
   Result<uint16_t> Start();
-  // Graceful stop (http-api.md §12); waits at most 10 s for in-flight requests.
-  void Shutdown();
+  // Graceful stop: waits at most `drain` for in-flight requests (10 s for a server node,
+  // http-api.md §12; 2 s for the MCP-embedded node, mcp.md §3.1). Idempotent.
+  void Shutdown(std::chrono::milliseconds drain = std::chrono::seconds(10));
 
   // The node's MCP server (tools acting on this node). REQUIRES: Start() succeeded.
   const mcp::McpServer& mcp_server() const { return *mcp_server_; }

@@ -28,6 +28,10 @@ struct StdioTransport::Output {
     if (out == nullptr) return;
     *out << line << '\n';
     out->flush();
+    if (!*out) {  // the reader closed stdout (EPIPE): keep serving, drop the replies
+      spdlog::warn("mcp: stdout is closed; further replies are dropped");
+      out = nullptr;
+    }
   }
 };
 
