@@ -10,7 +10,6 @@
 #include <boost/beast/http/read.hpp>
 #include <deque>
 #include <optional>
-#include <list>
 #include <map>
 #include <spdlog/spdlog.h>
 
@@ -33,9 +32,9 @@ std::string HostHeader(const std::string& host, uint16_t port) {
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-std::string SerializeRequest(const ClientRequest& req, const std::string& user_agent) {
-  std::string out;
-  out.reserve(256 + req.body.size());
+// Appends req in HTTP/1.1 wire form to out.
+void AppendRequest(const ClientRequest& req, const std::string& user_agent, std::string& out) {
+  out.reserve(out.size() + 256 + req.body.size());
   const auto method = bhttp::to_string(req.method);
   out.append(method.data(), method.size());
   out.push_back(' ');
@@ -55,7 +54,6 @@ std::string SerializeRequest(const ClientRequest& req, const std::string& user_a
   out.append(std::to_string(req.body.size()));
   out.append("\r\n\r\n");
   out.append(req.body);
-  return out;
 }
 
 // Parses one response into its status, body and (only when asked) header fields, without the
@@ -102,6 +100,12 @@ class ResponseParser final : public bhttp::basic_parser<false> {
 
 // One shard: the pools of the peers assigned to one io_context thread. Send() runs Enqueue on
 // that thread (directly when already there), so the state below needs no lock.
+//
+// HTTP/1.1 pipelining: a connection carries up to kPipelineDepth requests whose responses are
+// still due, answered in order (RFC 9112 §9.3.2). Requests that wait in the peer's queue while a
+// connection is writable leave together in one write, so a backlog costs one send and, on the
+// far side, one receive per batch rather than per message. Idle connections are used first, then
+// new ones up to the cap, and only then are requests pipelined behind others.
 class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
  public:
   Impl(asio::io_context& ioc, std::string user_agent)
@@ -111,6 +115,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     ClientRequest req;
     std::function<void(ClientResult)> done;
     bool retried = false;
+    SteadyClock::time_point deadline{};  // Send time + req.timeout: queueing counts too
   };
 
   struct Connection {
@@ -120,22 +125,26 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     beast::flat_buffer buffer;
     std::optional<ResponseParser> parser;
     std::string wire;
+    std::deque<Call> in_flight;  // written (or being written), answered in this order
     SteadyClock::time_point idle_since;
-    bool reused = false;
+    bool connected = false;
+    bool writing = false;
+    bool reused = false;  // idle before its current requests and no answer since
     bool timed_out = false;
+    bool closed = false;
   };
   using ConnPtr = std::shared_ptr<Connection>;
 
   struct Pool {
-    std::list<ConnPtr> idle;
-    size_t busy = 0;
+    std::vector<ConnPtr> conns;  // connecting, busy and idle
     std::deque<Call> queue;
   };
 
   bool RunningHere() const { return ioc_.get_executor().running_in_this_thread(); }
 
   void Send(ClientRequest req, std::function<void(ClientResult)> done) {
-    Call call{std::move(req), std::move(done)};
+    const auto deadline = SteadyClock::now() + req.timeout;
+    Call call{std::move(req), std::move(done), false, deadline};
     if (RunningHere()) return Enqueue(std::move(call));
     asio::post(ioc_, [self = shared_from_this(), call = std::move(call)]() mutable {
       self->Enqueue(std::move(call));
@@ -146,8 +155,10 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     asio::post(ioc_, [self = shared_from_this(), key = HostHeader(host, port)] {
       auto it = self->pools_.find(key);
       if (it == self->pools_.end()) return;
-      for (auto& c : it->second.idle) CloseSocket(*c);
-      it->second.idle.clear();
+      for (const ConnPtr& c : it->second.conns) {
+        if (c->connected && c->in_flight.empty()) CloseSocket(*c);
+      }
+      std::erase_if(it->second.conns, [](const ConnPtr& c) { return c->closed; });
     });
   }
 
@@ -156,19 +167,22 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
       self->shutdown_ = true;
       self->sweep_timer_.cancel();
       for (auto& [key, pool] : self->pools_) {
-        for (auto& c : pool.idle) CloseSocket(*c);
-        pool.idle.clear();
         auto queue = std::move(pool.queue);
         for (auto& call : queue) Fail(call, asio::error::operation_aborted);
+        for (const ConnPtr& c : pool.conns) CloseSocket(*c);  // in-flight calls fail on read
       }
     });
   }
 
  private:
+  static constexpr size_t kPipelineDepth = 16;
+
   static void CloseSocket(Connection& c) {
+    c.closed = true;
     boost::system::error_code ec;
     c.socket.shutdown(tcp::socket::shutdown_both, ec);
     c.socket.close(ec);
+    c.timer.cancel();
   }
 
   static void Fail(Call& call, boost::system::error_code ec) {
@@ -180,121 +194,208 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
   void Enqueue(Call call) {
     if (shutdown_) return Fail(call, asio::error::operation_aborted);
     StartSweep();
-    const std::string key = HostHeader(call.req.host, call.req.port);
+    std::string key = HostHeader(call.req.host, call.req.port);
     Pool& pool = pools_[key];
-    while (!pool.idle.empty()) {
-      ConnPtr c = pool.idle.front();
-      pool.idle.pop_front();
-      if (SteadyClock::now() - c->idle_since > kIdleClose || !c->socket.is_open()) {
-        CloseSocket(*c);
-        continue;
-      }
-      c->reused = true;
-      ++pool.busy;
-      return Run(key, c, std::move(call));
-    }
-    if (pool.busy < kMaxConnectionsPerPeer) {
-      ++pool.busy;
-      return Connect(key, std::make_shared<Connection>(ioc_), std::move(call));
-    }
     if (pool.queue.size() >= kMaxQueuePerPeer) {
       spdlog::warn("peer queue for {} full; dropping request", key);
       return Fail(call, asio::error::no_buffer_space);
     }
     pool.queue.push_back(std::move(call));
+    Pump(key, pool);
   }
 
-  void ArmTimer(const ConnPtr& c, std::chrono::milliseconds timeout) {
-    c->timed_out = false;
-    c->timer.expires_after(timeout);
+  // Moves queued calls onto connections: idle ones first, then new ones up to the cap, then
+  // behind the requests of busy ones.
+  void Pump(const std::string& key, Pool& pool) {
+    if (pool.queue.empty() || shutdown_) return;
+    const auto now = SteadyClock::now();
+    std::erase_if(pool.conns, [&](const ConnPtr& c) {
+      if (!c->closed && c->connected && c->in_flight.empty() && now - c->idle_since > kIdleClose) {
+        CloseSocket(*c);
+      }
+      return c->closed;
+    });
+    for (const ConnPtr& c : pool.conns) {
+      if (pool.queue.empty()) return;
+      if (c->connected && !c->writing && c->in_flight.empty()) {
+        c->reused = true;
+        WriteBatch(key, c, pool);
+      }
+    }
+    while (pool.conns.size() < kMaxConnectionsPerPeer) {
+      std::optional<Call> first = TakeLive(pool);
+      if (!first) break;
+      auto c = std::make_shared<Connection>(ioc_);
+      pool.conns.push_back(c);
+      Connect(key, c, std::move(*first));
+    }
+    for (const ConnPtr& c : pool.conns) {
+      if (pool.queue.empty()) return;
+      if (c->connected && !c->writing && c->in_flight.size() < kPipelineDepth) {
+        WriteBatch(key, c, pool);
+      }
+    }
+  }
+
+  // Pops the oldest queued call whose deadline has not passed; fails the expired ones before it.
+  static std::optional<Call> TakeLive(Pool& pool) {
+    const auto now = SteadyClock::now();
+    while (!pool.queue.empty()) {
+      Call call = std::move(pool.queue.front());
+      pool.queue.pop_front();
+      if (call.deadline > now) return call;
+      Fail(call, asio::error::timed_out);
+    }
+    return std::nullopt;
+  }
+
+  void Connect(const std::string& key, ConnPtr c, Call call) {
+    c->in_flight.push_back(std::move(call));
+    c->writing = true;  // nothing else is written before the connection is up
+    ArmTimer(c);
+    auto resolver = std::make_shared<tcp::resolver>(ioc_);
+    const std::string host = c->in_flight.front().req.host;
+    const std::string port = std::to_string(c->in_flight.front().req.port);
+    resolver->async_resolve(
+        host, port,
+        [self = shared_from_this(), key, c, resolver](boost::system::error_code ec,
+                                                      tcp::resolver::results_type results) {
+          if (ec || c->closed) return self->FailConnection(key, c, ec);
+          asio::async_connect(
+              c->socket, results,
+              [self, key, c](boost::system::error_code ec2, const tcp::endpoint&) {
+                if (ec2 || c->closed) return self->FailConnection(key, c, ec2);
+                boost::system::error_code ignored;
+                c->socket.set_option(tcp::no_delay(true), ignored);
+                c->connected = true;
+                c->writing = false;
+                self->StartWrite(key, c);
+                self->ReadNext(key, c);
+                self->Pump(key, self->pools_[key]);
+              });
+        });
+  }
+
+  // Appends queued calls to c (up to the pipeline depth) and writes them.
+  void WriteBatch(const std::string& key, const ConnPtr& c, Pool& pool) {
+    const bool was_idle = c->in_flight.empty();
+    const size_t first_new = c->in_flight.size();
+    while (c->in_flight.size() < kPipelineDepth) {
+      std::optional<Call> call = TakeLive(pool);
+      if (!call) break;
+      c->in_flight.push_back(std::move(*call));
+    }
+    if (c->in_flight.size() == first_new) return;
+    StartWrite(key, c, first_new);
+    if (was_idle) {
+      ArmTimer(c);
+      ReadNext(key, c);
+    }
+  }
+
+  // Serializes in_flight[from..] into one buffer and writes it.
+  void StartWrite(const std::string& key, const ConnPtr& c, size_t from = 0) {
+    c->wire.clear();
+    for (size_t i = from; i < c->in_flight.size(); ++i) {
+      AppendRequest(c->in_flight[i].req, user_agent_, c->wire);
+    }
+    c->writing = true;
+    asio::async_write(c->socket, asio::buffer(c->wire),
+                      [self = shared_from_this(), key, c](boost::system::error_code ec, size_t) {
+                        c->writing = false;
+                        // A failed write also fails the pending read, which settles the calls.
+                        if (ec) return CloseSocket(*c);
+                        Pool& pool = self->pools_[key];
+                        if (!c->closed && !pool.queue.empty()) self->Pump(key, pool);
+                      });
+  }
+
+  // Times the oldest unanswered call; a late answer closes the connection (its calls time out).
+  void ArmTimer(const ConnPtr& c) {
+    c->timer.expires_at(c->in_flight.front().deadline);
     c->timer.async_wait([c](boost::system::error_code ec) {
-      if (ec) return;
+      // A wait that completed just before a re-arm is stale: the new wait covers the deadline.
+      if (ec || c->closed || SteadyClock::now() < c->timer.expiry()) return;
       c->timed_out = true;
       CloseSocket(*c);
     });
   }
 
-  void Connect(const std::string& key, ConnPtr c, Call call) {
-    ArmTimer(c, call.req.timeout);
-    auto resolver = std::make_shared<tcp::resolver>(ioc_);
-    const std::string host = call.req.host;
-    const std::string port = std::to_string(call.req.port);
-    resolver->async_resolve(
-        host, port,
-        [self = shared_from_this(), key, c, resolver, call = std::move(call)](
-            boost::system::error_code ec, tcp::resolver::results_type results) mutable {
-          if (ec || c->timed_out) return self->Finish(key, c, std::move(call), Timeout(c, ec), false);
-          asio::async_connect(c->socket, results,
-                              [self, key, c, call = std::move(call)](
-                                  boost::system::error_code ec2, const tcp::endpoint&) mutable {
-                                if (ec2) return self->Finish(key, c, std::move(call), Timeout(c, ec2), false);
-                                boost::system::error_code ignored;
-                                c->socket.set_option(tcp::no_delay(true), ignored);
-                                self->Run(key, c, std::move(call), /*timer_armed=*/true);
-                              });
-        });
+  void ReadNext(const std::string& key, const ConnPtr& c) {
+    c->parser.emplace(c->in_flight.front().req.want_headers);
+    c->parser->body_limit(kMaxResponseBody);
+    if (c->in_flight.front().req.method == bhttp::verb::head) c->parser->skip(true);
+    bhttp::async_read(c->socket, c->buffer, *c->parser,
+                      [self = shared_from_this(), key, c](boost::system::error_code ec, size_t) {
+                        if (ec) return self->FailConnection(key, c, ec);
+                        self->OnResponse(key, c);
+                      });
   }
 
-  static boost::system::error_code Timeout(const ConnPtr& c, boost::system::error_code ec) {
-    return c->timed_out ? asio::error::timed_out : ec;
-  }
-
-  void Run(const std::string& key, ConnPtr c, Call call, bool timer_armed = false) {
-    if (!timer_armed) ArmTimer(c, call.req.timeout);
-    c->wire = SerializeRequest(call.req, user_agent_);
-    asio::async_write(
-        c->socket, asio::buffer(c->wire),
-        [self = shared_from_this(), key, c, call = std::move(call)](boost::system::error_code ec,
-                                                                    size_t) mutable {
-          if (ec) return self->Finish(key, c, std::move(call), Timeout(c, ec), false);
-          c->parser.emplace(call.req.want_headers);
-          c->parser->body_limit(kMaxResponseBody);
-          if (call.req.method == bhttp::verb::head) c->parser->skip(true);  // no body follows
-          bhttp::async_read(c->socket, c->buffer, *c->parser,
-                            [self, key, c, call = std::move(call)](boost::system::error_code ec2,
-                                                                   size_t) mutable {
-                              self->Finish(key, c, std::move(call), Timeout(c, ec2), !ec2);
-                            });
-        });
-  }
-
-  void Finish(const std::string& key, ConnPtr c, Call call, boost::system::error_code ec,
-              bool got_response) {
-    c->timer.cancel();
-    Pool& pool = pools_[key];
-    --pool.busy;
-    // A pooled connection the peer closed while idle: retry once on a fresh one.
-    if (ec && c->reused && !call.retried && !c->timed_out &&
-        (ec == asio::error::eof || ec == asio::error::connection_reset ||
-         ec == bhttp::error::end_of_stream || ec == asio::error::broken_pipe)) {
-      CloseSocket(*c);
-      call.retried = true;
-      ++pool.busy;
-      Connect(key, std::make_shared<Connection>(ioc_), std::move(call));
-      return;
-    }
+  void OnResponse(const std::string& key, const ConnPtr& c) {
+    Call call = std::move(c->in_flight.front());
+    c->in_flight.pop_front();
+    c->reused = false;
     ClientResult result;
-    if (!got_response) {
-      result.ec = ec;
+    result.status = c->parser->status;
+    result.headers = std::move(c->parser->headers);
+    result.body = std::move(c->parser->body);
+    const bool keep = c->parser->keep_alive() && !shutdown_;
+    c->parser.reset();
+    if (!keep) {
       CloseSocket(*c);
+      // The server answered nothing after this response: the calls behind it go again.
+      Requeue(key, c);
+    } else if (!c->in_flight.empty()) {
+      ArmTimer(c);
+      ReadNext(key, c);
     } else {
-      result.status = c->parser->status;
-      result.headers = std::move(c->parser->headers);
-      result.body = std::move(c->parser->body);
-      if (c->parser->keep_alive() && !shutdown_) {
-        c->reused = false;
-        c->idle_since = SteadyClock::now();
-        c->buffer.consume(c->buffer.size());
-        pool.idle.push_back(c);
-      } else {
-        CloseSocket(*c);
-      }
+      c->timer.cancel();
+      c->idle_since = SteadyClock::now();
+      c->buffer.consume(c->buffer.size());
     }
     call.done(std::move(result));
-    if (!pool.queue.empty() && !shutdown_) {
-      Call next = std::move(pool.queue.front());
-      pool.queue.pop_front();
-      Enqueue(std::move(next));
+    Pump(key, pools_[key]);
+  }
+
+  // The connection failed: calls it carried go back to the queue once when the peer closed a
+  // pooled connection before answering (it had been idle), and fail otherwise.
+  void FailConnection(const std::string& key, const ConnPtr& c, boost::system::error_code ec) {
+    const bool stale = c->reused && !c->timed_out &&
+                       (ec == asio::error::eof || ec == asio::error::connection_reset ||
+                        ec == bhttp::error::end_of_stream || ec == asio::error::broken_pipe);
+    if (c->timed_out) ec = asio::error::timed_out;
+    CloseSocket(*c);
+    auto calls = std::move(c->in_flight);
+    c->in_flight.clear();
+    Pool& pool = pools_[key];
+    std::erase(pool.conns, c);
+    std::vector<Call> failed;
+    for (auto it = calls.rbegin(); it != calls.rend(); ++it) {
+      if (stale && !it->retried && !shutdown_) {
+        it->retried = true;
+        pool.queue.push_front(std::move(*it));
+      } else {
+        failed.push_back(std::move(*it));
+      }
+    }
+    for (auto it = failed.rbegin(); it != failed.rend(); ++it) Fail(*it, ec);
+    Pump(key, pool);
+  }
+
+  // Returns c's unanswered calls to the front of the queue (or fails those already retried).
+  void Requeue(const std::string& key, const ConnPtr& c) {
+    auto calls = std::move(c->in_flight);
+    c->in_flight.clear();
+    Pool& pool = pools_[key];
+    std::erase(pool.conns, c);
+    for (auto it = calls.rbegin(); it != calls.rend(); ++it) {
+      if (it->retried || shutdown_) {
+        Fail(*it, asio::error::connection_aborted);
+      } else {
+        it->retried = true;
+        pool.queue.push_front(std::move(*it));
+      }
     }
   }
 
@@ -308,10 +409,11 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
       self->sweeping_ = false;
       const auto now = SteadyClock::now();
       for (auto& [key, pool] : self->pools_) {
-        pool.idle.remove_if([&](const ConnPtr& c) {
-          if (now - c->idle_since <= kIdleClose) return false;
-          CloseSocket(*c);
-          return true;
+        std::erase_if(pool.conns, [&](const ConnPtr& c) {
+          if (c->connected && c->in_flight.empty() && now - c->idle_since > kIdleClose) {
+            CloseSocket(*c);
+          }
+          return c->closed;
         });
       }
       if (!self->shutdown_) self->StartSweep();

@@ -38,7 +38,11 @@ struct ClientResult {
 
 // Asynchronous HTTP client with a keep-alive connection pool per host:port (at most 8
 // connections, idle ones closed after 90 s, queue of 1024 waiting requests per peer; overflow
-// fails at once). Requests to different peers run in parallel. Never blocks the caller.
+// fails at once). Once every connection is busy, further requests are pipelined (up to 16 per
+// connection, answers in order; a waiting backlog leaves in one write). A connection that fails
+// fails the requests it carried, except that a pooled connection the peer had closed while idle
+// gets its requests retried once on a fresh one. Requests to different peers run in parallel.
+// Never blocks the caller.
 // With several io_contexts (one thread each), each peer's pool lives on one of them, assigned
 // in turn as peers first appear, so no single I/O thread carries the traffic of every peer.
 // Thread-safe. Callbacks run on the thread of the context that owns the peer's pool.
