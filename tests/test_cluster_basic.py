@@ -1,5 +1,6 @@
 """Multi-node tests on loopback: replication, quorum timeout, eviction (cluster.md §8, §9)."""
 import signal
+import time
 
 import harness
 from harness import wait_until
@@ -75,3 +76,28 @@ def test_different_secret_is_refused(node):
     assert b.put("secret", b"v").status == 201  # alone: quorum 1
     assert a.get("/v1/data/secret").status == 404
     assert a.get("/v1/topology").json()["peers"] == []
+
+
+def test_pipelined_answers_before_a_quorum_wait_are_not_held_back(node):
+    """The server batches answers to pipelined requests into one write, but an answer that is
+    ready must not wait for a later request's quorum wait (here 3 s, both peers stopped)."""
+    a, b, c = start_cluster(node, extra={"REPRAM_WRITE_TIMEOUT": "3", "REPRAM_PING_INTERVAL": "30"})
+    b.signal(signal.SIGSTOP)
+    c.signal(signal.SIGSTOP)
+    try:
+        with a.raw() as conn:
+            conn.send(harness.build_request("GET", "/v1/health")
+                      + harness.build_request("PUT", "/v1/data/slow", body=b"v")
+                      + harness.build_request("GET", "/v1/health"))
+            started = time.monotonic()
+            first = conn.read_response()
+            first_after = time.monotonic() - started
+            second = conn.read_response("PUT")
+            third = conn.read_response()
+            all_after = time.monotonic() - started
+        assert first.status == 200 and first_after < 1.5, (first, first_after)
+        assert second.status == 202 and all_after >= 2.5, (second, all_after)
+        assert third.status == 200 and third.json()["status"] == "healthy"
+    finally:
+        b.signal(signal.SIGCONT)
+        c.signal(signal.SIGCONT)

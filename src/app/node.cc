@@ -176,6 +176,8 @@ void Node::AddMcpRoute() {
 }
 
 void Node::ScheduleReclaim() {
+  std::lock_guard lock(tasks_mu_);  // the callback re-arms on an I/O thread; Shutdown resets
+  if (tasks_stopped_) return;
   reclaim_task_ = scheduler_->After(kReclaimPeriod, [this] {
     store_->ReclaimExpired();
     ScheduleReclaim();
@@ -183,6 +185,8 @@ void Node::ScheduleReclaim() {
 }
 
 void Node::ScheduleLimiterCleanup() {
+  std::lock_guard lock(tasks_mu_);
+  if (tasks_stopped_) return;
   limiter_task_ = scheduler_->After(kLimiterCleanupPeriod, [this] {
     client_limiter_->DropIdle();
     peer_limiter_->DropIdle();
@@ -199,8 +203,12 @@ void Node::Shutdown(std::chrono::milliseconds drain) {
   }
   if (cluster_node_) cluster_node_->Stop();
   trust_->Stop();
-  reclaim_task_.reset();
-  limiter_task_.reset();
+  {
+    std::lock_guard lock(tasks_mu_);
+    tasks_stopped_ = true;
+    reclaim_task_.reset();
+    limiter_task_.reset();
+  }
   client_->Shutdown();
   pool_->Stop();
   spdlog::info("Shutdown complete.");

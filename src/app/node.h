@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 
 #include "app/client_api.h"
 #include "app/cluster_adapters.h"
@@ -77,8 +78,10 @@ class Node {
   std::unique_ptr<mcp::McpHttpEndpoint> mcp_endpoint_;
   http::RouteTable routes_;
   std::unique_ptr<http::HttpServer> server_;
-  std::unique_ptr<Scheduler::Task> reclaim_task_;
-  std::unique_ptr<Scheduler::Task> limiter_task_;
+  std::mutex tasks_mu_;
+  bool tasks_stopped_ = false;                        // GUARDED_BY(tasks_mu_)
+  std::unique_ptr<Scheduler::Task> reclaim_task_;     // GUARDED_BY(tasks_mu_)
+  std::unique_ptr<Scheduler::Task> limiter_task_;     // GUARDED_BY(tasks_mu_)
   bool stopped_ = false;
 };
 

@@ -89,10 +89,16 @@ size_t HttpServer::Shutdown(std::chrono::milliseconds drain) {
     asio::post(pool_.context(i), [r = registries_[i]] { r->BeginShutdown(); });
   }
   const auto deadline = std::chrono::steady_clock::now() + drain;
-  while (open_connections_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));  // main thread, not an I/O thread
   }
-  return open_connections_.load();
+  return open_connections();
+}
+
+size_t HttpServer::open_connections() const {
+  size_t n = 0;
+  for (const auto& r : registries_) n += r->open();
+  return n;
 }
 
 }  // namespace repram::http

@@ -52,7 +52,7 @@ class HttpServer {
   size_t Shutdown(std::chrono::milliseconds drain);
 
   // Returns the number of open connections.
-  size_t open_connections() const { return open_connections_.load(); }
+  size_t open_connections() const;
 
  private:
   void DoAccept();
@@ -66,7 +66,6 @@ class HttpServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_backoff_;
   std::vector<std::shared_ptr<SessionRegistry>> registries_;  // one per context
-  std::atomic<size_t> open_connections_{0};
   std::atomic<bool> stopping_{false};
 
   friend class Session;

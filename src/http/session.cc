@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <limits>
+#include <utility>
 #include <time.h>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
@@ -22,6 +23,9 @@ constexpr size_t kMaxTarget = 16 * 1024;
 constexpr size_t kHeaderLimit = 64 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr size_t kReadChunk = 16 * 1024;
+// Pipelined answers held back per write, and the largest body that is copied to be held.
+constexpr unsigned kMaxHeld = 32;
+constexpr size_t kMaxHeldBody = 4 * 1024;
 
 bool IsQuietDisconnect(const boost::system::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
@@ -79,13 +83,9 @@ Session::Session(asio::io_context& ioc, asio::ip::tcp::socket socket, HttpServer
   const auto ep = socket_.remote_endpoint(ec);
   if (!ec) socket_ip_ = ep.address().to_string();
   registry_->Add(this);
-  ++server_.open_connections_;
 }
 
-Session::~Session() {
-  registry_->Remove(this);
-  --server_.open_connections_;
-}
+Session::~Session() { registry_->Remove(this); }
 
 void Session::Start() { DoReadRequest(); }
 
@@ -108,7 +108,7 @@ void Session::BeginShutdown() {
 }
 
 void Session::DoReadRequest() {
-  if (shutting_down_) return Close();
+  if (shutting_down_) return FlushHeld([](Session* self) { self->Close(); });
   route_ = nullptr;
   metric_route_ = RouteId::kOther;
   responded_ = false;
@@ -128,7 +128,25 @@ void Session::DoReadRequest() {
 }
 
 template <typename Next>
+void Session::FlushHeld(Next next) {
+  if (held_.empty()) return next(this);
+  asio::async_write(socket_, asio::buffer(held_),
+                    [self = shared_from_this(), next](boost::system::error_code ec, size_t) {
+                      if (ec) return self->Close();
+                      self->held_.clear();
+                      self->held_count_ = 0;
+                      next(self.get());
+                    });
+}
+
+template <typename Next>
 void Session::ReadMore(Next next) {
+  // Held answers go out before waiting for input: the client may be waiting for them.
+  if (!held_.empty()) {
+    return FlushHeld([next](Session* self) {
+      if (self->phase_ != Phase::kClosed) self->ReadMore(next);
+    });
+  }
   socket_.async_read_some(buffer_.prepare(kReadChunk),
                           [self = shared_from_this(), next](boost::system::error_code ec,
                                                             size_t n) {
@@ -321,6 +339,20 @@ void Session::Dispatch() {
     spdlog::error("handler for {} failed: {}", RouteLabel(metric_route_), e.what());
     if (!responded_) Send(TextResponse(500, "Internal Server Error\n"));
   }
+  // The handler answers later (a quorum wait): held answers must not wait for it.
+  if (!responded_ && !held_.empty() && phase_ != Phase::kClosed) {
+    flushing_ = true;
+    asio::async_write(socket_, asio::buffer(held_),
+                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                        self->flushing_ = false;
+                        self->held_.clear();
+                        self->held_count_ = 0;
+                        if (ec) return self->Close();
+                        if (auto r = std::exchange(self->after_flush_, std::nullopt)) {
+                          self->Send(std::move(*r));
+                        }
+                      });
+  }
 }
 
 void Session::SendEarly(Response r) {
@@ -331,6 +363,10 @@ void Session::SendEarly(Response r) {
 
 void Session::Send(Response r) {
   if (responded_ || phase_ == Phase::kClosed) return;
+  if (flushing_) {
+    after_flush_ = std::move(r);
+    return;
+  }
   responded_ = true;
   ++requests_;
   phase_ = Phase::kWriting;
@@ -342,11 +378,22 @@ void Session::Send(Response r) {
   const double seconds =
       std::chrono::duration<double>(SteadyClock::now() - received_).count();
   server_.metrics_.RecordRequest(shard_, metric_route_, method_, response_.status, seconds);
-  std::array<asio::const_buffer, 2> buffers{
-      asio::buffer(head_),
-      response_.omit_body ? asio::const_buffer() : asio::buffer(response_.body)};
+  const std::string_view body = response_.omit_body ? std::string_view() : response_.body;
+  // Another request is already buffered (pipelining): hold this answer and serve that one, so
+  // a batch of requests costs one write instead of one per answer.
+  if (buffer_.size() > 0 && !close_after_write_ && held_count_ < kMaxHeld &&
+      body.size() <= kMaxHeldBody) {
+    held_.append(head_).append(body);
+    ++held_count_;
+    asio::post(ioc_, [self = shared_from_this()] { self->OnWrite({}); });
+    return;
+  }
+  std::array<asio::const_buffer, 3> buffers{asio::buffer(held_), asio::buffer(head_),
+                                            asio::buffer(body.data(), body.size())};
   asio::async_write(socket_, buffers,
                     [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                      self->held_.clear();
+                      self->held_count_ = 0;
                       self->OnWrite(ec);
                     });
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -28,13 +29,24 @@ class SessionRegistry : public std::enable_shared_from_this<SessionRegistry> {
   void Start();
   // Closes idle connections and asks busy ones to close after their current response.
   void BeginShutdown();
-  void Add(Session* s) { sessions_.insert(s); }
-  void Remove(Session* s) { sessions_.erase(s); }
+  // Add/Remove run on the context's thread, or on the thread destroying the stopped context
+  // (sessions may outlive the server then, so the count lives here, not in the server).
+  void Add(Session* s) {
+    sessions_.insert(s);
+    ++open_;
+  }
+  void Remove(Session* s) {
+    sessions_.erase(s);
+    --open_;
+  }
+  // Returns the number of open sessions (any thread).
+  size_t open() const { return open_.load(); }
 
  private:
   void Sweep();
   boost::asio::steady_timer timer_;
   std::unordered_set<Session*> sessions_;
+  std::atomic<size_t> open_{0};
   bool stopping_ = false;
 };
 
@@ -74,6 +86,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Send(Response r);
   void SendEarly(Response r);  // answer before the body was read
   void OnWrite(boost::system::error_code ec);
+  // Writes held_ (if any), then calls next, or closes on a write error.
+  template <typename Next>
+  void FlushHeld(Next next);
   void Close();
   void SetDeadline(std::chrono::steady_clock::duration d);
 
@@ -103,6 +118,13 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string head_;
   Response response_;
   bool close_after_write_ = false;
+  // Answers to pipelined requests held back while more requests are already buffered; they
+  // leave with the next write, which happens at the latest before the session waits for input.
+  std::string held_;
+  unsigned held_count_ = 0;
+  // held_ is being written because the current handler answers later; its answer waits here.
+  bool flushing_ = false;
+  std::optional<Response> after_flush_;
 
   Phase phase_ = Phase::kIdle;
   std::chrono::steady_clock::time_point deadline_;
