@@ -181,7 +181,7 @@ GossipReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
     forward.to.clear();
     forward.node_info.reset();
     metrics_.forwards_total += forward_to.size();
-    for (const NodeInfo& peer : forward_to) Send(peer, forward, false);
+    SendToAll(forward_to, forward, false);
   }
   if (ws_relay_ != nullptr) ws_relay_->PushToChildren(msg);
   return GossipReply::Success();
@@ -355,7 +355,7 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
     put.data = std::string(value);
     put.ttl = static_cast<int32_t>(
         std::clamp<int64_t>(ttl_seconds, 0, std::numeric_limits<int32_t>::max()));
-    for (const NodeInfo& peer : targets) Send(peer, put, full);
+    SendToAll(targets, put, full);
   }
   if (quorum <= 1) done(quorum == 1);
 }
@@ -468,24 +468,35 @@ void ClusterNode::OnBootstrapped(const SeedFetchResult& result, bool refresh_on_
 
 void ClusterNode::Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,
                        std::function<void(bool)> on_done) {
-  if (guard_.closed()) return;
-  OutboundRequest req{.host = peer.address,
-                      .port = static_cast<int>(peer.http_port),
-                      .path = std::string(kGossipPath),
-                      .headers = {{"Content-Type", "application/json"}},
-                      .body = EncodeMessage(msg)};
+  SendToAll(std::span<const NodeInfo>(&peer, 1), msg, fanout_full, std::move(on_done));
+}
+
+void ClusterNode::SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg,
+                            bool fanout_full, std::function<void(bool)> on_done) {
+  if (guard_.closed() || peers.empty()) return;
+  // The body (and its signature) is the same for every peer: encode and sign it once.
+  const std::string body = EncodeMessage(msg);
+  std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"}};
   if (!config_.secret.empty()) {
-    req.headers.emplace_back(std::string(kSignatureHeader), SignBody(config_.secret, req.body));
+    headers.emplace_back(std::string(kSignatureHeader), SignBody(config_.secret, body));
   }
-  if (fanout_full) req.headers.emplace_back(std::string(kFanoutHeader), std::string(kFanoutFull));
-  metrics_.CountSent(TypeOf(msg.type));
-  const MonoTime start = clock_.Now();
-  transport_.Post(std::move(req), guard_.Wrap([this, start, id = peer.id, type = msg.type,
-                                               on_done = std::move(on_done)](TransportResult r) {
-    metrics_.RecordSend(clock_.Now() - start, r.ok());
-    if (!r.ok()) spdlog::debug("{} to {} failed (status {})", type, id, r.status);
-    if (on_done) on_done(r.ok());
-  }));
+  if (fanout_full) headers.emplace_back(std::string(kFanoutHeader), std::string(kFanoutFull));
+  const MessageType type = TypeOf(msg.type);
+  for (const NodeInfo& peer : peers) {
+    metrics_.CountSent(type);
+    const MonoTime start = clock_.Now();
+    transport_.Post(
+        OutboundRequest{.host = peer.address,
+                        .port = static_cast<int>(peer.http_port),
+                        .path = std::string(kGossipPath),
+                        .headers = headers,
+                        .body = body},
+        guard_.Wrap([this, start, id = peer.id, type, on_done](TransportResult r) {
+          metrics_.RecordSend(clock_.Now() - start, r.ok());
+          if (!r.ok()) spdlog::debug("{} to {} failed (status {})", TypeName(type), id, r.status);
+          if (on_done) on_done(r.ok());
+        }));
+  }
 }
 
 SimpleMessage ClusterNode::NewMessage(std::string_view type) const {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -113,6 +114,10 @@ class ClusterNode {
   // Encodes, signs and posts msg to peer; on_done(ok_2xx) runs on completion (if still open).
   void Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,
             std::function<void(bool)> on_done = {});
+  // Sends the same message to every peer, encoding and signing the body once; on_done (if
+  // any) runs once per peer.
+  void SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg, bool fanout_full,
+                 std::function<void(bool)> on_done = nullptr);
   SimpleMessage NewMessage(std::string_view type) const;
   int64_t ClampTtl(int64_t ttl) const;
   // Records an AddPeer outcome in the metrics. REQUIRES: mu_ held.
