@@ -87,21 +87,21 @@ void ClusterNode::Stop() {
   guard_.Close();
   std::unique_ptr<Scheduler::Task> ping_timer;
   std::unique_ptr<Scheduler::Task> sync_timer;
+  std::unique_ptr<Scheduler::Task> write_timer;
   std::map<uint64_t, std::unique_ptr<Scheduler::Task>> retry_timers;
-  std::vector<PendingWrites::Completion> pending;
+  std::vector<PendingWrites::Done> pending;
   {
     std::lock_guard lock(mu_);
     if (stopped_) return;
     stopped_ = true;
     ping_timer = std::move(ping_timer_);
     sync_timer = std::move(sync_timer_);
+    write_timer = std::move(write_timer_);
+    write_deadlines_.clear();
     retry_timers.swap(retry_timers_);
     pending = pending_.TakeAll();
   }
-  for (PendingWrites::Completion& write : pending) {
-    write.timeout.reset();
-    write.done(false);
-  }
+  for (PendingWrites::Done& done : pending) done(false);
 }
 
 GossipReply ClusterNode::HandleGossip(std::string_view body, std::string_view signature,
@@ -188,7 +188,7 @@ GossipReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
 }
 
 void ClusterNode::HandleAck(const SimpleMessage& msg) {
-  std::optional<PendingWrites::Completion> done;
+  std::optional<PendingWrites::Done> done;
   bool ours = false;
   {
     std::lock_guard lock(mu_);
@@ -199,8 +199,7 @@ void ClusterNode::HandleAck(const SimpleMessage& msg) {
     }
   }
   if (done) {
-    done->timeout.reset();
-    done->done(true);
+    (*done)(true);
   } else if (!ours && ws_relay_ != nullptr) {
     ws_relay_->RouteAck(msg);
   }
@@ -333,11 +332,9 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
         put = NewMessage("PUT");
         dedup_.MarkFirstSeen(put.message_id, clock_.Now());
         if (quorum > 1) {
-          pending_.Add(put.message_id, std::move(done),
-                       scheduler_.After(config_.write_timeout,
-                                        guard_.Wrap([this, id = put.message_id] {
-                                          OnWriteTimeout(id);
-                                        })));
+          pending_.Add(put.message_id, std::move(done));
+          write_deadlines_.emplace_back(clock_.Now() + config_.write_timeout, put.message_id);
+          if (!write_timer_) ArmWriteTimer(config_.write_timeout);
         }
         full = enclave.size() <= config_.full_fanout_max;
         if (full) {
@@ -360,13 +357,28 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
   if (quorum <= 1) done(quorum == 1);
 }
 
-void ClusterNode::OnWriteTimeout(const std::string& message_id) {
-  std::optional<PendingWrites::Completion> expired;
+void ClusterNode::ArmWriteTimer(Duration delay) {
+  write_timer_ = scheduler_.After(delay, guard_.Wrap([this] { OnWriteTimer(); }));
+}
+
+void ClusterNode::OnWriteTimer() {
+  std::vector<PendingWrites::Done> expired;
   {
     std::lock_guard lock(mu_);
-    expired = pending_.Remove(message_id);
+    if (stopped_) return;
+    const MonoTime now = clock_.Now();
+    // Every write waits the same time, so the queue is in deadline order; writes that reached
+    // quorum already are gone from pending_ and are just dropped here.
+    while (!write_deadlines_.empty() && write_deadlines_.front().first <= now) {
+      if (auto done = pending_.Remove(write_deadlines_.front().second)) {
+        expired.push_back(std::move(*done));
+      }
+      write_deadlines_.pop_front();
+    }
+    write_timer_.reset();
+    if (!write_deadlines_.empty()) ArmWriteTimer(write_deadlines_.front().first - now);
   }
-  if (expired) expired->done(false);
+  for (PendingWrites::Done& done : expired) done(false);
 }
 
 void ClusterNode::CheckIsolation(std::function<void(bool)> done) {

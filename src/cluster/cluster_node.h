@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -104,7 +105,10 @@ class ClusterNode {
 
   void PingRound();
   void SyncRound();
-  void OnWriteTimeout(const std::string& message_id);
+  // Arms the single write-timeout timer. REQUIRES: mu_ held.
+  void ArmWriteTimer(Duration delay);
+  // Answers 202 (done(false)) for every write whose deadline passed, then re-arms.
+  void OnWriteTimer();
   void Bootstrap(std::vector<std::string> seeds, bool refresh_on_failure,
                  std::function<void()> done);
   // Adds the peers a bootstrap pass learned (§7.3 step 4-5).
@@ -144,6 +148,10 @@ class ClusterNode {
   Membership membership_;                                              // GUARDED_BY(mu_)
   DedupCache dedup_;                                                   // GUARDED_BY(mu_)
   PendingWrites pending_;                                              // GUARDED_BY(mu_)
+  // (deadline, message id) of every write sent for quorum, oldest first, and the one timer that
+  // fires at the oldest deadline (instead of a timer per write).
+  std::deque<std::pair<MonoTime, std::string>> write_deadlines_;      // GUARDED_BY(mu_)
+  std::unique_ptr<Scheduler::Task> write_timer_;                       // GUARDED_BY(mu_)
   SyncLimiter sync_limiter_;                                           // GUARDED_BY(mu_)
   std::unique_ptr<Scheduler::Task> ping_timer_;                        // GUARDED_BY(mu_)
   std::unique_ptr<Scheduler::Task> sync_timer_;                        // GUARDED_BY(mu_)

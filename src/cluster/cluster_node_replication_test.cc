@@ -202,6 +202,33 @@ TEST_F(ReplicationTest, WithoutQuorumTheWriteTimesOutAfterWriteTimeout) {
   EXPECT_EQ(*outcome, false);
 }
 
+TEST_F(ReplicationTest, EachWriteTimesOutAtItsOwnDeadline) {
+  // One timer serves every write: it fires at the oldest deadline and re-arms for the next.
+  Make(3);
+  AddPeers(2);
+  auto first = Write("a");
+  scheduler_.AdvanceBy(seconds(2));
+  auto second = Write("b");
+  const std::string second_id = LastPutId();
+  scheduler_.AdvanceBy(seconds(1));
+  auto third = Write("c");
+  const std::string third_id = LastPutId();
+  Ack("p0", third_id);  // third reaches quorum; its deadline must not answer it again
+  EXPECT_EQ(*third, true);
+  scheduler_.AdvanceBy(seconds(2));  // t = 5: the first write's deadline
+  EXPECT_EQ(*first, false);
+  EXPECT_FALSE(*second);
+  scheduler_.AdvanceBy(seconds(2) - milliseconds(1));
+  EXPECT_FALSE(*second);
+  scheduler_.AdvanceBy(milliseconds(1));  // t = 7: the second write's deadline
+  EXPECT_EQ(*second, false);
+  Ack("p0", second_id);  // too late
+  EXPECT_EQ(*second, false);
+  scheduler_.AdvanceBy(seconds(5));
+  EXPECT_EQ(*third, true);
+  EXPECT_EQ(scheduler_.pending(), 0u);  // no write waits: the timer is not re-armed
+}
+
 TEST_F(ReplicationTest, OwnWriteEchoedBackIsADuplicate) {
   Make(3);
   AddPeers(2);

@@ -1,39 +1,42 @@
 #include "cluster/pending_writes.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace repram::cluster {
 
-void PendingWrites::Add(const std::string& message_id, Done done,
-                        std::unique_ptr<Scheduler::Task> timeout) {
-  writes_.emplace(message_id, Write{std::move(done), std::move(timeout), {}});
+void PendingWrites::Add(std::string message_id, Done done) {
+  writes_.emplace(std::move(message_id), Write{std::move(done), {}});
 }
 
 bool PendingWrites::Contains(std::string_view message_id) const {
-  return writes_.contains(std::string(message_id));
+  return writes_.find(message_id) != writes_.end();
 }
 
-std::optional<PendingWrites::Completion> PendingWrites::OnAck(std::string_view message_id,
-                                                              std::string_view acker, int quorum) {
-  auto it = writes_.find(std::string(message_id));
+std::optional<PendingWrites::Done> PendingWrites::OnAck(std::string_view message_id,
+                                                        std::string_view acker, int quorum) {
+  auto it = writes_.find(message_id);
   if (it == writes_.end()) return std::nullopt;
-  it->second.ackers.emplace(acker);
-  if (1 + static_cast<int>(it->second.ackers.size()) < quorum) return std::nullopt;
-  return Remove(message_id);
+  std::vector<std::string>& ackers = it->second.ackers;
+  if (std::find(ackers.begin(), ackers.end(), acker) == ackers.end()) ackers.emplace_back(acker);
+  if (1 + static_cast<int>(ackers.size()) < quorum) return std::nullopt;
+  Done done = std::move(it->second.done);
+  writes_.erase(it);
+  return done;
 }
 
-std::optional<PendingWrites::Completion> PendingWrites::Remove(std::string_view message_id) {
-  auto node = writes_.extract(std::string(message_id));
-  if (node.empty()) return std::nullopt;
-  return Completion{std::move(node.mapped().done), std::move(node.mapped().timeout)};
+std::optional<PendingWrites::Done> PendingWrites::Remove(std::string_view message_id) {
+  auto it = writes_.find(message_id);
+  if (it == writes_.end()) return std::nullopt;
+  Done done = std::move(it->second.done);
+  writes_.erase(it);
+  return done;
 }
 
-std::vector<PendingWrites::Completion> PendingWrites::TakeAll() {
-  std::vector<Completion> out;
+std::vector<PendingWrites::Done> PendingWrites::TakeAll() {
+  std::vector<Done> out;
   out.reserve(writes_.size());
-  for (auto& [id, write] : writes_) {
-    out.push_back(Completion{std::move(write.done), std::move(write.timeout)});
-  }
+  for (auto& [id, write] : writes_) out.push_back(std::move(write.done));
   writes_.clear();
   return out;
 }

@@ -1,58 +1,53 @@
 #pragma once
 
 #include <functional>
-#include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include "util/scheduler.h"
-
 namespace repram::cluster {
 
 // Writes this node originated that wait for quorum, keyed by message id (never the data key,
-// upstream #34). Each keeps the set of distinct ackers: confirmations = 1 (local store) +
-// |ackers|. Completion hands the callback back to the caller, which runs it outside any lock.
+// upstream #34). Each keeps the distinct ackers: confirmations = 1 (local store) + |ackers|.
+// Completion hands the callback back to the caller, which runs it outside any lock. Timeouts
+// are the owner's (ClusterNode keeps one deadline queue for all writes).
 // Not thread-safe: the owner (ClusterNode) serializes access.
 class PendingWrites {
  public:
   using Done = std::function<void(bool quorum)>;
 
-  // What the owner must do after a completion: cancel the timer (by destroying it) and call done.
-  struct Completion {
-    Done done;
-    std::unique_ptr<Scheduler::Task> timeout;
-  };
-
   // Registers a write. REQUIRES: message_id is not pending.
-  void Add(const std::string& message_id, Done done, std::unique_ptr<Scheduler::Task> timeout);
+  void Add(std::string message_id, Done done);
 
   // Returns whether message_id names a pending write.
   bool Contains(std::string_view message_id) const;
 
-  // Adds acker to the write's acker set and, when 1 + |ackers| >= quorum, removes the write and
-  // returns its completion. nullopt when not pending or not yet at quorum.
-  std::optional<Completion> OnAck(std::string_view message_id, std::string_view acker, int quorum);
+  // Records acker (once per distinct id) and, when 1 + |ackers| >= quorum, removes the write and
+  // returns its callback. nullopt when not pending or not yet at quorum.
+  std::optional<Done> OnAck(std::string_view message_id, std::string_view acker, int quorum);
 
-  // Removes the write (timeout) and returns its completion, or nullopt when already gone.
-  std::optional<Completion> Remove(std::string_view message_id);
+  // Removes the write (timeout) and returns its callback, or nullopt when already gone.
+  std::optional<Done> Remove(std::string_view message_id);
 
-  // Removes every write and returns their completions (shutdown).
-  std::vector<Completion> TakeAll();
+  // Removes every write and returns their callbacks (shutdown).
+  std::vector<Done> TakeAll();
 
   size_t size() const { return writes_.size(); }
 
  private:
   struct Write {
     Done done;
-    std::unique_ptr<Scheduler::Task> timeout;
-    std::set<std::string, std::less<>> ackers;
+    std::vector<std::string> ackers;  // a handful at most (quorum <= replication factor)
+  };
+  // Hashes string and string_view alike, so lookups by a view do not allocate.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
 
-  std::unordered_map<std::string, Write> writes_;
+  std::unordered_map<std::string, Write, Hash, std::equal_to<>> writes_;
 };
 
 }  // namespace repram::cluster

@@ -8,21 +8,19 @@ namespace {
 TEST(PendingWritesTest, CompletesWhenDistinctAckersReachQuorum) {
   PendingWrites writes;
   std::optional<bool> result;
-  writes.Add(
-      "m-1", [&](bool q) { result = q; }, nullptr);
+  writes.Add("m-1", [&](bool q) { result = q; });
   EXPECT_FALSE(writes.OnAck("m-1", "b", 3));
   EXPECT_FALSE(writes.OnAck("m-1", "b", 3));  // the same acker counts once
-  std::optional<PendingWrites::Completion> done = writes.OnAck("m-1", "c", 3);
+  std::optional<PendingWrites::Done> done = writes.OnAck("m-1", "c", 3);
   ASSERT_TRUE(done);
-  done->done(true);
+  (*done)(true);
   EXPECT_EQ(result, true);
   EXPECT_FALSE(writes.Contains("m-1"));
 }
 
 TEST(PendingWritesTest, UsesTheQuorumGivenWithEachAck) {
   PendingWrites writes;
-  writes.Add(
-      "m-1", [](bool) {}, nullptr);
+  writes.Add("m-1", [](bool) {});
   EXPECT_FALSE(writes.OnAck("m-1", "b", 3));
   EXPECT_TRUE(writes.OnAck("m-1", "b", 2));  // membership shrank: 1 + 1 >= 2
 }
@@ -30,8 +28,7 @@ TEST(PendingWritesTest, UsesTheQuorumGivenWithEachAck) {
 TEST(PendingWritesTest, IgnoresUnknownIdsAndRemovesOnce) {
   PendingWrites writes;
   EXPECT_FALSE(writes.OnAck("nope", "b", 1));
-  writes.Add(
-      "m-1", [](bool) {}, nullptr);
+  writes.Add("m-1", [](bool) {});
   EXPECT_TRUE(writes.Remove("m-1"));
   EXPECT_FALSE(writes.Remove("m-1"));
   EXPECT_FALSE(writes.OnAck("m-1", "b", 2));
@@ -39,10 +36,8 @@ TEST(PendingWritesTest, IgnoresUnknownIdsAndRemovesOnce) {
 
 TEST(PendingWritesTest, TakeAllEmptiesTheTable) {
   PendingWrites writes;
-  writes.Add(
-      "m-1", [](bool) {}, nullptr);
-  writes.Add(
-      "m-2", [](bool) {}, nullptr);
+  writes.Add("m-1", [](bool) {});
+  writes.Add("m-2", [](bool) {});
   EXPECT_EQ(writes.TakeAll().size(), 2u);
   EXPECT_EQ(writes.size(), 0u);
 }
