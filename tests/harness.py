@@ -458,8 +458,23 @@ class Node:
         return self.proc is not None and self.proc.poll() is None
 
     def signal(self, sig: int) -> None:
-        if self.alive():
-            self.proc.send_signal(sig)
+        """Sends sig. SIGSTOP takes effect asynchronously (a running thread stops at its next
+        kernel exit), so for it this waits until every thread of the node is stopped."""
+        if not self.alive():
+            return
+        self.proc.send_signal(sig)
+        if sig == signal.SIGSTOP:
+            wait_until(lambda: self._all_threads_stopped(), timeout=5,
+                       message=f"{self.name} stopped by SIGSTOP")
+
+    def _all_threads_stopped(self) -> bool:
+        tasks = f"/proc/{self.proc.pid}/task"
+        for tid in os.listdir(tasks):
+            with open(f"{tasks}/{tid}/status") as f:
+                state = next(l for l in f if l.startswith("State:")).split()[1]
+            if state not in ("T", "t"):
+                return False
+        return True
 
     def wait(self, timeout: float = STOP_TIMEOUT) -> int:
         """Waits for exit; returns the exit code (negative = killed by that signal)."""
