@@ -76,6 +76,15 @@ def test_different_secret_is_refused(node):
     assert b.put("secret", b"v").status == 201  # alone: quorum 1
     assert a.get("/v1/data/secret").status == 404
     assert a.get("/v1/topology").json()["peers"] == []
+    # The same secret signs and verifies: node-c joins node-a and replicates both ways.
+    c = node(env=dict(FAST, REPRAM_NODE_ID="node-c", REPRAM_CLUSTER_SECRET="s1",
+                      REPRAM_PEERS=f"127.0.0.1:{a.port}"), name="node-c")
+    wait_until(lambda: [p["id"] for p in a.get("/v1/topology").json()["peers"]] == ["node-c"])
+    assert c.put("shared", b"from-c").status == 201  # quorum 2: node-a's signed ACK counted
+    wait_until(lambda: a.get("/v1/data/shared").body == b"from-c", timeout=1)
+    assert a.put("back", b"from-a").status == 201
+    wait_until(lambda: c.get("/v1/data/back").body == b"from-a", timeout=1)
+    assert b.get("/v1/data/shared").status == 404 and b.get("/v1/data/back").status == 404
 
 
 def test_pipelined_answers_before_a_quorum_wait_are_not_held_back(node):
