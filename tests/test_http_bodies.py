@@ -339,6 +339,22 @@ def test_expect_100_continue(n1):
     assert n1.get("/v1/data/ex").body == b"hello"
 
 
+def test_expect_100_continue_after_a_pipelined_answer(n1):
+    """Answers to pipelined requests are batched; the interim 100 must still come after the
+    answer to the request before it."""
+    with n1.raw() as c:
+        c.send(build_request("GET", "/v1/health")
+               + build_request("PUT", "/v1/data/ex2", [("Expect", "100-continue"),
+                                                        ("Content-Length", "5")]))
+        first = c.read_response("GET", skip_interim=False)
+        assert first.status == 200 and first.json()["status"] == "healthy", first
+        interim = c.read_response("PUT", skip_interim=False)
+        assert interim.status == 100, interim
+        c.send(b"hello")
+        assert_text(c.read_response("PUT"), 201, b"OK")
+    assert n1.get("/v1/data/ex2").body == b"hello"
+
+
 @pytest.mark.parametrize("case", ["too-large", "scanner", "wrong-method", "unknown-path"])
 def test_expect_100_continue_not_sent_when_a_check_fails(n1, case):
     method, path, headers = "PUT", "/v1/data/ex", [("Expect", "100-continue")]

@@ -283,11 +283,9 @@ void Session::StartBody() {
   phase_ = Phase::kBody;
   SetDeadline(server_.options_.body_timeout);
   if (!expect_continue || buffer_.size() > 0) return ParseBody();
-  asio::async_write(socket_, asio::buffer(kContinue),
-                    [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                      if (ec) return self->Close();
-                      self->ParseBody();
-                    });
+  // After any answers still held for earlier pipelined requests, in order.
+  held_.append(kContinue);
+  FlushHeld([](Session* self) { self->ParseBody(); });
 }
 
 void Session::ParseBody() {
