@@ -19,6 +19,9 @@ class HttpTransport final : public cluster::Transport {
  public:
   explicit HttpTransport(http::HttpClient& client) : client_(client) {}
   void Post(cluster::OutboundRequest req, std::function<void(cluster::TransportResult)> done) override;
+  bool Congested(const std::string& host, int port) const override {
+    return client_.Congested(host, static_cast<uint16_t>(port));
+  }
 
  private:
   http::HttpClient& client_;

@@ -320,6 +320,7 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
                                  std::function<void(bool quorum)> done) {
   SimpleMessage put;
   std::vector<NodeInfo> targets;
+  std::vector<NodeInfo> congested;  // targets whose send the write also waits for
   bool full = false;
   int quorum = 0;
   {
@@ -344,17 +345,37 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
             targets.push_back(enclave[i]);
           }
         }
+        if (quorum > 1) {
+          // Backpressure: a peer that answers but lags far behind paces our writers, so its
+          // queue does not overflow (which would drop its copy of the write).
+          std::erase_if(targets, [&](const NodeInfo& peer) {
+            if (!transport_.Congested(peer.address, static_cast<int>(peer.http_port))) return false;
+            pending_.AddHold(put.message_id);
+            congested.push_back(peer);
+            return true;
+          });
+        }
       }
     }
   }
-  if (!targets.empty()) {
+  if (!targets.empty() || !congested.empty()) {
     put.key = std::string(key);
     put.data = std::string(value);
     put.ttl = static_cast<int32_t>(
         std::clamp<int64_t>(ttl_seconds, 0, std::numeric_limits<int32_t>::max()));
     SendToAll(targets, put, full);
+    SendToAll(congested, put, full, [this, id = put.message_id](bool) { ReleaseHold(id); });
   }
   if (quorum <= 1) done(quorum == 1);
+}
+
+void ClusterNode::ReleaseHold(const std::string& message_id) {
+  std::optional<PendingWrites::Done> done;
+  {
+    std::lock_guard lock(mu_);
+    done = pending_.ReleaseHold(message_id);
+  }
+  if (done) (*done)(true);
 }
 
 void ClusterNode::ArmWriteTimer(Duration delay) {
@@ -362,7 +383,7 @@ void ClusterNode::ArmWriteTimer(Duration delay) {
 }
 
 void ClusterNode::OnWriteTimer() {
-  std::vector<PendingWrites::Done> expired;
+  std::vector<PendingWrites::Expired> expired;
   {
     std::lock_guard lock(mu_);
     if (stopped_) return;
@@ -370,15 +391,17 @@ void ClusterNode::OnWriteTimer() {
     // Every write waits the same time, so the queue is in deadline order; writes that reached
     // quorum already are gone from pending_ and are just dropped here.
     while (!write_deadlines_.empty() && write_deadlines_.front().first <= now) {
-      if (auto done = pending_.Remove(write_deadlines_.front().second)) {
-        expired.push_back(std::move(*done));
+      if (auto write = pending_.Remove(write_deadlines_.front().second)) {
+        expired.push_back(std::move(*write));
       }
       write_deadlines_.pop_front();
     }
     write_timer_.reset();
     if (!write_deadlines_.empty()) ArmWriteTimer(write_deadlines_.front().first - now);
   }
-  for (PendingWrites::Done& done : expired) done(false);
+  // 202 without quorum; a write held back by a congested peer past its deadline still has
+  // its quorum and answers 201.
+  for (PendingWrites::Expired& write : expired) write.done(write.quorum);
 }
 
 void ClusterNode::CheckIsolation(std::function<void(bool)> done) {

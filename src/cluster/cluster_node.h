@@ -107,8 +107,10 @@ class ClusterNode {
   void SyncRound();
   // Arms the single write-timeout timer. REQUIRES: mu_ held.
   void ArmWriteTimer(Duration delay);
-  // Answers 202 (done(false)) for every write whose deadline passed, then re-arms.
+  // Answers every write whose deadline passed (202 without quorum), then re-arms.
   void OnWriteTimer();
+  // A send a write waited for (backpressure) finished: completes the write if that was all.
+  void ReleaseHold(const std::string& message_id);
   void Bootstrap(std::vector<std::string> seeds, bool refresh_on_failure,
                  std::function<void()> done);
   // Adds the peers a bootstrap pass learned (§7.3 step 4-5).

@@ -229,6 +229,36 @@ TEST_F(ReplicationTest, EachWriteTimesOutAtItsOwnDeadline) {
   EXPECT_EQ(scheduler_.pending(), 0u);  // no write waits: the timer is not re-armed
 }
 
+TEST_F(ReplicationTest, CongestedPeerHoldsTheAnswerUntilItsCopyIsSent) {
+  Make(3);
+  AddPeers(2);
+  transport_.SetCongested(true);
+  transport_.Hold(true);  // the PUTs stay in flight
+  auto outcome = Write();
+  Ack("p0", LastPutId());
+  EXPECT_FALSE(*outcome);  // quorum reached, but both copies are still on their way
+  transport_.ReleaseAt(0);
+  EXPECT_FALSE(*outcome);
+  transport_.ReleaseHeld();
+  EXPECT_EQ(*outcome, true);
+}
+
+TEST_F(ReplicationTest, CongestionNeverHoldsPastTheWriteTimeout) {
+  Make(3);
+  AddPeers(2);
+  transport_.SetCongested(true);
+  transport_.Hold(true);
+  auto with_quorum = Write("a");
+  Ack("p0", LastPutId());
+  auto without = Write("b");
+  scheduler_.AdvanceBy(seconds(5));
+  EXPECT_EQ(*with_quorum, true);  // 201: the quorum was there, only the pacing waited
+  EXPECT_EQ(*without, false);     // 202
+  transport_.ReleaseHeld();       // late sends change nothing
+  EXPECT_EQ(*with_quorum, true);
+  EXPECT_EQ(*without, false);
+}
+
 TEST_F(ReplicationTest, OwnWriteEchoedBackIsADuplicate) {
   Make(3);
   AddPeers(2);

@@ -24,12 +24,24 @@ class PendingWrites {
   // Returns whether message_id names a pending write.
   bool Contains(std::string_view message_id) const;
 
-  // Records acker (once per distinct id) and, when 1 + |ackers| >= quorum, removes the write and
-  // returns its callback. nullopt when not pending or not yet at quorum.
+  // Records acker (once per distinct id) and, when 1 + |ackers| >= quorum and no hold is left,
+  // removes the write and returns its callback. At quorum with holds left, the write is marked
+  // as having reached quorum and stays. nullopt when not pending or not complete yet.
   std::optional<Done> OnAck(std::string_view message_id, std::string_view acker, int quorum);
 
-  // Removes the write (timeout) and returns its callback, or nullopt when already gone.
-  std::optional<Done> Remove(std::string_view message_id);
+  // Backpressure: the write also waits for one more send to finish (its copy to a congested
+  // peer). No-op when not pending.
+  void AddHold(std::string_view message_id);
+  // Releases one hold; returns the callback when that completes a write that reached quorum.
+  std::optional<Done> ReleaseHold(std::string_view message_id);
+
+  // A write removed at its deadline: the callback and whether quorum had been reached.
+  struct Expired {
+    Done done;
+    bool quorum = false;
+  };
+  // Removes the write (timeout), or nullopt when already gone.
+  std::optional<Expired> Remove(std::string_view message_id);
 
   // Removes every write and returns their callbacks (shutdown).
   std::vector<Done> TakeAll();
@@ -40,6 +52,8 @@ class PendingWrites {
   struct Write {
     Done done;
     std::vector<std::string> ackers;  // a handful at most (quorum <= replication factor)
+    int holds = 0;
+    bool quorum = false;
   };
   // Hashes string and string_view alike, so lookups by a view do not allocate.
   struct Hash {

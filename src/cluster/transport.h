@@ -41,6 +41,10 @@ class Transport {
   virtual ~Transport() = default;
   // Sends req and calls done exactly once with the outcome (possibly on another thread).
   virtual void Post(OutboundRequest req, std::function<void(TransportResult)> done) = 0;
+  // Returns true while requests to host:port queue up beyond half the per-peer cap and the peer
+  // still answers (a stalled peer is not congested: nothing would drain). Cheap; any thread;
+  // may be called with the cluster's lock held (it never calls back into the cluster).
+  virtual bool Congested(const std::string& /*host*/, int /*port*/) const { return false; }
 };
 
 }  // namespace repram::cluster

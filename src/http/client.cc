@@ -116,6 +116,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     std::function<void(ClientResult)> done;
     bool retried = false;
     SteadyClock::time_point deadline{};  // Send time + req.timeout: queueing counts too
+    std::shared_ptr<PeerStats> stats;
   };
 
   struct Connection {
@@ -138,13 +139,15 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
   struct Pool {
     std::vector<ConnPtr> conns;  // connecting, busy and idle
     std::deque<Call> queue;
+    std::shared_ptr<PeerStats> stats;  // from the first call
   };
 
   bool RunningHere() const { return ioc_.get_executor().running_in_this_thread(); }
 
-  void Send(ClientRequest req, std::function<void(ClientResult)> done) {
+  void Send(ClientRequest req, std::function<void(ClientResult)> done,
+            std::shared_ptr<PeerStats> stats) {
     const auto deadline = SteadyClock::now() + req.timeout;
-    Call call{std::move(req), std::move(done), false, deadline};
+    Call call{std::move(req), std::move(done), false, deadline, std::move(stats)};
     if (RunningHere()) return Enqueue(std::move(call));
     asio::post(ioc_, [self = shared_from_this(), call = std::move(call)]() mutable {
       self->Enqueue(std::move(call));
@@ -196,6 +199,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     StartSweep();
     std::string key = HostHeader(call.req.host, call.req.port);
     Pool& pool = pools_[key];
+    if (!pool.stats) pool.stats = call.stats;
     if (pool.queue.size() >= kMaxQueuePerPeer) {
       spdlog::warn("peer queue for {} full; dropping request", key);
       return Fail(call, asio::error::no_buffer_space);
@@ -204,9 +208,15 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     Pump(key, pool);
   }
 
+  // Moves queued calls onto connections and publishes the queue length.
+  void Pump(const std::string& key, Pool& pool) {
+    PumpQueue(key, pool);
+    if (pool.stats) pool.stats->queued.store(pool.queue.size(), std::memory_order_relaxed);
+  }
+
   // Moves queued calls onto connections: idle ones first, then new ones up to the cap, then
   // behind the requests of busy ones.
-  void Pump(const std::string& key, Pool& pool) {
+  void PumpQueue(const std::string& key, Pool& pool) {
     if (pool.queue.empty() || shutdown_) return;
     const auto now = SteadyClock::now();
     std::erase_if(pool.conns, [&](const ConnPtr& c) {
@@ -335,6 +345,10 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
   void OnResponse(const std::string& key, const ConnPtr& c) {
     Call call = std::move(c->in_flight.front());
     c->in_flight.pop_front();
+    if (call.stats) {
+      call.stats->last_answer_ns.store(SteadyClock::now().time_since_epoch().count(),
+                                       std::memory_order_relaxed);
+    }
     c->reused = false;
     ClientResult result;
     result.status = c->parser->status;
@@ -440,14 +454,31 @@ HttpClient::HttpClient(const std::vector<asio::io_context*>& contexts, std::stri
 HttpClient::~HttpClient() { Shutdown(); }
 
 void HttpClient::Send(ClientRequest req, std::function<void(ClientResult)> done) {
-  size_t shard = 0;
-  if (shards_.size() > 1) {
+  Peer peer;
+  {
     std::string key = HostHeader(req.host, req.port);
     std::lock_guard lock(mu_);
-    shard = shard_of_.try_emplace(std::move(key), shard_of_.size() % shards_.size())
-                .first->second;
+    auto [it, fresh] = peers_.try_emplace(std::move(key));
+    if (fresh) {
+      it->second = Peer{(peers_.size() - 1) % shards_.size(), std::make_shared<PeerStats>()};
+    }
+    peer = it->second;
   }
-  shards_[shard]->Send(std::move(req), std::move(done));
+  shards_[peer.shard]->Send(std::move(req), std::move(done), std::move(peer.stats));
+}
+
+bool HttpClient::Congested(const std::string& host, uint16_t port) const {
+  std::shared_ptr<PeerStats> stats;
+  {
+    std::lock_guard lock(mu_);
+    auto it = peers_.find(HostHeader(host, port));
+    if (it == peers_.end()) return false;
+    stats = it->second.stats;
+  }
+  const int64_t now = SteadyClock::now().time_since_epoch().count();
+  const int64_t last = stats->last_answer_ns.load(std::memory_order_relaxed);
+  return stats->queued.load(std::memory_order_relaxed) >= kMaxQueuePerPeer / 2 && last != 0 &&
+         now - last < std::chrono::nanoseconds(std::chrono::seconds(1)).count();
 }
 
 void HttpClient::DropPool(const std::string& host, uint16_t port) {

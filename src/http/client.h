@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/system/error_code.hpp>
@@ -62,14 +63,27 @@ class HttpClient {
   // Drops pooled connections to host:port (after a peer was evicted).
   void DropPool(const std::string& host, uint16_t port);
 
+  // Returns true while more than half of host:port's queue cap is waiting and the peer answered
+  // a request within the last second (a stalled peer is not "congested": nothing drains).
+  bool Congested(const std::string& host, uint16_t port) const;
+
   // Closes every connection; pending requests complete with operation_aborted.
   void Shutdown();
 
  private:
   class Impl;
+  // Per-peer load, written by the owning shard, read by Congested from any thread.
+  struct PeerStats {
+    std::atomic<size_t> queued{0};
+    std::atomic<int64_t> last_answer_ns{0};  // steady clock; 0 = never
+  };
+  struct Peer {
+    size_t shard = 0;
+    std::shared_ptr<PeerStats> stats;
+  };
   std::vector<std::shared_ptr<Impl>> shards_;  // one per io_context
-  std::mutex mu_;
-  std::unordered_map<std::string, size_t> shard_of_;  // GUARDED_BY(mu_): "host:port" -> shard
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Peer> peers_;  // GUARDED_BY(mu_): "host:port" -> peer
 };
 
 }  // namespace repram::http

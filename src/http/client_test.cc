@@ -296,6 +296,40 @@ TEST_F(ClientTest, QueueBeyondTheCapFailsAtOnce) {
   EXPECT_LE(refused, 5u + 8 * 16);
 }
 
+TEST_F(ClientTest, CongestedWhileHalfTheQueueWaitsAndThePeerStillAnswers) {
+  // The peer answers its first request, then nothing: requests pile up behind the 8 x 16 in
+  // flight while its last answer is recent.
+  TestServer server([](const SeenRequest& r, int) {
+    return r.body == "first" ? Answer("ok") : kNoAnswer;
+  });
+  ASSERT_TRUE(SendAll({Post(server.port(), "first")})[0].ok_2xx());
+  EXPECT_FALSE(client_.Congested("127.0.0.1", server.port()));
+  for (int i = 0; i < 8 * 16 + 600; ++i) {
+    client_.Send(Post(server.port(), "x", std::chrono::seconds(3)), [](ClientResult) {});
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!client_.Congested("127.0.0.1", server.port()) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  EXPECT_TRUE(client_.Congested("127.0.0.1", server.port()));
+}
+
+TEST_F(ClientTest, StalledPeerIsNeverCongested) {
+  TestServer server([](const SeenRequest&, int) { return kNoAnswer; });
+  for (int i = 0; i < 8 * 16 + 600; ++i) {
+    client_.Send(Post(server.port(), "x", std::chrono::seconds(3)), [](ClientResult) {});
+  }
+  // Once the server holds all 8 x 16 pipelined requests, the other 600 wait in the queue.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (server.seen().size() < 8 * 16 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(server.seen().size(), 8u * 16);
+  EXPECT_FALSE(client_.Congested("127.0.0.1", server.port()));  // it never answered
+  EXPECT_FALSE(client_.Congested("127.0.0.1", 1));              // unknown peer
+}
+
 TEST_F(ClientTest, RefusedConnectionFailsWithoutAnswer) {
   uint16_t port;
   {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -22,6 +23,9 @@ class FakeTransport final : public Transport {
 
   // Replaces the responder used for requests posted from now on.
   void SetResponder(Responder responder);
+  // Makes Congested() report every peer as congested (or none).
+  void SetCongested(bool congested) { congested_ = congested; }
+  bool Congested(const std::string&, int) const override { return congested_; }
   // While held, completions are queued instead of run; ReleaseHeld runs them in order.
   void Hold(bool hold);
   // Runs every queued completion; returns how many ran.
@@ -52,6 +56,7 @@ class FakeTransport final : public Transport {
   mutable std::mutex mu_;
   Responder responder_;
   bool hold_ = false;
+  std::atomic<bool> congested_{false};
   std::vector<Held> held_;
   std::vector<OutboundRequest> requests_;
 };
