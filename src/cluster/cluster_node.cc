@@ -332,11 +332,6 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
       if (!enclave.empty()) {
         put = NewMessage("PUT");
         dedup_.MarkFirstSeen(put.message_id, clock_.Now());
-        if (quorum > 1) {
-          pending_.Add(put.message_id, std::move(done));
-          write_deadlines_.emplace_back(clock_.Now() + config_.write_timeout, put.message_id);
-          if (!write_timer_) ArmWriteTimer(config_.write_timeout);
-        }
         full = enclave.size() <= config_.full_fanout_max;
         if (full) {
           targets = std::move(enclave);
@@ -346,6 +341,9 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
           }
         }
         if (quorum > 1) {
+          pending_.Add(put.message_id, std::move(done));
+          write_deadlines_.emplace_back(clock_.Now() + config_.write_timeout, put.message_id);
+          if (!write_timer_) ArmWriteTimer(config_.write_timeout);
           // Backpressure: a peer that answers but lags far behind paces our writers, so its
           // queue does not overflow (which would drop its copy of the write).
           std::erase_if(targets, [&](const NodeInfo& peer) {

@@ -3,12 +3,11 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
-#include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "util/clock.h"
+#include "util/string_map.h"
 
 namespace repram::cluster {
 
@@ -39,11 +38,6 @@ class DedupCache {
   size_t size() const { return entries_.size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Map = std::unordered_map<std::string, MonoTime, Hash, std::equal_to<>>;
   // One FIFO record per insert or re-insert. `id` views the map's key, whose node is stable until
   // the record with the entry's current expiry is popped; older records for the same id carry an
   // older expiry, sit ahead of it in the queue, and are skipped as stale.
@@ -58,7 +52,7 @@ class DedupCache {
 
   const Duration ttl_;
   const size_t capacity_;
-  Map entries_;
+  StringMap<MonoTime> entries_;
   std::deque<Record> order_;
 };
 

@@ -4,8 +4,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "util/string_map.h"
 
 namespace repram::cluster {
 
@@ -55,13 +56,7 @@ class PendingWrites {
     int holds = 0;
     bool quorum = false;
   };
-  // Hashes string and string_view alike, so lookups by a view do not allocate.
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-
-  std::unordered_map<std::string, Write, Hash, std::equal_to<>> writes_;
+  StringMap<Write> writes_;  // by message id
 };
 
 }  // namespace repram::cluster

@@ -116,7 +116,6 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     std::function<void(ClientResult)> done;
     bool retried = false;
     SteadyClock::time_point deadline{};  // Send time + req.timeout: queueing counts too
-    std::shared_ptr<PeerStats> stats;
   };
 
   struct Connection {
@@ -139,18 +138,20 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
   struct Pool {
     std::vector<ConnPtr> conns;  // connecting, busy and idle
     std::deque<Call> queue;
-    std::shared_ptr<PeerStats> stats;  // from the first call
+    std::shared_ptr<PeerStats> stats;  // shared with HttpClient::Congested
   };
 
   bool RunningHere() const { return ioc_.get_executor().running_in_this_thread(); }
 
-  void Send(ClientRequest req, std::function<void(ClientResult)> done,
-            std::shared_ptr<PeerStats> stats) {
+  // key is the peer's "host:port"; stats is that peer's entry in HttpClient::peers_.
+  void Send(std::string key, std::shared_ptr<PeerStats> stats, ClientRequest req,
+            std::function<void(ClientResult)> done) {
     const auto deadline = SteadyClock::now() + req.timeout;
-    Call call{std::move(req), std::move(done), false, deadline, std::move(stats)};
-    if (RunningHere()) return Enqueue(std::move(call));
-    asio::post(ioc_, [self = shared_from_this(), call = std::move(call)]() mutable {
-      self->Enqueue(std::move(call));
+    Call call{std::move(req), std::move(done), false, deadline};
+    if (RunningHere()) return Enqueue(key, stats, std::move(call));
+    asio::post(ioc_, [self = shared_from_this(), key = std::move(key), stats = std::move(stats),
+                      call = std::move(call)]() mutable {
+      self->Enqueue(key, stats, std::move(call));
     });
   }
 
@@ -194,12 +195,11 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     call.done(std::move(r));
   }
 
-  void Enqueue(Call call) {
+  void Enqueue(const std::string& key, const std::shared_ptr<PeerStats>& stats, Call call) {
     if (shutdown_) return Fail(call, asio::error::operation_aborted);
     StartSweep();
-    std::string key = HostHeader(call.req.host, call.req.port);
     Pool& pool = pools_[key];
-    if (!pool.stats) pool.stats = call.stats;
+    if (!pool.stats) pool.stats = stats;
     if (pool.queue.size() >= kMaxQueuePerPeer) {
       spdlog::warn("peer queue for {} full; dropping request", key);
       return Fail(call, asio::error::no_buffer_space);
@@ -211,7 +211,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
   // Moves queued calls onto connections and publishes the queue length.
   void Pump(const std::string& key, Pool& pool) {
     PumpQueue(key, pool);
-    if (pool.stats) pool.stats->queued.store(pool.queue.size(), std::memory_order_relaxed);
+    pool.stats->queued.store(pool.queue.size(), std::memory_order_relaxed);
   }
 
   // Moves queued calls onto connections: idle ones first, then new ones up to the cap, then
@@ -261,7 +261,6 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
 
   void Connect(const std::string& key, ConnPtr c, Call call) {
     c->in_flight.push_back(std::move(call));
-    c->writing = true;  // nothing else is written before the connection is up
     ArmTimer(c);
     auto resolver = std::make_shared<tcp::resolver>(ioc_);
     const std::string host = c->in_flight.front().req.host;
@@ -278,7 +277,6 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
                 boost::system::error_code ignored;
                 c->socket.set_option(tcp::no_delay(true), ignored);
                 c->connected = true;
-                c->writing = false;
                 self->StartWrite(key, c);
                 self->ReadNext(key, c);
                 self->Pump(key, self->pools_[key]);
@@ -343,12 +341,11 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void OnResponse(const std::string& key, const ConnPtr& c) {
+    Pool& pool = pools_[key];  // std::map: stays valid while call.done adds other peers
     Call call = std::move(c->in_flight.front());
     c->in_flight.pop_front();
-    if (call.stats) {
-      call.stats->last_answer_ns.store(SteadyClock::now().time_since_epoch().count(),
-                                       std::memory_order_relaxed);
-    }
+    pool.stats->last_answer_ns.store(SteadyClock::now().time_since_epoch().count(),
+                                     std::memory_order_relaxed);
     c->reused = false;
     ClientResult result;
     result.status = c->parser->status;
@@ -359,7 +356,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     if (!keep) {
       CloseSocket(*c);
       // The server answered nothing after this response: the calls behind it go again.
-      Requeue(key, c);
+      ReturnCalls(key, c, /*retry=*/true, asio::error::connection_aborted);
     } else if (!c->in_flight.empty()) {
       ArmTimer(c);
       ReadNext(key, c);
@@ -369,7 +366,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
       c->buffer.consume(c->buffer.size());
     }
     call.done(std::move(result));
-    Pump(key, pools_[key]);
+    Pump(key, pool);
   }
 
   // The connection failed: calls it carried go back to the queue once when the peer closed a
@@ -380,13 +377,22 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
                         ec == bhttp::error::end_of_stream || ec == asio::error::broken_pipe);
     if (c->timed_out) ec = asio::error::timed_out;
     CloseSocket(*c);
+    ReturnCalls(key, c, stale, ec);
+    Pump(key, pools_[key]);
+  }
+
+  // Removes closed connection c from its pool. Its unanswered calls go back to the front of the
+  // queue, in order, when retry is allowed and they were not retried before; the others fail
+  // with ec.
+  void ReturnCalls(const std::string& key, const ConnPtr& c, bool retry,
+                   boost::system::error_code ec) {
     auto calls = std::move(c->in_flight);
     c->in_flight.clear();
     Pool& pool = pools_[key];
     std::erase(pool.conns, c);
     std::vector<Call> failed;
     for (auto it = calls.rbegin(); it != calls.rend(); ++it) {
-      if (stale && !it->retried && !shutdown_) {
+      if (retry && !it->retried && !shutdown_) {
         it->retried = true;
         pool.queue.push_front(std::move(*it));
       } else {
@@ -394,23 +400,6 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
       }
     }
     for (auto it = failed.rbegin(); it != failed.rend(); ++it) Fail(*it, ec);
-    Pump(key, pool);
-  }
-
-  // Returns c's unanswered calls to the front of the queue (or fails those already retried).
-  void Requeue(const std::string& key, const ConnPtr& c) {
-    auto calls = std::move(c->in_flight);
-    c->in_flight.clear();
-    Pool& pool = pools_[key];
-    std::erase(pool.conns, c);
-    for (auto it = calls.rbegin(); it != calls.rend(); ++it) {
-      if (it->retried || shutdown_) {
-        Fail(*it, asio::error::connection_aborted);
-      } else {
-        it->retried = true;
-        pool.queue.push_front(std::move(*it));
-      }
-    }
   }
 
   void StartSweep() {
@@ -454,17 +443,18 @@ HttpClient::HttpClient(const std::vector<asio::io_context*>& contexts, std::stri
 HttpClient::~HttpClient() { Shutdown(); }
 
 void HttpClient::Send(ClientRequest req, std::function<void(ClientResult)> done) {
+  std::string key = HostHeader(req.host, req.port);
   Peer peer;
   {
-    std::string key = HostHeader(req.host, req.port);
     std::lock_guard lock(mu_);
-    auto [it, fresh] = peers_.try_emplace(std::move(key));
+    auto [it, fresh] = peers_.try_emplace(key);
     if (fresh) {
       it->second = Peer{(peers_.size() - 1) % shards_.size(), std::make_shared<PeerStats>()};
     }
     peer = it->second;
   }
-  shards_[peer.shard]->Send(std::move(req), std::move(done), std::move(peer.stats));
+  shards_[peer.shard]->Send(std::move(key), std::move(peer.stats), std::move(req),
+                            std::move(done));
 }
 
 bool HttpClient::Congested(const std::string& host, uint16_t port) const {

@@ -5,9 +5,9 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "util/clock.h"
+#include "util/string_map.h"
 
 namespace repram::http {
 
@@ -30,13 +30,9 @@ class RateLimiter {
     int64_t tokens;
     MonoTime last_refill;
   };
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, BucketState, StringHash, std::equal_to<>> buckets;
+    StringMap<BucketState> buckets;
   };
   static constexpr size_t kShards = 16;
 

@@ -340,16 +340,10 @@ void Session::Dispatch() {
   // The handler answers later (a quorum wait): held answers must not wait for it.
   if (!responded_ && !held_.empty() && phase_ != Phase::kClosed) {
     flushing_ = true;
-    asio::async_write(socket_, asio::buffer(held_),
-                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                        self->flushing_ = false;
-                        self->held_.clear();
-                        self->held_count_ = 0;
-                        if (ec) return self->Close();
-                        if (auto r = std::exchange(self->after_flush_, std::nullopt)) {
-                          self->Send(std::move(*r));
-                        }
-                      });
+    FlushHeld([](Session* self) {
+      self->flushing_ = false;
+      if (auto r = std::exchange(self->after_flush_, std::nullopt)) self->Send(std::move(*r));
+    });
   }
 }
 
