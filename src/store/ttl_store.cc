@@ -94,6 +94,23 @@ void TtlStore::UpdateStructureBytes(Shard& shard) {
 
 Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_seconds,
                      WallTime* created_at) {
+  Result<bool> stored =
+      Insert(key, value, ttl_seconds, ttl_seconds * kNanosPerSecond, false, created_at);
+  return stored.ok() ? Status::Ok() : stored.status();
+}
+
+Result<bool> TtlStore::PutUnlessNewer(std::string_view key, std::string_view value,
+                                      int64_t ttl_seconds, Duration remaining) {
+  const int64_t lifetime_ns = std::chrono::nanoseconds(remaining).count();
+  if (lifetime_ns <= 0 ||
+      lifetime_ns > std::clamp<int64_t>(ttl_seconds, 0, kMaxTtlSeconds) * kNanosPerSecond) {
+    return Status(StatusCode::kInvalidArgument, "remaining lifetime out of range");
+  }
+  return Insert(key, value, ttl_seconds, lifetime_ns, true, nullptr);
+}
+
+Result<bool> TtlStore::Insert(std::string_view key, std::string_view value, int64_t ttl_seconds,
+                              int64_t lifetime_ns, bool keep_newer, WallTime* created_at) {
   if (key.empty() || key.size() > kMaxKeySize) {
     return Status(StatusCode::kInvalidArgument, "key must be 1..8192 bytes");
   }
@@ -104,14 +121,22 @@ Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_s
     return Status(StatusCode::kInvalidArgument, "value too large");
   }
   const int64_t now = NowNs();
-  Entry* fresh = Entry::Create(key, value, now + ttl_seconds * kNanosPerSecond,
-                               static_cast<uint32_t>(ttl_seconds));
+  const int64_t expires_ns = now + lifetime_ns;
+  Entry* fresh = Entry::Create(key, value, expires_ns, static_cast<uint32_t>(ttl_seconds));
   const uint64_t hash = store::OrderedIndex::KeyHash(key);
   Shard& shard = ShardFor(hash);
   for (int attempt = 0; attempt < 2; ++attempt) {
     Entry* old = nullptr;
     {
       std::unique_lock lock(shard.mu);
+      if (keep_newer) {
+        const Entry* held = shard.index.Find(key, hash);
+        if (held != nullptr && !held->ExpiredAt(now) && held->expires_ns() >= expires_ns) {
+          lock.unlock();
+          Entry::Destroy(fresh);
+          return false;
+        }
+      }
       old = shard.index.Upsert(fresh, hash);
       if (!ReservePayload(old == nullptr ? 0 : old->value_size(), value.size())) {
         if (old != nullptr) {
@@ -137,8 +162,8 @@ Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_s
       UpdateStructureBytes(shard);
     }
     Entry::Destroy(old);  // outside the lock: freeing a large value may unmap memory
-    if (created_at != nullptr) *created_at = WallAt(now);
-    return Status::Ok();
+    if (created_at != nullptr) *created_at = WallAt(expires_ns - ttl_seconds * kNanosPerSecond);
+    return true;
   }
   Entry::Destroy(fresh);
   return Status(StatusCode::kFull, "node storage capacity exceeded");
@@ -226,6 +251,71 @@ KeyPage TtlStore::List(std::string_view prefix, std::string_view cursor, int64_t
     }
   }
   return page;
+}
+
+EntryScanner TtlStore::Scan(std::string_view cursor, Duration min_remaining) const {
+  return EntryScanner(*this, cursor, min_remaining);
+}
+
+EntryScanner::EntryScanner(const TtlStore& store, std::string_view cursor, Duration min_remaining)
+    : store_(&store),
+      min_remaining_ns_(std::max<int64_t>(1, std::chrono::nanoseconds(min_remaining).count())),
+      lanes_(TtlStore::kShardCount) {
+  for (Lane& lane : lanes_) lane.after = std::string(cursor);
+}
+
+bool EntryScanner::Refill(size_t i) {
+  constexpr size_t kMaxEntries = 64;
+  constexpr size_t kMaxBytes = 256 * 1024;
+  Lane& lane = lanes_[i];
+  lane.buffer.clear();
+  lane.pos = 0;
+  if (lane.done) return false;
+  const int64_t now = store_->NowNs();
+  const TtlStore::Shard& shard = store_->shards_[i];
+  size_t bytes = 0;
+  {
+    std::shared_lock lock(shard.mu);
+    auto it = shard.index.UpperBound(lane.after);  // keys are never empty: "" = from the start
+    for (; it.Valid() && lane.buffer.size() < kMaxEntries && bytes < kMaxBytes; it.Next()) {
+      const Entry* e = it.entry();
+      const int64_t remaining = e->expires_ns() - now;
+      if (remaining < min_remaining_ns_) continue;
+      lane.buffer.push_back(ScannedEntry{.key = std::string(e->key()),
+                                         .value = std::string(e->value()),
+                                         .remaining = std::chrono::nanoseconds(remaining),
+                                         .ttl_seconds = e->ttl_seconds()});
+      bytes += e->key().size() + e->value_size();
+    }
+    lane.done = !it.Valid();
+  }
+  if (lane.buffer.empty()) return false;
+  lane.after = lane.buffer.back().key;
+  return true;
+}
+
+std::optional<ScannedEntry> EntryScanner::Next() {
+  auto later = [this](size_t a, size_t b) {
+    return lanes_[a].buffer[lanes_[a].pos].key > lanes_[b].buffer[lanes_[b].pos].key;
+  };
+  if (!started_) {
+    started_ = true;
+    for (size_t i = 0; i < lanes_.size(); ++i) {
+      if (Refill(i)) heap_.push_back(i);
+    }
+    std::make_heap(heap_.begin(), heap_.end(), later);
+  }
+  if (heap_.empty()) return std::nullopt;
+  std::pop_heap(heap_.begin(), heap_.end(), later);
+  const size_t i = heap_.back();
+  Lane& lane = lanes_[i];
+  ScannedEntry out = std::move(lane.buffer[lane.pos++]);
+  if (lane.pos < lane.buffer.size() || Refill(i)) {
+    std::push_heap(heap_.begin(), heap_.end(), later);
+  } else {
+    heap_.pop_back();
+  }
+  return out;
 }
 
 size_t TtlStore::ReclaimExpired() { return ReclaimAt(NowNs()); }

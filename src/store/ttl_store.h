@@ -25,6 +25,14 @@ struct StoredEntry {
   MonoTime expires_at;      // created (monotonic) + ttl
 };
 
+// A copy of one live entry read by EntryScanner (catch-up pages).
+struct ScannedEntry {
+  std::string key;
+  std::string value;
+  Duration remaining{};     // expires_at - now when it was read (> 0)
+  int64_t ttl_seconds = 0;  // the stored (original) TTL
+};
+
 // One page of GET /v1/keys.
 struct KeyPage {
   std::vector<std::string> keys;           // live keys, byte-wise ascending
@@ -47,6 +55,8 @@ struct KeyPage {
 // created_at is not stored: it is derived from the monotonic creation time plus the wall-minus-
 // monotonic offset captured at construction, so a wall-clock step after startup is not
 // reflected in created_at (it saves 8 bytes per entry).
+class EntryScanner;
+
 class TtlStore {
  public:
   // REQUIRES: clock outlives the store. capacity_bytes 0 = unlimited.
@@ -62,6 +72,14 @@ class TtlStore {
   Status Put(std::string_view key, std::string_view value, int64_t ttl_seconds,
              WallTime* created_at = nullptr);
 
+  // Stores a copy of value that expires `remaining` from now while keeping ttl_seconds as its
+  // original TTL (created_at = expiry - ttl_seconds, so X-Original-TTL and X-Created-At describe
+  // the original write), unless key holds a live entry expiring at or after that time (a newer
+  // write wins). Returns true when stored, false when the local copy was kept; kFull and
+  // kInvalidArgument as Put. REQUIRES: 0 < remaining <= ttl_seconds.
+  Result<bool> PutUnlessNewer(std::string_view key, std::string_view value, int64_t ttl_seconds,
+                              Duration remaining);
+
   // Returns a copy of the live entry under key, or nullopt when missing or expired.
   std::optional<StoredEntry> Get(std::string_view key) const;
 
@@ -71,6 +89,10 @@ class TtlStore {
   // Returns live keys with the given byte prefix that sort strictly after cursor (empty = from
   // the start), at most limit of them (limit <= 0 = all), with next_cursor set iff truncated.
   KeyPage List(std::string_view prefix, std::string_view cursor, int64_t limit) const;
+
+  // Returns a reader of the live entries with at least min_remaining to live whose keys sort
+  // strictly after cursor (empty = from the start), in byte order. See EntryScanner.
+  EntryScanner Scan(std::string_view cursor, Duration min_remaining) const;
 
   // Frees every entry whose expiry has passed. Returns how many were freed.
   size_t ReclaimExpired();
@@ -90,8 +112,14 @@ class TtlStore {
   uint64_t capacity_bytes() const { return capacity_bytes_; }
 
  private:
+  friend class EntryScanner;
   struct Shard;
   static constexpr size_t kShardCount = 16;
+
+  // Put and PutUnlessNewer: stores an entry expiring lifetime_ns from now with ttl_seconds as
+  // its TTL; with keep_newer a live entry expiring at or after that time is kept (false).
+  Result<bool> Insert(std::string_view key, std::string_view value, int64_t ttl_seconds,
+                      int64_t lifetime_ns, bool keep_newer, WallTime* created_at);
 
   int64_t NowNs() const;
   Shard& ShardFor(uint64_t key_hash) const;
@@ -116,6 +144,37 @@ class TtlStore {
   // its own cache line so it does not slow readers of the members above. Entry and overhead
   // counts live in the shards.
   alignas(64) std::atomic<uint64_t> payload_bytes_{0};
+};
+
+// Reads live entries of a TtlStore in byte order after a cursor without copying the store and
+// without holding a lock across the read: each shard is read ahead a few entries at a time
+// (at most 64 entries or 256 KiB per refill) under its read lock, and the shards' read-ahead
+// buffers are merged. Writers wait at most one refill. Not a snapshot: an entry written or
+// expiring during the scan may or may not be returned; every key is returned at most once and
+// keys are strictly ascending. Not thread-safe (one reader); REQUIRES: the store outlives it.
+class EntryScanner {
+ public:
+  // Returns the next entry, or nullopt at the end.
+  std::optional<ScannedEntry> Next();
+
+ private:
+  friend class TtlStore;
+  struct Lane {
+    std::vector<ScannedEntry> buffer;
+    size_t pos = 0;
+    std::string after;  // last key read from this shard (starts at the cursor)
+    bool done = false;  // the shard has nothing after `after`
+  };
+
+  EntryScanner(const TtlStore& store, std::string_view cursor, Duration min_remaining);
+  // Reads the next few entries of shard i into its lane. Returns false when it got none.
+  bool Refill(size_t i);
+
+  const TtlStore* store_;
+  int64_t min_remaining_ns_;
+  bool started_ = false;
+  std::vector<Lane> lanes_;
+  std::vector<size_t> heap_;  // lanes with buffered entries, min-heap by their front key
 };
 
 }  // namespace repram
