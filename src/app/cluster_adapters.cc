@@ -1,5 +1,7 @@
 #include "app/cluster_adapters.h"
 
+#include "cluster/catchup_codec.h"
+
 namespace repram {
 namespace {
 
@@ -61,8 +63,8 @@ void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node) {
   http::RouteSpec gossip = PeerRoute(http::RouteId::kGossip, cluster::kGossipPath);
   gossip.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
     const bool full = HeaderValue(ctx.req, cluster::kFanoutHeader) == cluster::kFanoutFull;
-    respond(ToResponse(node.HandleGossip(ctx.req.body(),
-                                         HeaderValue(ctx.req, cluster::kSignatureHeader), full)));
+    respond(ToResponse(
+        node.HandleGossip(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader), full)));
   };
   routes.Add(std::move(gossip));
 
@@ -80,6 +82,13 @@ void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node) {
         node.HandleBootstrap(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader))));
   };
   routes.Add(std::move(bootstrap));
+
+  http::RouteSpec catchup = PeerRoute(http::RouteId::kCatchup, cluster::kCatchupPath);
+  catchup.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
+    respond(ToResponse(
+        node.HandleCatchup(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader))));
+  };
+  routes.Add(std::move(catchup));
 }
 
 }  // namespace repram

@@ -54,7 +54,8 @@ class ClusterNodePort final : public ClusterPort {
   cluster::ClusterNode& node_;
 };
 
-// Adds POST /v1/gossip/message and /v1/bootstrap (peer bucket, 16 MiB) served by node.
+// Adds POST /v1/gossip/message, /v1/bootstrap and /v1/catchup (peer bucket, 16 MiB) served by
+// node.
 void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node);
 
 }  // namespace repram

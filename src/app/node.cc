@@ -65,7 +65,8 @@ void Node::BuildCluster(uint16_t http_port) {
                            .rng = rng_,
                            .transport = *transport_,
                            .store = *replica_sink_,
-                           .recovery_seeds = trust_->recovery_seeds()},
+                           .recovery_seeds = trust_->recovery_seeds(),
+                           .catchup_store = store_.get()},
       std::move(hooks));
   cluster_ = std::make_unique<ClusterNodePort>(*cluster_node_);
 }

@@ -16,6 +16,10 @@
 #include "util/rng.h"
 #include "util/scheduler.h"
 
+namespace repram {
+class TtlStore;
+}  // namespace repram
+
 namespace repram::cluster {
 
 // Settings of one node's cluster protocol; the app layer fills them from REPRAM_* variables
@@ -48,6 +52,9 @@ struct ClusterDeps {
   ReplicaStore& store;                     // replica PUTs
   SeedProvider* recovery_seeds = nullptr;  // isolation recovery seeds; nullptr = disabled
   WsRelay* ws_relay = nullptr;             // WS tree seam; nullptr = no tree
+  // Catch-up (§12): the node's store, read by POST /v1/catchup and filled by catch-up passes;
+  // nullptr = no catch-up (the route answers 404, no pass runs).
+  TtlStore* catchup_store = nullptr;
 };
 
 // Optional callbacks into the integrator. Called without cluster locks held; they must not call

@@ -8,6 +8,8 @@
 #include <utility>
 
 #include "cluster/bootstrap_codec.h"
+#include "cluster/catchup_codec.h"
+#include "cluster/catchup_server.h"
 #include "cluster/hmac.h"
 #include "cluster/message_id.h"
 #include "cluster/quorum.h"
@@ -52,6 +54,7 @@ ClusterNode::ClusterNode(ClusterConfig config, ClusterDeps deps, ClusterHooks ho
       transport_(deps.transport),
       store_(deps.store),
       ws_relay_(deps.ws_relay),
+      catchup_store_(deps.catchup_store),
       hooks_(std::move(hooks)),
       fetcher_(deps.transport, config_.secret),
       membership_(self_),
@@ -62,9 +65,17 @@ ClusterNode::ClusterNode(ClusterConfig config, ClusterDeps deps, ClusterHooks ho
                                  .threshold = config_.isolation_threshold},
       scheduler_, rng_, metrics_, deps.recovery_seeds, [this] { return PeerCount(); },
       [this](std::vector<std::string> seeds, std::function<void()> done) {
-        Bootstrap(std::move(seeds), /*refresh_on_failure=*/false, std::move(done));
+        Bootstrap(std::move(seeds), /*refresh_on_failure=*/false,
+                  [done = std::move(done)](bool) { done(); });
       },
-      hooks_.request_omega_refresh);
+      hooks_.request_omega_refresh, [this] { CatchUpFromEnclave(); });
+  if (catchup_store_ != nullptr) {
+    catchup_ = std::make_unique<CatchupClient>(CatchupClient::Options{.node_id = self_.id,
+                                                                      .enclave = self_.enclave,
+                                                                      .secret = config_.secret,
+                                                                      .max_ttl = config_.max_ttl},
+                                               transport_, clock_, *catchup_store_, metrics_);
+  }
   std::lock_guard lock(mu_);
   UpdatePeerGauges();
 }
@@ -79,11 +90,16 @@ void ClusterNode::Start(std::function<void()> bootstrapped) {
     sync_timer_ = scheduler_.After(config_.sync_interval, guard_.Wrap([this] { SyncRound(); }));
   }
   recovery_->Start();
-  Bootstrap(config_.seeds, /*refresh_on_failure=*/true, std::move(bootstrapped));
+  Bootstrap(config_.seeds, /*refresh_on_failure=*/true,
+            [this, bootstrapped = std::move(bootstrapped)](bool joined) {
+              if (joined) CatchUpFromEnclave();
+              if (bootstrapped) bootstrapped();
+            });
 }
 
 void ClusterNode::Stop() {
   recovery_->Stop();
+  if (catchup_) catchup_->Stop();
   guard_.Close();
   std::unique_ptr<Scheduler::Task> ping_timer;
   std::unique_ptr<Scheduler::Task> sync_timer;
@@ -256,6 +272,36 @@ void ClusterNode::HandleSync(const SimpleMessage& msg) {
     answer.node_info = peer;
     Send(*sender, answer, false);
   }
+}
+
+GossipReply ClusterNode::HandleCatchup(std::string_view body, std::string_view signature) {
+  if (catchup_store_ == nullptr) return GossipReply::Text(404, "404 page not found\n");
+  if (auto failure = SignatureFailure(config_.secret, body, signature)) return *failure;
+  Result<CatchupRequest> req = ParseCatchupRequest(body);
+  if (!req.ok()) return GossipReply::Text(400, "Invalid JSON\n");
+  if (req->enclave != self_.enclave) return GossipReply::Text(403, "Enclave mismatch\n");
+  return GossipReply{200, std::string(kContentTypeJson), ServeCatchupPage(*catchup_store_, *req)};
+}
+
+void ClusterNode::CatchUpFromParent(const NodeInfo& parent) {
+  if (catchup_) catchup_->Run({parent});
+}
+
+void ClusterNode::CatchUpFromEnclave() {
+  if (!catchup_) return;
+  std::vector<NodeInfo> candidates;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    candidates = membership_.SameEnclave();
+  }
+  std::sort(candidates.begin(), candidates.end(),
+            [](const NodeInfo& a, const NodeInfo& b) { return a.id < b.id; });
+  if (candidates.empty()) {
+    spdlog::info("Catch-up: no peer in enclave {}; nothing to pull", self_.enclave);
+    return;
+  }
+  catchup_->Run(std::move(candidates));
 }
 
 std::optional<GossipReply> ClusterNode::BootstrapGate() const {
@@ -469,7 +515,7 @@ void ClusterNode::SyncRound() {
 }
 
 void ClusterNode::Bootstrap(std::vector<std::string> seeds, bool refresh_on_failure,
-                            std::function<void()> done) {
+                            std::function<void(bool)> done) {
   const BootstrapRequest self{.node_id = self_.id,
                               .address = self_.address,
                               .gossip_port = self_.port,
@@ -478,12 +524,12 @@ void ClusterNode::Bootstrap(std::vector<std::string> seeds, bool refresh_on_fail
   fetcher_.Fetch(
       seeds, self,
       guard_.Wrap([this, refresh_on_failure, done = std::move(done)](SeedFetchResult result) {
-        OnBootstrapped(result, refresh_on_failure);
-        if (done) done();
+        const bool joined = OnBootstrapped(result, refresh_on_failure);
+        if (done) done(joined);
       }));
 }
 
-void ClusterNode::OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure) {
+bool ClusterNode::OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure) {
   {
     std::lock_guard lock(mu_);
     for (const NodeInfo& peer : result.peers) {
@@ -493,10 +539,11 @@ void ClusterNode::OnBootstrapped(const SeedFetchResult& result, bool refresh_on_
   if (result.succeeded > 0) {
     spdlog::info("Bootstrapped from {} of {} seeds; {} peers known", result.succeeded,
                  result.contacted, PeerCount());
-    return;
+    return true;
   }
   spdlog::info("No seed nodes available, starting as first node");
   if (refresh_on_failure && hooks_.request_omega_refresh) hooks_.request_omega_refresh();
+  return false;
 }
 
 void ClusterNode::Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cluster/callback_guard.h"
+#include "cluster/catchup_client.h"
 #include "cluster/cluster_config.h"
 #include "cluster/dedup_cache.h"
 #include "cluster/gossip_reply.h"
@@ -72,6 +73,17 @@ class ClusterNode {
   // with ourselves last, then asynchronous propagated SYNC notifies (3 attempts, 1 s / 2 s).
   GossipReply HandleBootstrap(std::string_view body, std::string_view signature);
 
+  // POST /v1/catchup after the body was read (§12): HMAC as §4 (403), strict parse (400
+  // `Invalid JSON`), a requester of another enclave gets 403 `Enclave mismatch`, then one page of
+  // live entries (ServeCatchupPage). 404 `404 page not found` when catch-up is off.
+  GossipReply HandleCatchup(std::string_view body, std::string_view signature);
+
+  // Seam for the WS tree (not built yet): a transient calls this after each attach to its
+  // parent, so it pulls what it missed from that parent over HTTP (§12 "on a transient after
+  // each attach"). Starts a catch-up pass with parent as the only candidate unless a pass is
+  // already running. Startup bootstrap and isolation recovery trigger passes by themselves.
+  void CatchUpFromParent(const NodeInfo& parent);
+
   // Replicates a client write the caller has already stored locally (§9.1): registers it,
   // broadcasts it (always, D19) and calls done(true) at quorum or done(false) after
   // write_timeout (or at Stop). done runs synchronously when the quorum is 1.
@@ -111,10 +123,13 @@ class ClusterNode {
   void OnWriteTimer();
   // A send a write waited for (backpressure) finished: completes the write if that was all.
   void ReleaseHold(const std::string& message_id);
+  // Runs the joiner algorithm; done(joined) runs once, joined = at least one seed answered.
   void Bootstrap(std::vector<std::string> seeds, bool refresh_on_failure,
-                 std::function<void()> done);
-  // Adds the peers a bootstrap pass learned (§7.3 step 4-5).
-  void OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure);
+                 std::function<void(bool joined)> done);
+  // Adds the peers a bootstrap pass learned (§7.3 step 4-5). Returns whether a seed answered.
+  bool OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure);
+  // Starts a catch-up pass from the same-enclave peers sorted by id (§12), unless one runs.
+  void CatchUpFromEnclave();
   void NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt);
 
   // Encodes, signs and posts msg to peer; on_done(ok_2xx) runs on completion (if still open).
@@ -139,11 +154,13 @@ class ClusterNode {
   Transport& transport_;
   ReplicaStore& store_;
   WsRelay* const ws_relay_;
+  TtlStore* const catchup_store_;
   const ClusterHooks hooks_;
   const SeedFetcher fetcher_;
   ClusterMetrics metrics_;
   CallbackGuard guard_;
   std::unique_ptr<IsolationRecovery> recovery_;
+  std::unique_ptr<CatchupClient> catchup_;  // null when catch-up is off
 
   mutable std::mutex mu_;
   bool stopped_ = false;                                               // GUARDED_BY(mu_)

@@ -11,7 +11,8 @@ namespace repram::cluster {
 IsolationRecovery::IsolationRecovery(Options options, Scheduler& scheduler, Rng& rng,
                                      ClusterMetrics& metrics, SeedProvider* provider,
                                      PeerCount peer_count, Rebootstrap rebootstrap,
-                                     std::function<void()> request_refresh)
+                                     std::function<void()> request_refresh,
+                                     std::function<void()> on_recovered)
     : options_(options),
       scheduler_(scheduler),
       rng_(rng),
@@ -20,6 +21,7 @@ IsolationRecovery::IsolationRecovery(Options options, Scheduler& scheduler, Rng&
       peer_count_(std::move(peer_count)),
       rebootstrap_(std::move(rebootstrap)),
       request_refresh_(std::move(request_refresh)),
+      on_recovered_(std::move(on_recovered)),
       policy_(options.interval, options.max_backoff) {}
 
 IsolationRecovery::~IsolationRecovery() { Stop(); }
@@ -97,6 +99,7 @@ void IsolationRecovery::Finish(CheckOutcome outcome,
   if (outcome == CheckOutcome::kSucceeded) {
     metrics_.isolation_recoveries_total++;
     spdlog::info("Isolation recovery succeeded: {} peers", peer_count_());
+    if (on_recovered_) on_recovered_();
   } else if (outcome == CheckOutcome::kFailed) {
     metrics_.isolation_recovery_failures_total++;
     spdlog::warn("Isolation recovery failed; next attempt in {}s",

@@ -37,10 +37,11 @@ class IsolationRecovery {
       std::function<void(std::vector<std::string> seeds, std::function<void()> done)>;
 
   // provider == nullptr disables recovery (private network without REPRAM_PEERS).
-  // request_refresh is set only in public mode. REQUIRES: every reference outlives this object.
+  // request_refresh is set only in public mode; on_recovered (optional) runs after each
+  // successful attempt (the catch-up trigger). REQUIRES: every reference outlives this object.
   IsolationRecovery(Options options, Scheduler& scheduler, Rng& rng, ClusterMetrics& metrics,
                     SeedProvider* provider, PeerCount peer_count, Rebootstrap rebootstrap,
-                    std::function<void()> request_refresh);
+                    std::function<void()> request_refresh, std::function<void()> on_recovered = {});
   ~IsolationRecovery();
 
   // Schedules the first check one interval from now. No-op without a provider.
@@ -66,6 +67,7 @@ class IsolationRecovery {
   const PeerCount peer_count_;
   const Rebootstrap rebootstrap_;
   const std::function<void()> request_refresh_;
+  const std::function<void()> on_recovered_;
   CallbackGuard guard_;
 
   std::mutex mu_;

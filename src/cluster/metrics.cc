@@ -69,6 +69,17 @@ std::string ClusterMetrics::RenderPrometheus() const {
   Single(out, "repram_gossip_forwards_total", "counter",
          "Replica PUTs passed on to further peers (receiver forwarding, cluster.md 9.2).",
          forwards_total);
+  Single(out, "repram_catchup_entries_total", "counter",
+         "Entries stored by catch-up (cluster.md 12).", catchup_entries_total);
+  Family(out, "repram_catchup_runs_total", "counter",
+         "Catch-up passes by result (ok: served to the last page; failed: no candidate left, or "
+         "the store was full).");
+  fmt::format_to(std::back_inserter(out), "repram_catchup_runs_total{{result=\"ok\"}} {}\n",
+                 catchup_runs_ok.load());
+  fmt::format_to(std::back_inserter(out), "repram_catchup_runs_total{{result=\"failed\"}} {}\n",
+                 catchup_runs_failed.load());
+  Single(out, "repram_catchup_in_progress", "gauge", "1 while a catch-up pass runs, else 0.",
+         catchup_in_progress);
 
   constexpr std::string_view kHist = "repram_gossip_send_duration_seconds";
   Family(out, kHist, "histogram", "Peer send latency.");

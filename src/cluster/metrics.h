@@ -32,6 +32,10 @@ struct ClusterMetrics {
   std::atomic<uint64_t> isolation_recoveries_total{0};
   std::atomic<uint64_t> isolation_recovery_failures_total{0};
   std::atomic<int64_t> isolated{0};
+  std::atomic<uint64_t> catchup_entries_total{0};  // entries stored by catch-up (§12)
+  std::atomic<uint64_t> catchup_runs_ok{0};        // passes a candidate served to the end
+  std::atomic<uint64_t> catchup_runs_failed{0};    // passes with no candidate left, or full
+  std::atomic<int64_t> catchup_in_progress{0};
 
   // Adds one gossip message of a handled type to the sent / received counters.
   void CountSent(MessageType type);

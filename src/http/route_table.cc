@@ -15,6 +15,7 @@ std::string_view RouteLabel(RouteId id) {
     case RouteId::kMcp: return "/mcp";
     case RouteId::kGossip: return "/v1/gossip/message";
     case RouteId::kBootstrap: return "/v1/bootstrap";
+    case RouteId::kCatchup: return "/v1/catchup";
     case RouteId::kWs: return "/v1/ws";
     case RouteId::kOther: return "other";
   }

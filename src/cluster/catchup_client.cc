@@ -1,0 +1,154 @@
+#include "cluster/catchup_client.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <utility>
+
+#include "cluster/catchup_codec.h"
+#include "cluster/hmac.h"
+
+namespace repram::cluster {
+
+struct CatchupClient::Pass {
+  std::vector<NodeInfo> candidates;
+  size_t index = 0;    // the candidate asked now
+  std::string cursor;  // last key of the last page stored
+  uint64_t stored = 0;
+  uint64_t kept = 0;  // entries skipped because the local copy expires later
+  uint64_t bytes = 0;
+  MonoTime start;
+  std::function<void(bool)> done;
+};
+
+CatchupClient::CatchupClient(Options options, Transport& transport, const Clock& clock,
+                             TtlStore& store, ClusterMetrics& metrics)
+    : options_(std::move(options)),
+      transport_(transport),
+      clock_(clock),
+      store_(store),
+      metrics_(metrics) {}
+
+CatchupClient::~CatchupClient() { Stop(); }
+
+bool CatchupClient::Run(std::vector<NodeInfo> candidates, std::function<void(bool)> done) {
+  if (candidates.empty()) return false;
+  {
+    std::lock_guard lock(mu_);
+    if (running_ || stopped_) return false;
+    running_ = true;
+  }
+  metrics_.catchup_in_progress = 1;
+  auto pass = std::make_shared<Pass>();
+  pass->candidates = std::move(candidates);
+  pass->start = clock_.Now();
+  pass->done = std::move(done);
+  spdlog::info("Catch-up started: {} candidate peers, first {}", pass->candidates.size(),
+               pass->candidates.front().id);
+  RequestPage(pass);
+  return true;
+}
+
+void CatchupClient::Stop() {
+  guard_.Close();
+  std::lock_guard lock(mu_);
+  stopped_ = true;
+  if (running_) metrics_.catchup_in_progress = 0;
+  running_ = false;
+}
+
+bool CatchupClient::running() const {
+  std::lock_guard lock(mu_);
+  return running_;
+}
+
+void CatchupClient::RequestPage(const std::shared_ptr<Pass>& pass) {
+  const NodeInfo& peer = pass->candidates[pass->index];
+  const CatchupRequest req{.node_id = options_.node_id,
+                           .enclave = options_.enclave,
+                           .cursor = pass->cursor,
+                           .limit = options_.page_limit,
+                           .timestamp = std::chrono::duration_cast<std::chrono::seconds>(
+                                            clock_.WallNow().time_since_epoch())
+                                            .count()};
+  OutboundRequest out{.host = peer.address,
+                      .port = static_cast<int>(peer.http_port),
+                      .path = std::string(kCatchupPath),
+                      .headers = {{"Content-Type", "application/json"}},
+                      .body = EncodeCatchupRequest(req)};
+  if (!options_.secret.empty()) {
+    out.headers.emplace_back(std::string(kSignatureHeader), SignBody(options_.secret, out.body));
+  }
+  transport_.Post(std::move(out), guard_.Wrap([this, pass](TransportResult result) {
+    OnPage(pass, std::move(result));
+  }));
+}
+
+void CatchupClient::OnPage(const std::shared_ptr<Pass>& pass, TransportResult result) {
+  if (result.transport_error) return NextCandidate(pass, "no answer");
+  if (result.status != 200) return NextCandidate(pass, "HTTP " + std::to_string(result.status));
+  Result<CatchupPage> page = ParseCatchupPage(result.body);
+  if (!page.ok()) return NextCandidate(pass, "unreadable page");
+  for (const CatchupEntry& entry : page->entries) {
+    if (entry.remaining_ttl < 1) continue;  // never negative: a dead entry is not stored
+    // A lifetime is never extended: expiry = now + remaining_ttl, capped by our REPRAM_MAX_TTL;
+    // the original TTL is at least that.
+    const int64_t remaining = std::min(entry.remaining_ttl, options_.max_ttl);
+    const int64_t original = std::clamp(entry.original_ttl, remaining, TtlStore::kMaxTtlSeconds);
+    Result<bool> put =
+        store_.PutUnlessNewer(entry.key, entry.value, original, std::chrono::seconds(remaining));
+    if (!put.ok()) {
+      if (put.status().code() == StatusCode::kFull) {
+        return Finish(pass, false, "node storage capacity exceeded");
+      }
+      continue;  // a key this node cannot hold (e.g. empty): skipped
+    }
+    if (!*put) {
+      ++pass->kept;
+      continue;
+    }
+    ++pass->stored;
+    pass->bytes += entry.value.size();
+    metrics_.catchup_entries_total++;
+  }
+  if (!page->next_cursor) return Finish(pass, true, "");
+  if (*page->next_cursor <= pass->cursor) return NextCandidate(pass, "cursor did not advance");
+  pass->cursor = std::move(*page->next_cursor);
+  RequestPage(pass);
+}
+
+void CatchupClient::NextCandidate(const std::shared_ptr<Pass>& pass, const std::string& why) {
+  spdlog::info("Catch-up: {} failed ({}); {}", pass->candidates[pass->index].id, why,
+               pass->index + 1 < pass->candidates.size() ? "trying the next candidate"
+                                                         : "no candidate left");
+  if (++pass->index == pass->candidates.size()) return Finish(pass, false, "no candidate left");
+  RequestPage(pass);
+}
+
+void CatchupClient::Finish(const std::shared_ptr<Pass>& pass, bool ok, const std::string& why) {
+  {
+    std::lock_guard lock(mu_);
+    running_ = false;
+  }
+  metrics_.catchup_in_progress = 0;
+  (ok ? metrics_.catchup_runs_ok : metrics_.catchup_runs_failed)++;
+  const double seconds = std::chrono::duration<double>(clock_.Now() - pass->start).count();
+  const std::string source =
+      pass->candidates[std::min(pass->index, pass->candidates.size() - 1)].id;
+  if (ok) {
+    spdlog::info(
+        "Catch-up from {} done: {} entries ({} kept newer local copies), {} bytes in "
+        "{:.2f} s",
+        source, pass->stored, pass->kept, pass->bytes, seconds);
+  } else {
+    spdlog::warn(
+        "Catch-up stopped ({}); last source {}: {} entries ({} kept newer local copies), "
+        "{} bytes in {:.2f} s",
+        why, source, pass->stored, pass->kept, pass->bytes, seconds);
+  }
+  if (pass->done) pass->done(ok);
+}
+
+}  // namespace repram::cluster
