@@ -22,6 +22,9 @@ ALL_SERIES = {
     "repram_isolation_recoveries_total": "counter",
     "repram_isolation_recovery_failures_total": "counter",
     "repram_isolated": "gauge",
+    "repram_catchup_entries_total": "counter",
+    "repram_catchup_runs_total": "counter",
+    "repram_catchup_in_progress": "gauge",
     "repram_storage_entries": "gauge",
     "repram_storage_bytes": "gauge",
     "repram_storage_overhead_bytes": "gauge",
@@ -40,7 +43,7 @@ ALL_SERIES = {
 }
 UNLABELLED = [n for n, t in ALL_SERIES.items() if t != "histogram" and n not in (
     "repram_http_requests_total", "repram_writes_total", "repram_gossip_messages_sent_total",
-    "repram_gossip_messages_received_total")]
+    "repram_gossip_messages_received_total", "repram_catchup_runs_total")]
 
 
 # ---- /v1/health --------------------------------------------------------------------------
