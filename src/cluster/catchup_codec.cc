@@ -72,35 +72,173 @@ std::string CatchupPageWriter::Finish(const std::optional<std::string>& next_cur
   return std::move(out_);
 }
 
-Result<CatchupPage> ParseCatchupPage(std::string_view body) {
-  const Status bad(StatusCode::kUnavailable, "invalid catch-up page");
-  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object()) return bad;
-  auto entries = doc.find("entries");
-  if (entries == doc.end() || !entries->is_array()) return bad;
-  CatchupPage page;
-  page.entries.reserve(entries->size());
-  for (const nlohmann::json& item : *entries) {
-    if (!item.is_object()) return bad;
-    CatchupEntry entry;
-    std::string data;
-    for (const char* required : {"key", "data", "remaining_ttl", "original_ttl"}) {
-      if (!HasMember(item, required)) return bad;
-    }
-    if (!ReadString(item, "key", entry.key) || !ReadString(item, "data", data) ||
-        !ReadInt(item, "remaining_ttl", kInt64Min, kInt64Max, entry.remaining_ttl) ||
-        !ReadInt(item, "original_ttl", kInt64Min, kInt64Max, entry.original_ttl)) {
-      return bad;
-    }
-    std::optional<std::string> value = DecodeBase64(data);
-    if (!value) return bad;
-    entry.value = std::move(*value);
-    page.entries.push_back(std::move(entry));
+namespace {
+
+// SAX handler for a page: fills CatchupPage as the parser goes, so a 10,000-entry page costs no
+// DOM (the DOM's allocations and teardown were the requester's largest cost). Same acceptance as
+// a DOM read: an object whose `entries` is an array of objects with a string key, strict base64
+// data and integer remaining_ttl / original_ttl (last duplicate wins), optional string or null
+// next_cursor; unknown members of any type are skipped.
+class PageReader {
+ public:
+  using json = nlohmann::json;
+
+  explicit PageReader(CatchupPage& page) : page_(page) {}
+
+  bool null() { return Scalar(Kind::kNull); }
+  bool boolean(bool) { return Scalar(Kind::kOther); }
+  bool number_integer(json::number_integer_t v) { return Int(v); }
+  bool number_unsigned(json::number_unsigned_t v) {
+    if (v > static_cast<uint64_t>(kInt64Max)) return Scalar(Kind::kOther);
+    return Int(static_cast<int64_t>(v));
   }
-  if (HasMember(doc, "next_cursor")) {
-    std::string cursor;
-    if (!ReadString(doc, "next_cursor", cursor)) return bad;
-    page.next_cursor = std::move(cursor);
+  bool number_float(json::number_float_t, const json::string_t&) { return Scalar(Kind::kOther); }
+  bool binary(json::binary_t&) { return Scalar(Kind::kOther); }
+  bool string(json::string_t& v) {
+    if (skip_ > 0) return true;
+    switch (where_) {
+      case Where::kRootMember:
+        if (member_ == "next_cursor") {
+          page_.next_cursor = std::move(v);
+          return Done(Where::kRoot);
+        }
+        if (member_ == "entries") return false;
+        return Done(Where::kRoot);
+      case Where::kEntryMember:
+        if (member_ == "key") {
+          entry_.key = std::move(v);
+          seen_ |= kKey;
+        } else if (member_ == "data") {
+          std::optional<std::string> value = DecodeBase64(v);
+          if (!value) return false;
+          entry_.value = std::move(*value);
+          seen_ |= kData;
+        } else if (member_ == "remaining_ttl" || member_ == "original_ttl") {
+          return false;
+        }
+        return Done(Where::kEntry);
+      default:
+        return false;
+    }
+  }
+  bool start_object(std::size_t) {
+    if (skip_ > 0 || where_ == Where::kRootMember || where_ == Where::kEntryMember) {
+      if (where_ == Where::kRootMember && member_ == "entries") return false;
+      if (where_ == Where::kEntryMember && IsEntryField()) return false;
+      ++skip_;
+      return true;
+    }
+    if (where_ == Where::kStart) return Done(Where::kRoot);
+    if (where_ == Where::kEntries) {
+      entry_ = CatchupEntry{};
+      seen_ = 0;
+      return Done(Where::kEntry);
+    }
+    return false;
+  }
+  bool end_object() {
+    if (skip_ > 0) return EndSkipped();
+    if (where_ == Where::kRoot) return entries_seen_ && Done(Where::kEnd);
+    if (where_ != Where::kEntry || seen_ != kAll) return false;
+    page_.entries.push_back(std::move(entry_));
+    return Done(Where::kEntries);
+  }
+  bool start_array(std::size_t) {
+    if (skip_ == 0 && where_ == Where::kRootMember && member_ == "entries") {
+      entries_seen_ = true;
+      page_.entries.clear();
+      return Done(Where::kEntries);
+    }
+    if (skip_ > 0 || where_ == Where::kRootMember ||
+        (where_ == Where::kEntryMember && !IsEntryField())) {
+      ++skip_;
+      return true;
+    }
+    return false;
+  }
+  bool end_array() {
+    if (skip_ > 0) return EndSkipped();
+    return where_ == Where::kEntries && Done(Where::kRoot);
+  }
+  bool key(json::string_t& k) {
+    if (skip_ > 0) return true;
+    member_ = std::move(k);
+    if (where_ == Where::kRoot) return Done(Where::kRootMember);
+    if (where_ == Where::kEntry) return Done(Where::kEntryMember);
+    return false;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+ private:
+  enum class Where { kStart, kRoot, kRootMember, kEntries, kEntry, kEntryMember, kEnd };
+  enum class Kind { kNull, kOther };
+  static constexpr int kKey = 1, kData = 2, kRemaining = 4, kOriginal = 8;
+  static constexpr int kAll = kKey | kData | kRemaining | kOriginal;
+
+  bool Done(Where next) {
+    where_ = next;
+    return true;
+  }
+  bool IsEntryField() const {
+    return member_ == "key" || member_ == "data" || member_ == "remaining_ttl" ||
+           member_ == "original_ttl";
+  }
+  // A skipped container closed: back to the member list it was a value of.
+  bool EndSkipped() {
+    if (--skip_ == 0) where_ = where_ == Where::kRootMember ? Where::kRoot : Where::kEntry;
+    return true;
+  }
+  // null, bool, float and binary values: accepted only where the member is unknown (or, for
+  // null, an absent next_cursor).
+  bool Scalar(Kind kind) {
+    if (skip_ > 0) return true;
+    if (where_ == Where::kRootMember) {
+      if (member_ == "entries") return false;
+      if (member_ == "next_cursor") {
+        if (kind != Kind::kNull) return false;
+        page_.next_cursor.reset();
+      }
+      return Done(Where::kRoot);
+    }
+    if (where_ == Where::kEntryMember) return !IsEntryField() && Done(Where::kEntry);
+    return false;
+  }
+  bool Int(int64_t v) {
+    if (skip_ > 0) return true;
+    if (where_ == Where::kEntryMember) {
+      if (member_ == "remaining_ttl") {
+        entry_.remaining_ttl = v;
+        seen_ |= kRemaining;
+      } else if (member_ == "original_ttl") {
+        entry_.original_ttl = v;
+        seen_ |= kOriginal;
+      } else if (member_ == "key" || member_ == "data") {
+        return false;
+      }
+      return Done(Where::kEntry);
+    }
+    return Scalar(Kind::kOther);
+  }
+
+  CatchupPage& page_;
+  Where where_ = Where::kStart;
+  std::string member_;
+  CatchupEntry entry_;
+  int seen_ = 0;
+  int skip_ = 0;  // depth inside an ignored member's value
+  bool entries_seen_ = false;
+};
+
+}  // namespace
+
+Result<CatchupPage> ParseCatchupPage(std::string_view body) {
+  CatchupPage page;
+  PageReader reader(page);
+  if (!nlohmann::json::sax_parse(body, &reader, nlohmann::json::input_format_t::json,
+                                 /*strict=*/true)) {
+    return Status(StatusCode::kUnavailable, "invalid catch-up page");
   }
   return page;
 }

@@ -74,6 +74,20 @@ TEST(CatchupPageTest, EmptyLastPageHasNoCursor) {
   EXPECT_FALSE(page->next_cursor.has_value());
 }
 
+TEST(CatchupPageTest, SkipsUnknownMembersOfAnyShape) {
+  Result<CatchupPage> page = ParseCatchupPage(
+      R"({"version":{"a":[1,{"b":null}]},"entries":[{"key":"k","extra":[{"x":1},2],)"
+      R"("data":"dg==","remaining_ttl":3,"original_ttl":9,"flag":true,"f":1.5}],)"
+      R"("next_cursor":null,"tail":"x"})");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->entries.size(), 1u);
+  EXPECT_EQ(page->entries[0].key, "k");
+  EXPECT_EQ(page->entries[0].value, "v");
+  EXPECT_EQ(page->entries[0].remaining_ttl, 3);
+  EXPECT_EQ(page->entries[0].original_ttl, 9);
+  EXPECT_FALSE(page->next_cursor.has_value());
+}
+
 TEST(CatchupPageTest, RejectsUnreadablePages) {
   for (const char* body : {
            "404 page not found\n",
@@ -85,6 +99,15 @@ TEST(CatchupPageTest, RejectsUnreadablePages) {
            R"({"entries":[{"key":"a","data":"AP8=","original_ttl":1}]})",
            R"({"entries":[{"data":"AP8=","remaining_ttl":1,"original_ttl":1}]})",
            R"({"entries":[],"next_cursor":7})",
+           R"({"entries":[]} trailing)",
+           R"({"entries":[{"key":"a","data":"AP8=","remaining_ttl":"1","original_ttl":1}]})",
+           R"({"entries":[{"key":null,"data":"AP8=","remaining_ttl":1,"original_ttl":1}]})",
+           R"({"entries":[{"key":"a","data":"AP8=","remaining_ttl":1,"original_ttl":{}}]})",
+           R"({"entries":[{"key":"a","data":"AP8=","remaining_ttl":9223372036854775808,)"
+           R"("original_ttl":1}]})",
+           R"({"entries":[[]]})",
+           R"({"entries":null})",
+           "[]",
        }) {
     EXPECT_FALSE(ParseCatchupPage(body).ok()) << body;
   }
