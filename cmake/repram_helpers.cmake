@@ -29,7 +29,7 @@ function(repram_cc_test)
   target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gmock GTest::gtest_main)
   target_compile_options(${T_NAME} PRIVATE ${REPRAM_WARNINGS})
   target_compile_definitions(${T_NAME} PRIVATE
-      REPRAM_VECTORS_DIR="${PROJECT_SOURCE_DIR}/../shared/vectors")
+      REPRAM_VECTORS_DIR="${PROJECT_SOURCE_DIR}/tests/vectors")
   if(NOT T_LABELS)
     set(T_LABELS unit)
   endif()

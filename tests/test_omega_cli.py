@@ -17,7 +17,7 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OMEGA_BIN = os.environ.get("REPRAM_OMEGA_BIN", os.path.join(REPO, "build", "src", "trust", "repram-omega"))
-VECTORS = json.load(open(os.path.join(REPO, "..", "shared", "vectors", "omega.json")))
+VECTORS = json.load(open(os.path.join(REPO, "tests", "vectors", "omega.json")))
 
 USAGE = (
     "repram-omega \u2014 operator tool for REPRAM signed root lists\n"

@@ -8,7 +8,7 @@
 
 namespace repram::cluster::testing {
 
-// Returns the parsed test-vector file /work/shared/vectors/<name> (REPRAM_VECTORS_DIR).
+// Returns the parsed test-vector file tests/vectors/<name> (REPRAM_VECTORS_DIR).
 inline nlohmann::json LoadVectors(const std::string& name) {
   std::ifstream in(std::string(REPRAM_VECTORS_DIR) + "/" + name);
   if (!in) throw std::runtime_error("cannot open vector file " + name);

@@ -7,7 +7,7 @@
 
 namespace repram::trust::testing {
 
-// Returns the parsed ../shared/vectors/omega.json (test-only; REPRAM_VECTORS_DIR is set by
+// Returns the parsed tests/vectors/omega.json (test-only; REPRAM_VECTORS_DIR is set by
 // repram_cc_test).
 inline const nlohmann::json& OmegaVectors() {
   static const nlohmann::json vectors = [] {
