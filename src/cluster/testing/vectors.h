@@ -6,11 +6,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "util/testing/vectors_dir.h"
+
 namespace repram::cluster::testing {
 
-// Returns the parsed test-vector file tests/vectors/<name> (REPRAM_VECTORS_DIR).
+// Returns the parsed test-vector file tests/vectors/<name>.
 inline nlohmann::json LoadVectors(const std::string& name) {
-  std::ifstream in(std::string(REPRAM_VECTORS_DIR) + "/" + name);
+  std::ifstream in(std::string(repram::testing::kVectorsDir) + "/" + name);
   if (!in) throw std::runtime_error("cannot open vector file " + name);
   std::stringstream text;
   text << in.rdbuf();

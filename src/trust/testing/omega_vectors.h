@@ -5,13 +5,14 @@
 #include <sstream>
 #include <string>
 
+#include "util/testing/vectors_dir.h"
+
 namespace repram::trust::testing {
 
-// Returns the parsed tests/vectors/omega.json (test-only; REPRAM_VECTORS_DIR is set by
-// repram_cc_test).
+// Returns the parsed tests/vectors/omega.json (test-only).
 inline const nlohmann::json& OmegaVectors() {
   static const nlohmann::json vectors = [] {
-    std::ifstream in(std::string(REPRAM_VECTORS_DIR) + "/omega.json");
+    std::ifstream in(std::string(repram::testing::kVectorsDir) + "/omega.json");
     std::stringstream text;
     text << in.rdbuf();
     return nlohmann::json::parse(text.str());
