@@ -6,11 +6,16 @@
 
 namespace repram::http {
 
-// Scheduler on an Asio io_context: callbacks run on that context's thread. After() and
-// Task::Cancel() may be called from any thread; a cancelled callback never starts.
+// Scheduler on one Asio io_context: callbacks run on that context's thread, never inside After().
+// After() and Task::Cancel() may be called from any thread (they only post to the context). A
+// callback that has not started when Cancel() returns never starts, but Cancel() does not wait
+// for one already running: an owner that drops its task on another thread must keep what the
+// callback uses alive until the context is stopped (Node cancels its tasks, then stops the pool,
+// then destroys components). Delays are measured by Asio's steady clock, which SystemClock reads
+// too; clock() only returns the Clock given here.
 class AsioScheduler final : public Scheduler {
  public:
-  // REQUIRES: ioc and clock outlive the scheduler and every task it returned.
+  // REQUIRES: ioc outlives the scheduler and every task it returned; clock outlives the scheduler.
   AsioScheduler(boost::asio::io_context& ioc, const Clock& clock) : ioc_(ioc), clock_(clock) {}
 
   std::unique_ptr<Task> After(Duration d, std::function<void()> fn) override;

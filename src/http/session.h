@@ -29,8 +29,9 @@ class SessionRegistry : public std::enable_shared_from_this<SessionRegistry> {
   void Start();
   // Closes idle connections and asks busy ones to close after their current response.
   void BeginShutdown();
-  // Add/Remove run on the context's thread, or on the thread destroying the stopped context
-  // (sessions may outlive the server then, so the count lives here, not in the server).
+  // Add/Remove run on the context's thread, or on the thread destroying the stopped context:
+  // sessions held by its pending handlers die with it, after the server, so the count lives here
+  // (co-owned by the sessions), not in the server.
   void Add(Session* s) {
     sessions_.insert(s);
     ++open_;
@@ -55,7 +56,10 @@ class SessionRegistry : public std::enable_shared_from_this<SessionRegistry> {
 // read or write is in flight at a time and requests are answered in order.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // REQUIRES: socket belongs to registry's io_context; server outlives the session.
+  // REQUIRES: socket belongs to registry's io_context; server outlives every handler the session
+  // runs (its contexts are stopped first). The Session object itself may be destroyed after the
+  // server, with the pending handlers of its stopped context: its destructor touches only the
+  // registry, which it co-owns.
   Session(boost::asio::io_context& ioc, boost::asio::ip::tcp::socket socket, HttpServer& server,
           std::shared_ptr<SessionRegistry> registry, size_t shard);
   ~Session();
