@@ -60,7 +60,7 @@ int RunServer(const std::map<std::string, std::string>& flags) {
   Node node(std::move(config).value());
   auto port = node.Start();
   if (!port.ok()) {
-    if (!port.status().message().empty()) spdlog::error("{}", port.status().message());
+    if (!port.status().logged()) spdlog::error("{}", port.status().message());
     return 1;
   }
   int sig = 0;
@@ -161,7 +161,7 @@ int RunMcp(const std::map<std::string, std::string>& flags) {
   Node node(std::move(config).value());
   auto port = node.Start();
   if (!port.ok()) {
-    spdlog::error("{}", port.status().message());
+    if (!port.status().logged()) spdlog::error("{}", port.status().message());
     return 1;
   }
   // mcp.md §3.1: the embedded node drains in-flight HTTP for at most 2 s.

@@ -75,7 +75,8 @@ void Node::BuildCluster(uint16_t http_port) {
 // known only after binding, so REPRAM_HTTP_PORT=0 binds first; nothing is accepted before
 // server_->Start() either way.
 Result<uint16_t> Node::ListenAfterTrust() {
-  const Status trust_failed(StatusCode::kUnavailable, "");  // NodeTrust logged the reason
+  const Status trust_failed =
+      Status(StatusCode::kUnavailable, "omega bootstrap failed").MarkedLogged();
   if (config_.http_port == 0) {
     Result<uint16_t> port = server_->Listen();
     if (port.ok() && !trust_->Establish(*port)) return trust_failed;

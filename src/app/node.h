@@ -41,7 +41,8 @@ class Node {
   ~Node();
 
   // Establishes the trust root, binds the listener, starts the I/O threads, the timers and the
-  // cluster. Returns the bound HTTP port, or the start-up error (empty message: already logged).
+  // cluster. Returns the bound HTTP port, or the start-up error; a failed omega flow returns one
+  // marked logged() (NodeTrust logged the "Omega bootstrap failed: ..." lines).
   Result<uint16_t> Start();
   // Graceful stop: waits at most `drain` for in-flight requests (10 s for a server node,
   // http-api.md §12; 2 s for the MCP-embedded node, mcp.md §3.1). Idempotent.

@@ -10,20 +10,31 @@ namespace repram {
 enum class StatusCode { kOk, kInvalidArgument, kNotFound, kFull, kPermissionDenied, kUnavailable,
                         kInternal };
 
-// A code plus a human-readable message (LevelDB style). Cheap to copy when OK.
+// A code plus a human-readable message (LevelDB style), and whether it was already logged. Cheap
+// to copy when OK.
 class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
   static Status Ok() { return {}; }
 
+  // Returns this status marked as already logged by the code that produced it (with more detail
+  // than the message), so whoever receives it must not log it again.
+  Status MarkedLogged() && {
+    logged_ = true;
+    return std::move(*this);
+  }
+
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  // Returns true when the producer already logged this status (see MarkedLogged).
+  bool logged() const { return logged_; }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  bool logged_ = false;
 };
 
 // Either a value or a non-OK Status.
