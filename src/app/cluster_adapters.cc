@@ -1,5 +1,7 @@
 #include "app/cluster_adapters.h"
 
+#include <tuple>
+
 #include "cluster/catchup_codec.h"
 
 namespace repram {
@@ -89,6 +91,31 @@ void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node) {
         node.HandleCatchup(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader))));
   };
   routes.Add(std::move(catchup));
+}
+
+void AddAntiEntropyRoutes(http::RouteTable& routes, cluster::AntiEntropy& ae) {
+  using Handle =
+      void (cluster::AntiEntropy::*)(std::string, std::string, cluster::AntiEntropy::Reply);
+  const std::tuple<http::RouteId, std::string_view, Handle> kRoutes[] = {
+      {http::RouteId::kAntiEntropyDigest, cluster::kAntiEntropyDigestPath,
+       &cluster::AntiEntropy::HandleDigest},
+      {http::RouteId::kAntiEntropyDiff, cluster::kAntiEntropyDiffPath,
+       &cluster::AntiEntropy::HandleDiff},
+      {http::RouteId::kAntiEntropyPush, cluster::kAntiEntropyPushPath,
+       &cluster::AntiEntropy::HandlePush},
+  };
+  for (const auto& [id, path, handle] : kRoutes) {
+    http::RouteSpec spec = PeerRoute(id, path);
+    // The body is moved to the anti-entropy worker; the answer comes back from there.
+    spec.handler = [&ae, handle](const http::RequestContext& ctx, http::Respond respond) {
+      (ae.*handle)(std::string(ctx.req.body()),
+                   std::string(HeaderValue(ctx.req, cluster::kSignatureHeader)),
+                   [respond = std::move(respond)](cluster::GossipReply reply) {
+                     respond(ToResponse(reply));
+                   });
+    };
+    routes.Add(std::move(spec));
+  }
 }
 
 }  // namespace repram

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/cluster_port.h"
+#include "cluster/anti_entropy.h"
 #include "cluster/cluster_node.h"
 #include "cluster/replica_store.h"
 #include "cluster/transport.h"
@@ -57,5 +58,8 @@ class ClusterNodePort final : public ClusterPort {
 // Adds POST /v1/gossip/message, /v1/bootstrap and /v1/catchup (peer bucket, 16 MiB) served by
 // node.
 void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node);
+
+// Adds POST /v1/antientropy/digest, /diff and /push (peer bucket, 16 MiB) served by ae.
+void AddAntiEntropyRoutes(http::RouteTable& routes, cluster::AntiEntropy& ae);
 
 }  // namespace repram

@@ -42,6 +42,14 @@ class SettingReader {
     out = std::chrono::milliseconds(static_cast<int64_t>(*parsed * 1000));
     return Status::Ok();
   }
+  // Like Seconds, but "0" turns the feature off (out = 0).
+  Status SecondsOrOff(const std::string& var, std::chrono::milliseconds& out) const {
+    if (auto v = Get(var); v && *v == "0") {
+      out = std::chrono::milliseconds(0);
+      return Status::Ok();
+    }
+    return Seconds(var, out);
+  }
   void Bool(const std::string& var, bool& out) const {
     if (auto v = Get(var)) out = AsciiLower(*v) == "true";
   }
@@ -127,6 +135,7 @@ Result<Config> BuildConfig(const std::map<std::string, std::string>& settings,
            r.Seconds("REPRAM_PING_INTERVAL", c.ping_interval),
            r.Seconds("REPRAM_SYNC_INTERVAL", c.sync_interval),
            r.Seconds("REPRAM_ISOLATION_INTERVAL", c.isolation_interval),
+           r.SecondsOrOff("REPRAM_ANTI_ENTROPY_INTERVAL", c.anti_entropy_interval),
            r.HostPorts("REPRAM_PEERS", c.peers),
            r.HostPorts("REPRAM_DNS_SERVERS", c.dns_servers),
        }) {
@@ -224,6 +233,8 @@ const std::vector<SettingSpec>& Settings() {
       {"REPRAM_PING_INTERVAL", "ping-interval", "ping round, seconds [30]"},
       {"REPRAM_SYNC_INTERVAL", "sync-interval", "topology sync period, seconds [30]"},
       {"REPRAM_ISOLATION_INTERVAL", "isolation-interval", "isolation check period, s [30]"},
+      {"REPRAM_ANTI_ENTROPY_INTERVAL", "anti-entropy-interval",
+       "anti-entropy round period, seconds; 0 = off [60]"},
       {"REPRAM_FULL_FANOUT_MAX", "full-fanout-max", "full broadcast up to this many peers [32]"},
       {"REPRAM_THREADS", "threads", "I/O threads [number of cores]"},
       {"REPRAM_LOG_FORMAT", "log-format", "text or json [text]"},

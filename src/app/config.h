@@ -55,6 +55,7 @@ struct Config {
   std::chrono::milliseconds ping_interval{30000};       // REPRAM_PING_INTERVAL
   std::chrono::milliseconds sync_interval{30000};       // REPRAM_SYNC_INTERVAL
   std::chrono::milliseconds isolation_interval{30000};  // REPRAM_ISOLATION_INTERVAL
+  std::chrono::milliseconds anti_entropy_interval{60000};  // REPRAM_ANTI_ENTROPY_INTERVAL; 0 = off
   int64_t full_fanout_max = 32;       // REPRAM_FULL_FANOUT_MAX
   int64_t threads = 0;                // REPRAM_THREADS; 0 = number of cores
   bool log_json = false;              // REPRAM_LOG_FORMAT=json

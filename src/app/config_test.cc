@@ -105,5 +105,19 @@ TEST(ParseHostPortTest, AcceptsNamesIpv4AndBracketedIpv6) {
   }
 }
 
+TEST(BuildConfigTest, AntiEntropyIntervalDefaultFractionAndOff) {
+  auto defaults = BuildConfig({}, ConfigProfile::kServer);
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->anti_entropy_interval, std::chrono::seconds(60));
+  auto fraction = BuildConfig({{"REPRAM_ANTI_ENTROPY_INTERVAL", "1.5"}}, ConfigProfile::kServer);
+  ASSERT_TRUE(fraction.ok());
+  EXPECT_EQ(fraction->anti_entropy_interval, std::chrono::milliseconds(1500));
+  auto off = BuildConfig({{"REPRAM_ANTI_ENTROPY_INTERVAL", "0"}}, ConfigProfile::kServer);
+  ASSERT_TRUE(off.ok());
+  EXPECT_EQ(off->anti_entropy_interval, std::chrono::milliseconds(0));
+  EXPECT_EQ(Error({{"REPRAM_ANTI_ENTROPY_INTERVAL", "-1"}}),
+            R"(invalid REPRAM_ANTI_ENTROPY_INTERVAL: "-1")");
+}
+
 }  // namespace
 }  // namespace repram

@@ -1,6 +1,8 @@
 #include "app/node.h"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+#include <algorithm>
 #include <thread>
 
 
@@ -59,6 +61,10 @@ void Node::BuildCluster(uint16_t http_port) {
   hooks.on_peer_evicted = [client = client_.get()](const cluster::NodeInfo& peer) {
     client->DropPool(peer.address, static_cast<uint16_t>(peer.http_port));
   };
+  // anti_entropy_ is built right after the cluster node, before any thread can call this.
+  hooks.on_peer_rejoined = [this](const cluster::NodeInfo& peer) {
+    anti_entropy_->OnPeerRejoined(peer);
+  };
   cluster_node_ = std::make_unique<cluster::ClusterNode>(
       std::move(cc),
       cluster::ClusterDeps{.scheduler = *scheduler_,
@@ -69,6 +75,27 @@ void Node::BuildCluster(uint16_t http_port) {
                            .catchup_store = store_.get()},
       std::move(hooks));
   cluster_ = std::make_unique<ClusterNodePort>(*cluster_node_);
+  BuildAntiEntropy();
+}
+
+void Node::BuildAntiEntropy() {
+  const Duration interval = config_.anti_entropy_interval;
+  anti_entropy_ = std::make_unique<cluster::AntiEntropy>(
+      cluster::AntiEntropyConfig{.node_id = config_.node_id,
+                                 .enclave = cluster::NormalizeEnclave(config_.enclave),
+                                 .secret = config_.cluster_secret,
+                                 .interval = interval,
+                                 .tick = std::min<Duration>(interval, config_.ping_interval)},
+      cluster::AntiEntropyDeps{
+          .scheduler = *scheduler_,
+          .rng = rng_,
+          .transport = *transport_,
+          .store = *store_,
+          .peers = [node = cluster_node_.get()] { return node->SameEnclavePeers(); },
+          .background =
+              [worker = &anti_entropy_worker_](std::function<void()> work) {
+                boost::asio::post(*worker, std::move(work));
+              }});
 }
 
 // trust.md §9: the listener opens only once the trust root is established. An ephemeral port is
@@ -103,9 +130,10 @@ Result<uint16_t> Node::Start() {
                                             .role = config_.inbound ? "substrate" : "transient",
                                             .started = clock_.Now()},
                                .extra_metrics =
-                                   [trust = trust_.get(),
+                                   [trust = trust_.get(), anti_entropy = anti_entropy_.get(),
                                     started = clock_.WallNow()](http::PrometheusWriter& w) {
                                      trust->RenderMetrics(w);
+                                     w.Raw(anti_entropy->RenderMetrics());
                                      w.Family("process_start_time_seconds", "gauge",
                                               "Start time of the process, Unix seconds.");
                                      w.Sample("process_start_time_seconds", "",
@@ -114,6 +142,7 @@ Result<uint16_t> Node::Start() {
                                    },
                            });
   AddPeerRoutes(routes_, *cluster_node_);
+  AddAntiEntropyRoutes(routes_, *anti_entropy_);
   node_api_ = std::make_unique<EmbeddedNodeApi>(*data_);
   mcp_server_ = std::make_unique<mcp::McpServer>(
       *node_api_, mcp::TtlBounds{config_.min_ttl, config_.max_ttl,
@@ -138,6 +167,7 @@ Result<uint16_t> Node::Start() {
   server_->Start();
   trust_->Start(*scheduler_);  // before the cluster: a failed join requests a refresh
   cluster_node_->Start();
+  anti_entropy_->Start();
   ScheduleReclaim();
   ScheduleLimiterCleanup();
   spdlog::info("Listening on {}:{}", config_.bind, *port);
@@ -204,6 +234,8 @@ void Node::Shutdown(std::chrono::milliseconds drain) {
     spdlog::warn("{} connections still open after the drain; closing them", left);
   }
   if (cluster_node_) cluster_node_->Stop();
+  if (anti_entropy_) anti_entropy_->Stop();
+  anti_entropy_worker_.join();  // its queued tasks are no-ops (or 503s) once stopped
   trust_->Stop();
   {
     std::lock_guard lock(tasks_mu_);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,7 @@ class Node {
  private:
   Result<uint16_t> ListenAfterTrust();
   void BuildCluster(uint16_t http_port);
+  void BuildAntiEntropy();
   void AddMcpRoute();
   void ScheduleReclaim();
   void ScheduleLimiterCleanup();
@@ -72,6 +74,9 @@ class Node {
   std::unique_ptr<StoreReplicaSink> replica_sink_;
   std::unique_ptr<NodeTrust> trust_;
   std::unique_ptr<cluster::ClusterNode> cluster_node_;
+  // Anti-entropy scans and hashes on its own thread, never on an I/O thread.
+  boost::asio::thread_pool anti_entropy_worker_{1};
+  std::unique_ptr<cluster::AntiEntropy> anti_entropy_;
   std::unique_ptr<ClusterPort> cluster_;
   std::unique_ptr<DataService> data_;
   std::unique_ptr<EmbeddedNodeApi> node_api_;

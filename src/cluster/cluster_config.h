@@ -66,6 +66,9 @@ struct ClusterHooks {
   std::function<void()> request_omega_refresh = {};
   // A peer was evicted: drop its HTTP connection pool.
   std::function<void(const NodeInfo&)> on_peer_evicted = {};
+  // A peer came back: an evicted id was added again, or a peer answers again after failed ping
+  // rounds (the anti-entropy trigger of §12.1).
+  std::function<void(const NodeInfo&)> on_peer_rejoined = {};
 };
 
 }  // namespace repram::cluster

@@ -235,6 +235,7 @@ void ClusterNode::HandlePing(const SimpleMessage& msg) {
     }
     pinger = membership_.Find(msg.from);
   }
+  ReportRejoined();
   if (!pinger) return;
   SimpleMessage pong = NewMessage("PONG");
   pong.to = msg.from;
@@ -243,6 +244,11 @@ void ClusterNode::HandlePing(const SimpleMessage& msg) {
 }
 
 void ClusterNode::HandlePong(const SimpleMessage& msg) {
+  RecordPongFrom(msg);
+  ReportRejoined();
+}
+
+void ClusterNode::RecordPongFrom(const SimpleMessage& msg) {
   std::lock_guard lock(mu_);
   if (!membership_.Contains(msg.from) && membership_.IsQuarantined(msg.from)) {
     if (msg.node_info && msg.node_info->id == msg.from) {
@@ -271,6 +277,7 @@ void ClusterNode::HandleSync(const SimpleMessage& msg) {
     if (!sender || !sync_limiter_.Allow(msg.from, clock_.Now())) return;
     entries = membership_.All();
   }
+  ReportRejoined();
   for (const NodeInfo& peer : entries) {
     if (peer.id == sender->id) continue;
     SimpleMessage answer = NewMessage("SYNC");
@@ -339,6 +346,7 @@ GossipReply ClusterNode::HandleBootstrap(std::string_view body, std::string_view
     if (std::optional<NodeInfo> stored = membership_.Find(joiner.id)) peers.push_back(*stored);
   }
   peers.push_back(self_);
+  ReportRejoined();
   GossipReply reply{200, std::string(kContentTypeJson), EncodeBootstrapResponse(peers)};
   for (const NodeInfo& peer : notify) {
     SimpleMessage sync = NewMessage("SYNC");
@@ -467,6 +475,21 @@ std::vector<NodeInfo> ClusterNode::Peers() const {
   return membership_.All();
 }
 
+std::vector<NodeInfo> ClusterNode::SameEnclavePeers() const {
+  std::lock_guard lock(mu_);
+  return membership_.SameEnclave();
+}
+
+void ClusterNode::ReportRejoined() {
+  std::vector<NodeInfo> rejoined;
+  {
+    std::lock_guard lock(mu_);
+    rejoined = membership_.TakeRejoined();
+  }
+  if (!hooks_.on_peer_rejoined) return;
+  for (const NodeInfo& peer : rejoined) hooks_.on_peer_rejoined(peer);
+}
+
 size_t ClusterNode::PeerCount() const {
   std::lock_guard lock(mu_);
   return membership_.size();
@@ -488,6 +511,7 @@ void ClusterNode::PingRound() {
   if (hooks_.on_peer_evicted) {
     for (const NodeInfo& peer : plan.evicted) hooks_.on_peer_evicted(peer);
   }
+  ReportRejoined();
   for (const NodeInfo& peer : plan.to_sync) {
     SimpleMessage sync = NewMessage("SYNC");
     sync.node_info = self_;
@@ -541,6 +565,7 @@ bool ClusterNode::OnBootstrapped(const SeedFetchResult& result, bool refresh_on_
       NoteAdd(membership_.AddPeer(peer, AddMode::kBootstrap));
     }
   }
+  ReportRejoined();
   if (result.succeeded > 0) {
     spdlog::info("Bootstrapped from {} of {} seeds; {} peers known", result.succeeded,
                  result.contacted, PeerCount());

@@ -98,6 +98,8 @@ class ClusterNode {
   int Quorum() const;
   // Returns every known peer (all enclaves, never self), sorted by id.
   std::vector<NodeInfo> Peers() const;
+  // Returns the peers of our enclave, sorted by id.
+  std::vector<NodeInfo> SameEnclavePeers() const;
   // Returns the number of known peers (all enclaves).
   size_t PeerCount() const;
   // Returns this node as advertised (id, address, gossip port, http_port, enclave).
@@ -113,6 +115,8 @@ class ClusterNode {
   void HandleAck(const SimpleMessage& msg);
   void HandlePing(const SimpleMessage& msg);
   void HandlePong(const SimpleMessage& msg);
+  // HandlePong's membership update. REQUIRES: mu_ not held (takes it).
+  void RecordPongFrom(const SimpleMessage& msg);
   void HandleSync(const SimpleMessage& msg);
 
   void PingRound();
@@ -141,6 +145,8 @@ class ClusterNode {
                  std::function<void(bool)> on_done = nullptr);
   SimpleMessage NewMessage(std::string_view type) const;
   int64_t ClampTtl(int64_t ttl) const;
+  // Hands the peers that came back to hooks_.on_peer_rejoined. REQUIRES: mu_ not held.
+  void ReportRejoined();
   // Records an AddPeer outcome in the metrics. REQUIRES: mu_ held.
   void NoteAdd(AddResult result);
   // Refreshes repram_peers_active and repram_isolated. REQUIRES: mu_ held.

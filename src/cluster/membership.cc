@@ -52,6 +52,7 @@ bool Membership::Insert(const NodeInfo& node) {
     return false;
   }
   quarantine_.erase(node.id);
+  if (evicted_.erase(node.id) > 0) rejoined_.push_back(node);
   peers_.emplace(node.id, Peer{.info = node});
   spdlog::info("Discovered peer {} ({}:{}, enclave {})", node.id, node.address, node.http_port,
                node.enclave);
@@ -110,6 +111,7 @@ int Membership::Failures(std::string_view id) const {
 bool Membership::RecordPong(std::string_view id) {
   auto it = peers_.find(id);
   if (it == peers_.end()) return false;
+  if (it->second.failures > 0) rejoined_.push_back(it->second.info);
   it->second.failures = 0;
   it->second.pong = true;
   inbound_evidence_ = true;
@@ -121,6 +123,8 @@ void Membership::RecordPingResult(std::string_view id, uint64_t round, bool ok_2
   if (it != peers_.end() && it->second.pinged_round == round) it->second.ping_ok = ok_2xx;
 }
 
+std::vector<NodeInfo> Membership::TakeRejoined() { return std::exchange(rejoined_, {}); }
+
 RoundPlan Membership::StartRound() {
   RoundPlan plan;
   for (auto it = quarantine_.begin(); it != quarantine_.end();) {
@@ -131,6 +135,7 @@ RoundPlan Membership::StartRound() {
     if (round_ > 0 && peer.pinged_round == round_) {
       const bool success = inbound_evidence_ ? (peer.ping_ok && peer.pong) : peer.ping_ok;
       if (success) {
+        if (peer.failures > 0) rejoined_.push_back(peer.info);
         peer.failures = 0;
       } else {
         ++peer.failures;
@@ -142,6 +147,8 @@ RoundPlan Membership::StartRound() {
       spdlog::info("Evicted peer {} after {} failed ping rounds", peer.info.id, kMaxPingFailures);
       plan.evicted.push_back(peer.info);
       quarantine_[it->first] = Quarantined{peer.info, kQuarantineRounds};
+      if (evicted_.size() >= max_peers_) evicted_.clear();  // bound; loses only a trigger
+      evicted_.insert(it->first);
       it = peers_.erase(it);
       continue;
     }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,10 @@ class Membership {
   // failures, evicts at 3, ages the quarantine, and lists the PINGs and SYNCs to send.
   RoundPlan StartRound();
 
+  // Returns and forgets the peers that came back since the last call: an id we had evicted was
+  // added again, or a peer with failed rounds answered (a PONG, or a successful round).
+  std::vector<NodeInfo> TakeRejoined();
+
   const NodeInfo& self() const { return self_; }
 
  private:
@@ -101,6 +106,8 @@ class Membership {
   const size_t max_peers_;
   std::map<std::string, Peer, std::less<>> peers_;
   std::map<std::string, Quarantined, std::less<>> quarantine_;
+  std::set<std::string, std::less<>> evicted_;  // ids evicted and not added since (bounded)
+  std::vector<NodeInfo> rejoined_;
   uint64_t round_ = 0;
   bool inbound_evidence_ = false;
 };

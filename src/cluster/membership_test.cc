@@ -201,5 +201,43 @@ TEST_F(QuarantineTest, ReadmitRestoresTheLastRecord) {
   EXPECT_FALSE(members_.Readmit("never-seen"));
 }
 
+std::vector<std::string> Ids(const std::vector<NodeInfo>& nodes) {
+  std::vector<std::string> out;
+  for (const NodeInfo& n : nodes) out.push_back(n.id);
+  return out;
+}
+
+// Anti-entropy triggers (cluster.md §12.1): a peer answering again after failed rounds.
+TEST_F(MembershipTest, PeerAnsweringAgainAfterFailedRoundsRejoins) {
+  members_.AddPeer(Node("a"), AddMode::kSync);
+  members_.AddPeer(Node("b"), AddMode::kSync);
+  Round({"a", "b"}, {});
+  Round({"b"}, {});  // a fails this round
+  EXPECT_TRUE(members_.TakeRejoined().empty());
+  Round({"a", "b"}, {});  // a answers again (no PONGs anywhere: 2xx suffices)
+  Round({}, {});
+  EXPECT_EQ(Ids(members_.TakeRejoined()), std::vector<std::string>{"a"});
+  EXPECT_TRUE(members_.TakeRejoined().empty());  // reported once
+}
+
+TEST_F(MembershipTest, PongAfterFailedRoundsRejoins) {
+  members_.AddPeer(Node("a"), AddMode::kSync);
+  Round({}, {});
+  Round({}, {});
+  ASSERT_EQ(members_.Failures("a"), 1);
+  members_.RecordPong("a");
+  EXPECT_EQ(Ids(members_.TakeRejoined()), std::vector<std::string>{"a"});
+  members_.RecordPong("a");  // no failures left: not a rejoin
+  EXPECT_TRUE(members_.TakeRejoined().empty());
+}
+
+TEST_F(QuarantineTest, EvictedPeerAddedAgainRejoins) {
+  EXPECT_TRUE(members_.TakeRejoined().empty());
+  EXPECT_EQ(members_.AddPeer(Node("dead"), AddMode::kSync), AddResult::kAdded);
+  EXPECT_EQ(Ids(members_.TakeRejoined()), std::vector<std::string>{"dead"});
+  members_.AddPeer(Node("fresh"), AddMode::kSync);  // never evicted: not a rejoin
+  EXPECT_TRUE(members_.TakeRejoined().empty());
+}
+
 }  // namespace
 }  // namespace repram::cluster

@@ -17,6 +17,9 @@ std::string_view RouteLabel(RouteId id) {
     case RouteId::kBootstrap: return "/v1/bootstrap";
     case RouteId::kCatchup: return "/v1/catchup";
     case RouteId::kWs: return "/v1/ws";
+    case RouteId::kAntiEntropyDigest: return "/v1/antientropy/digest";
+    case RouteId::kAntiEntropyDiff: return "/v1/antientropy/diff";
+    case RouteId::kAntiEntropyPush: return "/v1/antientropy/push";
     case RouteId::kOther: return "other";
   }
   return "other";

@@ -16,7 +16,7 @@ namespace repram::http {
 // Route templates, used for dispatch and as the `route` label of the HTTP metrics.
 enum class RouteId : uint8_t {
   kData, kKeys, kHealth, kStatus, kTopology, kMetrics, kMcp, kGossip, kBootstrap, kCatchup,
-  kWs, kOther,
+  kWs, kAntiEntropyDigest, kAntiEntropyDiff, kAntiEntropyPush, kOther,
 };
 inline constexpr size_t kRouteCount = static_cast<size_t>(RouteId::kOther) + 1;
 
