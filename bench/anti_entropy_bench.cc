@@ -31,7 +31,7 @@ class DirectTransport final : public repram::cluster::Transport {
     AntiEntropy* target = targets.at(req.host);
     auto reply = [this, done](GossipReply r) {
       bytes += r.body.size();
-      done(TransportResult{.status = r.status, .body = r.body});
+      done(TransportResult{.status = r.status, .transport_error = false, .body = r.body});
     };
     if (req.path == repram::cluster::kAntiEntropyDigestPath) {
       target->HandleDigest(req.body, "", reply);
@@ -73,7 +73,11 @@ int main(int argc, char** argv) {
   }
   auto make = [&](const std::string& id, repram::TtlStore& store) {
     return std::make_unique<AntiEntropy>(
-        repram::cluster::AntiEntropyConfig{.node_id = id, .interval = std::chrono::seconds(1)},
+        repram::cluster::AntiEntropyConfig{.node_id = id,
+                                           .enclave = "default",
+                                           .secret = "",
+                                           .interval = std::chrono::seconds(1),
+                                           .tick = std::chrono::seconds(1)},
         repram::cluster::AntiEntropyDeps{
             .scheduler = scheduler,
             .rng = rng,
@@ -85,7 +89,8 @@ int main(int argc, char** argv) {
   auto a = make("a", store_a);
   auto b = make("b", store_b);
   transport.targets = {{"a", a.get()}, {"b", b.get()}};
-  const repram::cluster::NodeInfo peer_b{.id = "b", .address = "b", .http_port = 1};
+  const repram::cluster::NodeInfo peer_b{
+      .id = "b", .address = "b", .port = 1, .http_port = 1, .enclave = "default"};
 
   auto round = [&](const char* label) {
     clock.Advance(std::chrono::seconds(2));  // past the per-peer trigger limit

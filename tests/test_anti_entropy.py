@@ -4,7 +4,11 @@ idle equal cluster exchanges digests only."""
 
 from __future__ import annotations
 
+import base64
 import concurrent.futures
+import hashlib
+import hmac
+import json
 import signal
 
 import harness
@@ -94,3 +98,28 @@ def test_idle_equal_cluster_exchanges_only_digests(node):
         assert ae_metric(n, "entries_total") == entries
         grown = ae_metric(n, "digest_bytes_total") - digest_bytes
         assert 0 < grown < 20_000  # a few small digests
+
+
+def test_routes_contract(node):
+    n = node(env={"REPRAM_CLUSTER_SECRET": "s3cret", "REPRAM_ENCLAVE": "blue"})
+
+    def post(path, body: bytes, signed=True):
+        sig = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+        return n.request("POST", path, body=body,
+                         headers={"X-Repram-Signature": sig} if signed else {})
+
+    for path in ("/v1/antientropy/digest", "/v1/antientropy/diff", "/v1/antientropy/push"):
+        r = n.get(path)
+        assert r.status == 405 and r.header("Allow") == "POST, OPTIONS", r
+        r = post(path, b"{}", signed=False)
+        assert (r.status, r.text) == (403, "Missing signature\n"), r
+        r = post(path, b"{not json")
+        assert (r.status, r.text) == (400, "Invalid JSON\n"), r
+    scope = {"node_id": "x", "enclave": "blue", "buckets": 16, "cutoff_unix_ms": 1}
+    r = post("/v1/antientropy/digest", json.dumps(scope).encode())
+    assert r.status == 200, r
+    assert len(base64.b64decode(r.json()["digest"])) == 16 * 8
+    r = post("/v1/antientropy/digest", json.dumps(dict(scope, enclave="red")).encode())
+    assert (r.status, r.text) == (409, "Enclave mismatch\n"), r
+    r = post("/v1/antientropy/digest", json.dumps(dict(scope, buckets=65537)).encode())
+    assert r.status == 400, r

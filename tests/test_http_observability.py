@@ -25,6 +25,9 @@ ALL_SERIES = {
     "repram_catchup_entries_total": "counter",
     "repram_catchup_runs_total": "counter",
     "repram_catchup_in_progress": "gauge",
+    "repram_anti_entropy_rounds_total": "counter",
+    "repram_anti_entropy_entries_total": "counter",
+    "repram_anti_entropy_digest_bytes_total": "counter",
     "repram_storage_entries": "gauge",
     "repram_storage_bytes": "gauge",
     "repram_storage_overhead_bytes": "gauge",
@@ -43,7 +46,8 @@ ALL_SERIES = {
 }
 UNLABELLED = [n for n, t in ALL_SERIES.items() if t != "histogram" and n not in (
     "repram_http_requests_total", "repram_writes_total", "repram_gossip_messages_sent_total",
-    "repram_gossip_messages_received_total", "repram_catchup_runs_total")]
+    "repram_gossip_messages_received_total", "repram_catchup_runs_total",
+    "repram_anti_entropy_rounds_total", "repram_anti_entropy_entries_total")]
 
 
 # ---- /v1/health --------------------------------------------------------------------------

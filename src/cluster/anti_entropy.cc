@@ -237,7 +237,8 @@ GossipReply AntiEntropy::Diff(std::string_view body) {
   for (uint32_t id : req->bucket_ids) selected[id] = true;
   const Comparison cmp = CompareBuckets(
       store::SummarizeBuckets(store_, clock_, selected, CutoffOf(req->scope)), req->summary);
-  DiffResponse resp{.want = cmp.want};
+  DiffResponse resp;
+  resp.want = cmp.want;
   size_t bytes = 0;
   for (const std::string& key : cmp.send) {
     if (bytes >= kAntiEntropyPageBytes) {

@@ -86,7 +86,8 @@ void AntiEntropyRound::OnDigest(TransportResult r) {
 void AntiEntropyRound::NextBatch() {
   if (batch_start_ >= differing_.size() || full_) return Finish(RoundOutcome::kRepaired);
   if (++requests_ > kMaxDiffRequests) return Finish(RoundOutcome::kRepaired);
-  DiffRequest req{.scope = scope_};
+  DiffRequest req;
+  req.scope = scope_;
   const size_t end = std::min(differing_.size(), batch_start_ + batch_size_);
   req.bucket_ids.assign(differing_.begin() + static_cast<ptrdiff_t>(batch_start_),
                         differing_.begin() + static_cast<ptrdiff_t>(end));
@@ -122,7 +123,9 @@ void AntiEntropyRound::OnDiff(TransportResult r) {
 }
 
 void AntiEntropyRound::PushNext() {
-  PushRequest push{.node_id = deps_.config.node_id, .enclave = deps_.config.enclave};
+  PushRequest push;
+  push.node_id = deps_.config.node_id;
+  push.enclave = deps_.config.enclave;
   size_t bytes = 0;
   while (!to_push_.empty()) {
     std::optional<TransferEntry> e = ReadTransfer(deps_.store, deps_.clock, to_push_.back());

@@ -150,13 +150,11 @@ class LoopbackTransport final : public Transport {
  public:
   void Post(OutboundRequest req, std::function<void(TransportResult)> done) override {
     if (req.path == kAntiEntropyDigestPath) digests_to.push_back(req.host);
-    if (upstream_hosts.contains(req.host)) return done(TransportResult{.status = 404});
+    if (upstream_hosts.contains(req.host)) return done(testing::FakeTransport::Answer(404, ""));
     auto it = targets.find(req.host);
-    if (it == targets.end()) return done(TransportResult{.transport_error = true});
+    if (it == targets.end()) return done(testing::FakeTransport::Answer(0, ""));
     std::string signature = testing::FakeTransport::Header(req, kSignatureHeader);
-    auto reply = [done](GossipReply r) {
-      done(TransportResult{.status = r.status, .body = r.body});
-    };
+    auto reply = [done](GossipReply r) { done(testing::FakeTransport::Answer(r.status, r.body)); };
     if (req.path == kAntiEntropyDigestPath) {
       it->second->HandleDigest(req.body, signature, reply);
     } else if (req.path == kAntiEntropyDiffPath) {
