@@ -5,6 +5,8 @@
 
 #include <fstream>
 
+#include "app/routes.h"
+#include "app/wire_results.h"
 #include "util/json_writer.h"
 #include "util/strings.h"
 
@@ -12,8 +14,8 @@ namespace repram {
 namespace {
 
 namespace bhttp = boost::beast::http;
-using http::Respond;
 using http::RequestContext;
+using http::Respond;
 using http::Response;
 
 constexpr std::string_view kDataPrefix = "/v1/data/";
@@ -48,18 +50,7 @@ void HandlePut(const ClientApiDeps& d, const RequestContext& ctx, Respond respon
   if (auto it = ctx.req.find("X-TTL"); it != ctx.req.end()) header_ttl = http::ToStd(it->value());
   const int64_t ttl = d.data.ttl_policy().Resolve(http::QueryParam(ctx.query, "ttl"), header_ttl);
   d.data.Write(std::move(key).value(), ctx.req.body(), ttl,
-               [respond = std::move(respond)](WriteOutcome o) {
-                 Response r;
-                 switch (o.status) {
-                   case 201: r = http::TextResponse(201, "OK"); break;
-                   case 202: r = http::TextResponse(202, "Accepted (quorum pending)"); break;
-                   case 507: return respond(http::TextResponse(507, "Node storage capacity exceeded\n"));
-                   default: return respond(http::TextResponse(500, "Write failed: " + o.error + "\n"));
-                 }
-                 r.headers.emplace_back("X-Created-At", FormatRfc3339Millis(o.created_at));
-                 r.headers.emplace_back("X-Original-TTL", std::to_string(o.ttl));
-                 respond(std::move(r));
-               });
+               [respond = std::move(respond)](WriteOutcome o) { respond(WriteResponse(o)); });
 }
 
 void HandleGetOrHead(const ClientApiDeps& d, const RequestContext& ctx, Respond respond) {
@@ -111,8 +102,8 @@ void HandleHealth(const ClientApiDeps& d, const RequestContext&, Respond respond
 }
 
 void HandleStatus(const ClientApiDeps& d, const RequestContext&, Respond respond) {
-  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(d.clock.Now() -
-                                                                       d.identity.started);
+  const auto uptime =
+      std::chrono::duration_cast<std::chrono::seconds>(d.clock.Now() - d.identity.started);
   JsonWriter w;
   w.BeginObject()
       .String("status", "healthy")
@@ -172,6 +163,12 @@ void HandleMetrics(const ClientApiDeps& d, const RequestContext&, Respond respon
   w.Sample("repram_ws_attached", "", uint64_t{0});
   d.data.RenderMetrics(w);
   d.cluster.RenderMetrics(w);
+  w.Family("repram_rate_limited_requests_total", "counter",
+           "Requests refused by the client rate limit.");
+  w.Sample("repram_rate_limited_requests_total", "", d.client_limiter.refused());
+  w.Family("repram_peer_rate_limited_requests_total", "counter",
+           "Requests refused by the peer rate limit.");
+  w.Sample("repram_peer_rate_limited_requests_total", "", d.peer_limiter.refused());
   d.http_metrics.Render(w);
   if (d.extra_metrics) d.extra_metrics(w);
   w.Family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
@@ -182,12 +179,9 @@ void HandleMetrics(const ClientApiDeps& d, const RequestContext&, Respond respon
   respond(std::move(r));
 }
 
-http::RouteSpec GetRoute(http::RouteId id, std::string path, http::Handler h) {
-  http::RouteSpec spec;
-  spec.id = id;
-  spec.path = std::move(path);
-  spec.methods = {bhttp::verb::get, bhttp::verb::options};
-  spec.allow = "GET, OPTIONS";
+http::RouteSpec GetRoute(RouteId id, std::string path, http::Handler h) {
+  http::RouteSpec spec =
+      MakeRoute(id, std::move(path), Audience::kClient, {bhttp::verb::get, bhttp::verb::options});
   spec.handler = std::move(h);
   return spec;
 }
@@ -197,12 +191,10 @@ http::RouteSpec GetRoute(http::RouteId id, std::string path, http::Handler h) {
 void AddClientRoutes(http::RouteTable& routes, const ClientApiDeps& deps) {
   // The deps live in the closure; the route table outlives no component it refers to.
   auto d = std::make_shared<const ClientApiDeps>(deps);
-  http::RouteSpec data;
-  data.id = http::RouteId::kData;
-  data.path = std::string(kDataPrefix);
+  http::RouteSpec data =
+      MakeRoute(RouteId::kData, std::string(kDataPrefix), Audience::kClient,
+                {bhttp::verb::get, bhttp::verb::head, bhttp::verb::put, bhttp::verb::options});
   data.is_prefix = true;
-  data.methods = {bhttp::verb::get, bhttp::verb::head, bhttp::verb::put, bhttp::verb::options};
-  data.allow = "GET, HEAD, PUT, OPTIONS";
   data.handler = [d](const RequestContext& ctx, Respond respond) {
     if (ctx.req.method() == bhttp::verb::put) return HandlePut(*d, ctx, std::move(respond));
     HandleGetOrHead(*d, ctx, std::move(respond));
@@ -211,11 +203,11 @@ void AddClientRoutes(http::RouteTable& routes, const ClientApiDeps& deps) {
   const auto bind = [d](auto fn) {
     return [d, fn](const RequestContext& ctx, Respond respond) { fn(*d, ctx, std::move(respond)); };
   };
-  routes.Add(GetRoute(http::RouteId::kKeys, "/v1/keys", bind(HandleKeys)));
-  routes.Add(GetRoute(http::RouteId::kHealth, "/v1/health", bind(HandleHealth)));
-  routes.Add(GetRoute(http::RouteId::kStatus, "/v1/status", bind(HandleStatus)));
-  routes.Add(GetRoute(http::RouteId::kTopology, "/v1/topology", bind(HandleTopology)));
-  routes.Add(GetRoute(http::RouteId::kMetrics, "/v1/metrics", bind(HandleMetrics)));
+  routes.Add(GetRoute(RouteId::kKeys, "/v1/keys", bind(HandleKeys)));
+  routes.Add(GetRoute(RouteId::kHealth, "/v1/health", bind(HandleHealth)));
+  routes.Add(GetRoute(RouteId::kStatus, "/v1/status", bind(HandleStatus)));
+  routes.Add(GetRoute(RouteId::kTopology, "/v1/topology", bind(HandleTopology)));
+  routes.Add(GetRoute(RouteId::kMetrics, "/v1/metrics", bind(HandleMetrics)));
 }
 
 }  // namespace repram

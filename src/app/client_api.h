@@ -6,6 +6,7 @@
 #include "app/cluster_port.h"
 #include "app/data_service.h"
 #include "http/http_metrics.h"
+#include "http/rate_limiter.h"
 #include "http/route_table.h"
 #include "util/clock.h"
 
@@ -26,6 +27,8 @@ struct ClientApiDeps {
   DataService& data;
   ClusterPort& cluster;
   const http::HttpMetrics& http_metrics;
+  const http::RateLimiter& client_limiter;
+  const http::RateLimiter& peer_limiter;
   NodeIdentity identity;
   // Appends metric families owned elsewhere (trust gauges, process metrics, ...).
   std::function<void(http::PrometheusWriter&)> extra_metrics;

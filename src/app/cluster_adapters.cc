@@ -1,7 +1,7 @@
 #include "app/cluster_adapters.h"
 
-#include <tuple>
-
+#include "app/routes.h"
+#include "app/wire_results.h"
 #include "cluster/catchup_codec.h"
 
 namespace repram {
@@ -9,28 +9,14 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-http::Response ToResponse(const cluster::GossipReply& reply) {
-  http::Response r;
-  r.status = static_cast<unsigned>(reply.status);
-  r.content_type = reply.content_type;
-  r.body = reply.body;
-  return r;
-}
-
 std::string_view HeaderValue(const http::Request& req, std::string_view name) {
   auto it = req.find(boost::beast::string_view(name.data(), name.size()));
   return it == req.end() ? std::string_view() : http::ToStd(it->value());
 }
 
-http::RouteSpec PeerRoute(http::RouteId id, std::string_view path) {
-  http::RouteSpec spec;
-  spec.id = id;
-  spec.path = std::string(path);
-  spec.methods = {bhttp::verb::post, bhttp::verb::options};
-  spec.allow = "POST, OPTIONS";
-  spec.bucket = http::Bucket::kPeer;
-  spec.body_limit = http::kPeerBodyLimit;
-  return spec;
+http::RouteSpec PeerRoute(RouteId id, std::string_view path) {
+  return MakeRoute(id, std::string(path), Audience::kPeer,
+                   {bhttp::verb::post, bhttp::verb::options});
 }
 
 }  // namespace
@@ -62,32 +48,32 @@ std::vector<PeerView> ClusterNodePort::Peers() const {
 }
 
 void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node) {
-  http::RouteSpec gossip = PeerRoute(http::RouteId::kGossip, cluster::kGossipPath);
+  http::RouteSpec gossip = PeerRoute(RouteId::kGossip, cluster::kGossipPath);
   gossip.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
     const bool full = HeaderValue(ctx.req, cluster::kFanoutHeader) == cluster::kFanoutFull;
-    respond(ToResponse(
+    respond(PeerResponse(
         node.HandleGossip(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader), full)));
   };
   routes.Add(std::move(gossip));
 
-  http::RouteSpec bootstrap = PeerRoute(http::RouteId::kBootstrap, cluster::kBootstrapPath);
+  http::RouteSpec bootstrap = PeerRoute(RouteId::kBootstrap, cluster::kBootstrapPath);
   bootstrap.before_body = [&node](const http::RequestContext&) -> std::optional<http::Response> {
     if (auto gate = node.BootstrapGate()) {
-      http::Response r = ToResponse(*gate);
+      http::Response r = PeerResponse(*gate);
       r.close = true;  // the body was not read
       return r;
     }
     return std::nullopt;
   };
   bootstrap.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
-    respond(ToResponse(
+    respond(PeerResponse(
         node.HandleBootstrap(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader))));
   };
   routes.Add(std::move(bootstrap));
 
-  http::RouteSpec catchup = PeerRoute(http::RouteId::kCatchup, cluster::kCatchupPath);
+  http::RouteSpec catchup = PeerRoute(RouteId::kCatchup, cluster::kCatchupPath);
   catchup.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
-    respond(ToResponse(
+    respond(PeerResponse(
         node.HandleCatchup(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader))));
   };
   routes.Add(std::move(catchup));
@@ -96,13 +82,11 @@ void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node) {
 void AddAntiEntropyRoutes(http::RouteTable& routes, cluster::AntiEntropy& ae) {
   using Handle =
       void (cluster::AntiEntropy::*)(std::string, std::string, cluster::AntiEntropy::Reply);
-  const std::tuple<http::RouteId, std::string_view, Handle> kRoutes[] = {
-      {http::RouteId::kAntiEntropyDigest, cluster::kAntiEntropyDigestPath,
+  const std::tuple<RouteId, std::string_view, Handle> kRoutes[] = {
+      {RouteId::kAntiEntropyDigest, cluster::kAntiEntropyDigestPath,
        &cluster::AntiEntropy::HandleDigest},
-      {http::RouteId::kAntiEntropyDiff, cluster::kAntiEntropyDiffPath,
-       &cluster::AntiEntropy::HandleDiff},
-      {http::RouteId::kAntiEntropyPush, cluster::kAntiEntropyPushPath,
-       &cluster::AntiEntropy::HandlePush},
+      {RouteId::kAntiEntropyDiff, cluster::kAntiEntropyDiffPath, &cluster::AntiEntropy::HandleDiff},
+      {RouteId::kAntiEntropyPush, cluster::kAntiEntropyPushPath, &cluster::AntiEntropy::HandlePush},
   };
   for (const auto& [id, path, handle] : kRoutes) {
     http::RouteSpec spec = PeerRoute(id, path);
@@ -111,7 +95,7 @@ void AddAntiEntropyRoutes(http::RouteTable& routes, cluster::AntiEntropy& ae) {
       (ae.*handle)(std::string(ctx.req.body()),
                    std::string(HeaderValue(ctx.req, cluster::kSignatureHeader)),
                    [respond = std::move(respond)](cluster::GossipReply reply) {
-                     respond(ToResponse(reply));
+                     respond(PeerResponse(reply));
                    });
     };
     routes.Add(std::move(spec));

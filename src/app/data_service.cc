@@ -1,5 +1,7 @@
 #include "app/data_service.h"
 
+#include "app/wire_results.h"
+
 namespace repram {
 
 DataService::DataService(const Clock& clock, TtlStore& store, ClusterPort& cluster,
@@ -12,23 +14,22 @@ void DataService::Write(std::string key, std::string value, int64_t ttl,
   outcome.ttl = ttl;
   const Status s = store_.Put(key, value, ttl, &outcome.created_at);
   if (!s.ok()) {
-    if (s.code() == StatusCode::kFull) {
-      ++writes_507_;
-      outcome.status = 507;
-    } else {
-      ++writes_500_;
-      outcome.status = 500;
-      outcome.error = s.message();
-    }
+    outcome.result =
+        s.code() == StatusCode::kFull ? WriteResult::kStorageFull : WriteResult::kFailed;
+    if (outcome.result == WriteResult::kFailed) outcome.error = s.message();
+    Count(outcome.result);
     return done(std::move(outcome));
   }
-  cluster_.Replicate(key, value, ttl,
-                     [this, outcome = std::move(outcome), done = std::move(done)](bool quorum) mutable {
-                       outcome.status = quorum ? 201 : 202;
-                       ++(quorum ? writes_201_ : writes_202_);
-                       done(std::move(outcome));
-                     });
+  cluster_.Replicate(
+      key, value, ttl,
+      [this, outcome = std::move(outcome), done = std::move(done)](bool quorum) mutable {
+        outcome.result = quorum ? WriteResult::kStoredWithQuorum : WriteResult::kStoredPending;
+        Count(outcome.result);
+        done(std::move(outcome));
+      });
 }
+
+void DataService::Count(WriteResult r) { ++writes_[static_cast<size_t>(r)]; }
 
 int64_t DataService::RemainingSeconds(const StoredEntry& e) const {
   const auto left = e.expires_at - clock_.Now();
@@ -38,10 +39,10 @@ int64_t DataService::RemainingSeconds(const StoredEntry& e) const {
 
 void DataService::RenderMetrics(http::PrometheusWriter& w) const {
   w.Family("repram_writes_total", "counter", "Client and MCP writes by outcome.");
-  w.Sample("repram_writes_total", "status=\"201\"", writes_201_.load());
-  w.Sample("repram_writes_total", "status=\"202\"", writes_202_.load());
-  w.Sample("repram_writes_total", "status=\"507\"", writes_507_.load());
-  w.Sample("repram_writes_total", "status=\"500\"", writes_500_.load());
+  for (size_t i = 0; i < kWriteResultCount; ++i) {
+    const unsigned status = WriteStatus(static_cast<WriteResult>(i));
+    w.Sample("repram_writes_total", "status=\"" + std::to_string(status) + "\"", writes_[i].load());
+  }
 }
 
 }  // namespace repram

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -14,11 +15,20 @@
 
 namespace repram {
 
-// The outcome of one client write (HTTP PUT or MCP store).
+// What became of one client write (HTTP PUT or MCP store). app/wire_results.h maps it to HTTP.
+enum class WriteResult : uint8_t {
+  kStoredWithQuorum,  // stored locally and confirmed by a quorum
+  kStoredPending,     // stored locally; the quorum was not seen within the write timeout
+  kStorageFull,       // refused: the node's storage capacity would be exceeded
+  kFailed,            // refused for another reason (WriteOutcome::error)
+};
+inline constexpr size_t kWriteResultCount = 4;
+
+// The outcome of one client write.
 struct WriteOutcome {
-  unsigned status = 0;  // 201 quorum, 202 pending, 507 full, 500 other failure
-  std::string error;    // for 500: the reason
-  int64_t ttl = 0;      // TTL stored, after clamping
+  WriteResult result = WriteResult::kFailed;
+  std::string error;  // for kFailed: the reason
+  int64_t ttl = 0;    // TTL stored, after clamping
   WallTime created_at;
 };
 
@@ -45,15 +55,17 @@ class DataService {
   const TtlPolicy& ttl_policy() const { return ttl_policy_; }
   TtlStore& store() { return store_; }
 
-  // Appends repram_writes_total{status}.
+  // Appends repram_writes_total{status} (labelled with the HTTP status of each result).
   void RenderMetrics(http::PrometheusWriter& w) const;
 
  private:
+  void Count(WriteResult r);
+
   const Clock& clock_;
   TtlStore& store_;
   ClusterPort& cluster_;
   const TtlPolicy ttl_policy_;
-  std::atomic<uint64_t> writes_201_{0}, writes_202_{0}, writes_507_{0}, writes_500_{0};
+  std::array<std::atomic<uint64_t>, kWriteResultCount> writes_{};  // by WriteResult
 };
 
 }  // namespace repram

@@ -8,16 +8,19 @@ void EmbeddedNodeApi::Store(std::string key, std::string value, std::optional<in
   const std::string ttl_text = ttl ? std::to_string(*ttl) : std::string();
   if (ttl) header = ttl_text;
   const int64_t resolved = data_.ttl_policy().Resolve(std::nullopt, header);
-  data_.Write(std::move(key), std::move(value), resolved,
-              [done = std::move(done)](WriteOutcome o) {
-                if (o.status == 507) {
-                  return done(Status(StatusCode::kFull, std::string(mcp::kStorageFullMessage)));
-                }
-                if (o.status != 201 && o.status != 202) {
-                  return done(Status(StatusCode::kInternal, "Write failed: " + o.error));
-                }
-                done(mcp::StoreReceipt{o.status == 201, o.ttl, o.created_at});
-              });
+  data_.Write(std::move(key), std::move(value), resolved, [done = std::move(done)](WriteOutcome o) {
+    switch (o.result) {
+      case WriteResult::kStoredWithQuorum:
+      case WriteResult::kStoredPending:
+        return done(
+            mcp::StoreReceipt{o.result == WriteResult::kStoredWithQuorum, o.ttl, o.created_at});
+      case WriteResult::kStorageFull:
+        return done(Status(StatusCode::kFull, std::string(mcp::kStorageFullMessage)));
+      case WriteResult::kFailed:
+        break;
+    }
+    done(Status(StatusCode::kInternal, "Write failed: " + o.error));
+  });
 }
 
 mcp::EntryMeta EmbeddedNodeApi::Meta(const StoredEntry& e) const {

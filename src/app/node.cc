@@ -1,10 +1,12 @@
 #include "app/node.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/post.hpp>
+
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <thread>
 
+#include "app/routes.h"
 
 namespace repram {
 
@@ -19,7 +21,7 @@ Node::Node(Config config) : config_(std::move(config)), clock_(SystemClock::Inst
   store_ = std::make_unique<TtlStore>(clock_, static_cast<uint64_t>(config_.max_storage_mb) << 20);
   pool_ = std::make_unique<http::IoPool>(threads);
   scheduler_ = std::make_unique<http::AsioScheduler>(pool_->context(0), clock_);
-  http_metrics_ = std::make_unique<http::HttpMetrics>(threads);
+  http_metrics_ = std::make_unique<http::HttpMetrics>(threads, RouteLabels());
   client_limiter_ = std::make_unique<http::RateLimiter>(clock_, config_.rate_limit);
   peer_limiter_ = std::make_unique<http::RateLimiter>(clock_, config_.peer_rate_limit);
   std::vector<boost::asio::io_context*> contexts;
@@ -29,9 +31,11 @@ Node::Node(Config config) : config_(std::move(config)), clock_(SystemClock::Inst
   replica_sink_ = std::make_unique<StoreReplicaSink>(*store_);
   trust_ = std::make_unique<NodeTrust>(config_);
   server_ = std::make_unique<http::HttpServer>(
-      *pool_, routes_, *client_limiter_, *peer_limiter_, *http_metrics_,
-      http::ServerOptions{.bind = config_.bind, .port = config_.http_port,
-                          .trust_proxy = config_.trust_proxy});
+      *pool_, routes_, RateBuckets(*client_limiter_, *peer_limiter_), *http_metrics_,
+      http::ServerOptions{.bind = config_.bind,
+                          .port = config_.http_port,
+                          .trust_proxy = config_.trust_proxy,
+                          .fixed_headers = std::string(kFixedResponseHeaders)});
 }
 
 Node::~Node() { Shutdown(); }
@@ -119,28 +123,31 @@ Result<uint16_t> Node::Start() {
   BuildCluster(*port);
   data_ = std::make_unique<DataService>(
       clock_, *store_, *cluster_, TtlPolicy{config_.default_ttl, config_.min_ttl, config_.max_ttl});
-  AddClientRoutes(routes_, ClientApiDeps{
-                               .clock = clock_,
-                               .data = *data_,
-                               .cluster = *cluster_,
-                               .http_metrics = *http_metrics_,
-                               .identity = {.node_id = config_.node_id,
-                                            .network = config_.public_network ? "public" : "private",
-                                            .enclave = config_.enclave,
-                                            .role = config_.inbound ? "substrate" : "transient",
-                                            .started = clock_.Now()},
-                               .extra_metrics =
-                                   [trust = trust_.get(), anti_entropy = anti_entropy_.get(),
-                                    started = clock_.WallNow()](http::PrometheusWriter& w) {
-                                     trust->RenderMetrics(w);
-                                     w.Raw(anti_entropy->RenderMetrics());
-                                     w.Family("process_start_time_seconds", "gauge",
-                                              "Start time of the process, Unix seconds.");
-                                     w.Sample("process_start_time_seconds", "",
-                                              std::chrono::duration<double>(
-                                                  started.time_since_epoch()).count());
-                                   },
-                           });
+  AddClientRoutes(routes_,
+                  ClientApiDeps{
+                      .clock = clock_,
+                      .data = *data_,
+                      .cluster = *cluster_,
+                      .http_metrics = *http_metrics_,
+                      .client_limiter = *client_limiter_,
+                      .peer_limiter = *peer_limiter_,
+                      .identity = {.node_id = config_.node_id,
+                                   .network = config_.public_network ? "public" : "private",
+                                   .enclave = config_.enclave,
+                                   .role = config_.inbound ? "substrate" : "transient",
+                                   .started = clock_.Now()},
+                      .extra_metrics =
+                          [trust = trust_.get(), anti_entropy = anti_entropy_.get(),
+                           started = clock_.WallNow()](http::PrometheusWriter& w) {
+                            trust->RenderMetrics(w);
+                            w.Raw(anti_entropy->RenderMetrics());
+                            w.Family("process_start_time_seconds", "gauge",
+                                     "Start time of the process, Unix seconds.");
+                            w.Sample(
+                                "process_start_time_seconds", "",
+                                std::chrono::duration<double>(started.time_since_epoch()).count());
+                          },
+                  });
   AddPeerRoutes(routes_, *cluster_node_);
   AddAntiEntropyRoutes(routes_, *anti_entropy_);
   node_api_ = std::make_unique<EmbeddedNodeApi>(*data_);
@@ -151,13 +158,9 @@ Result<uint16_t> Node::Start() {
   if (config_.inbound) {
     // A substrate owns /v1/ws (ws-tree.md); the tree itself is not built yet, so the upgrade is
     // refused honestly instead of pretending the path does not exist.
-    http::RouteSpec ws;
-    ws.id = http::RouteId::kWs;
-    ws.path = "/v1/ws";
-    ws.methods = {boost::beast::http::verb::get};
-    ws.allow = "GET";
-    ws.bucket = http::Bucket::kPeer;
-    ws.body_limit = http::kPeerBodyLimit;
+    http::RouteSpec ws =
+        MakeRoute(RouteId::kWs, "/v1/ws", Audience::kPeer, {boost::beast::http::verb::get});
+    ws.answers_preflight = false;  // http-api.md §3 step 5: no preflight shortcut for /v1/ws
     ws.handler = [](const http::RequestContext&, http::Respond respond) {
       respond(http::TextResponse(501, "WebSocket tree not implemented\n"));
     };
@@ -177,11 +180,8 @@ Result<uint16_t> Node::Start() {
 void Node::AddMcpRoute() {
   namespace bhttp = boost::beast::http;
   mcp_endpoint_ = std::make_unique<mcp::McpHttpEndpoint>(*mcp_server_);
-  http::RouteSpec spec;
-  spec.id = http::RouteId::kMcp;
-  spec.path = "/mcp";
-  spec.methods = {bhttp::verb::post, bhttp::verb::options};
-  spec.allow = "POST, OPTIONS";
+  http::RouteSpec spec = MakeRoute(RouteId::kMcp, "/mcp", Audience::kClient,
+                                   {bhttp::verb::post, bhttp::verb::options});
   spec.handler = [endpoint = mcp_endpoint_.get()](const http::RequestContext& ctx,
                                                   http::Respond respond) {
     mcp::McpHttpRequest req;

@@ -49,16 +49,15 @@ class CatchupServerTest : public ::testing::Test {
     return EncodeCatchupRequest(req);
   }
   // Sends a request body, signed when the node has a secret.
-  GossipReply Ask(const std::string& body) {
+  PeerReply Ask(const std::string& body) {
     return node_->HandleCatchup(body, secret_.empty() ? "" : SignBody(secret_, body));
   }
   // Asks for one page after cursor with the given limit and parses the 200 answer.
   CatchupPage Page(const std::string& cursor, int64_t limit) {
-    const GossipReply reply = Ask(Body("blue", cursor, limit));
-    EXPECT_EQ(reply.status, 200) << reply.body;
-    EXPECT_EQ(reply.content_type, "application/json");
-    Result<CatchupPage> page = ParseCatchupPage(reply.body);
-    EXPECT_TRUE(page.ok()) << reply.body;
+    const PeerReply reply = Ask(Body("blue", cursor, limit));
+    EXPECT_EQ(reply.outcome, PeerOutcome::kDocument) << reply.detail;
+    Result<CatchupPage> page = ParseCatchupPage(reply.detail);
+    EXPECT_TRUE(page.ok()) << reply.detail;
     return page.ok() ? *page : CatchupPage{};
   }
   static std::vector<std::string> Keys(const CatchupPage& page) {
@@ -130,9 +129,9 @@ TEST_F(CatchupServerTest, LimitIsClampedAndDefaultsToAThousand) {
   EXPECT_EQ(Page("", 50'000).entries.size(), 10'000u);
   EXPECT_EQ(Page("", 0).entries.size(), 1u);
   EXPECT_EQ(Page("", -3).entries.size(), 1u);
-  const GossipReply reply = Ask(R"({"node_id":"node-c","enclave":"blue"})");
-  ASSERT_EQ(reply.status, 200);
-  Result<CatchupPage> page = ParseCatchupPage(reply.body);
+  const PeerReply reply = Ask(R"({"node_id":"node-c","enclave":"blue"})");
+  ASSERT_EQ(reply.outcome, PeerOutcome::kDocument);
+  Result<CatchupPage> page = ParseCatchupPage(reply.detail);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->entries.size(), 1000u);
   EXPECT_EQ(page->next_cursor, "k00999");
@@ -140,18 +139,18 @@ TEST_F(CatchupServerTest, LimitIsClampedAndDefaultsToAThousand) {
 
 TEST_F(CatchupServerTest, PageEndsOnceItsEncodedSizePassesEightMiB) {
   PutNumbered(10, 1 << 20);  // 1 MiB values: ~1.33 MiB each in base64
-  const GossipReply reply = Ask(Body("blue", "", 10));
-  ASSERT_EQ(reply.status, 200);
-  Result<CatchupPage> page = ParseCatchupPage(reply.body);
+  const PeerReply reply = Ask(Body("blue", "", 10));
+  ASSERT_EQ(reply.outcome, PeerOutcome::kDocument);
+  Result<CatchupPage> page = ParseCatchupPage(reply.detail);
   ASSERT_TRUE(page.ok());
   const size_t n = page->entries.size();
   ASSERT_GT(n, 0u);
   ASSERT_LT(n, 10u);
   EXPECT_EQ(page->next_cursor, page->entries.back().key);
   // The page passed 8 MiB with its last entry and not before it.
-  const size_t per_entry = (reply.body.size() - 40) / n;
-  EXPECT_GT(reply.body.size(), kCatchupPageBytes);
-  EXPECT_LE(reply.body.size() - per_entry, kCatchupPageBytes);
+  const size_t per_entry = (reply.detail.size() - 40) / n;
+  EXPECT_GT(reply.detail.size(), kCatchupPageBytes);
+  EXPECT_LE(reply.detail.size() - per_entry, kCatchupPageBytes);
   // The next page resumes right after it.
   CatchupPage next = Page(*page->next_cursor, 10);
   ASSERT_FALSE(next.entries.empty());
@@ -162,40 +161,34 @@ TEST_F(CatchupServerTest, PageEndsOnceItsEncodedSizePassesEightMiB) {
 
 TEST_F(CatchupServerTest, MalformedBodiesAre400InvalidJson) {
   for (const char* body : {"", "not json", "[1]", R"({"limit":"10"})", R"({"cursor":1})"}) {
-    const GossipReply reply = Ask(body);
-    EXPECT_EQ(reply.status, 400) << body;
-    EXPECT_EQ(reply.body, "Invalid JSON\n");
-    EXPECT_EQ(reply.content_type, "text/plain; charset=utf-8");
+    const PeerReply reply = Ask(body);
+    EXPECT_EQ(reply.outcome, PeerOutcome::kInvalidJson) << body;
   }
 }
 
 TEST_F(CatchupServerTest, AnotherEnclaveGetsNothing) {
   PutNumbered(3);
-  const GossipReply reply = Ask(Body("red"));
-  EXPECT_EQ(reply.status, 403);
-  EXPECT_EQ(reply.body, "Enclave mismatch\n");
+  const PeerReply reply = Ask(Body("red"));
+  EXPECT_EQ(reply.outcome, PeerOutcome::kEnclaveMismatch);
 }
 
 TEST_F(CatchupServerTest, HmacIsRequiredWhenASecretIsSet) {
   MakeNode("s3cret", &store_);
   PutNumbered(3);
   const std::string body = Body("blue");
-  GossipReply reply = node_->HandleCatchup(body, "");
-  EXPECT_EQ(reply.status, 403);
-  EXPECT_EQ(reply.body, "Missing signature\n");
+  PeerReply reply = node_->HandleCatchup(body, "");
+  EXPECT_EQ(reply.outcome, PeerOutcome::kMissingSignature);
   reply = node_->HandleCatchup(body, SignBody("other", body));
-  EXPECT_EQ(reply.status, 403);
-  EXPECT_EQ(reply.body, "Invalid signature\n");
+  EXPECT_EQ(reply.outcome, PeerOutcome::kInvalidSignature);
   // The signature is checked before parsing.
-  EXPECT_EQ(node_->HandleCatchup("not json", "").status, 403);
-  EXPECT_EQ(node_->HandleCatchup(body, SignBody("s3cret", body)).status, 200);
+  EXPECT_EQ(node_->HandleCatchup("not json", "").outcome, PeerOutcome::kMissingSignature);
+  EXPECT_EQ(node_->HandleCatchup(body, SignBody("s3cret", body)).outcome, PeerOutcome::kDocument);
 }
 
 TEST_F(CatchupServerTest, WithoutAStoreTheRouteIsUnknown) {
   MakeNode("", nullptr);
-  const GossipReply reply = Ask("{}");
-  EXPECT_EQ(reply.status, 404);
-  EXPECT_EQ(reply.body, "404 page not found\n");
+  const PeerReply reply = Ask("{}");
+  EXPECT_EQ(reply.outcome, PeerOutcome::kNotServed);
 }
 
 }  // namespace

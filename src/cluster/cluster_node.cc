@@ -30,17 +30,17 @@ NodeInfo SelfInfo(const ClusterConfig& config) {
                   .enclave = NormalizeEnclave(config.enclave)};
 }
 
-std::optional<GossipReply> SignatureFailure(std::string_view secret, std::string_view body,
-                                            std::string_view signature) {
+std::optional<PeerReply> SignatureFailure(std::string_view secret, std::string_view body,
+                                          std::string_view signature) {
   switch (VerifyBody(secret, body, signature)) {
     case SignatureCheck::kOk:
       return std::nullopt;
     case SignatureCheck::kMissing:
-      return GossipReply::Text(403, "Missing signature\n");
+      return PeerReply{PeerOutcome::kMissingSignature};
     case SignatureCheck::kInvalid:
       break;
   }
-  return GossipReply::Text(403, "Invalid signature\n");
+  return PeerReply{PeerOutcome::kInvalidSignature};
 }
 
 }  // namespace
@@ -125,15 +125,15 @@ void ClusterNode::Stop() {
   for (PendingWrites::Done& done : pending) done(false);
 }
 
-GossipReply ClusterNode::HandleGossip(std::string_view body, std::string_view signature,
-                                      bool fanout_full) {
+PeerReply ClusterNode::HandleGossip(std::string_view body, std::string_view signature,
+                                    bool fanout_full) {
   if (auto failure = SignatureFailure(config_.secret, body, signature)) return *failure;
   Result<SimpleMessage> msg = ParseMessage(body);
-  if (!msg.ok()) return GossipReply::Text(400, "Invalid JSON\n");
+  if (!msg.ok()) return PeerReply{PeerOutcome::kInvalidJson};
   return HandleMessage(*msg, fanout_full);
 }
 
-GossipReply ClusterNode::HandleMessage(const SimpleMessage& msg, bool fanout_full) {
+PeerReply ClusterNode::HandleMessage(const SimpleMessage& msg, bool fanout_full) {
   const MessageType type = TypeOf(msg.type);
   metrics_.CountReceived(type);
   switch (type) {
@@ -154,30 +154,31 @@ GossipReply ClusterNode::HandleMessage(const SimpleMessage& msg, bool fanout_ful
     case MessageType::kOther:
       break;
   }
-  return GossipReply::Success();
+  return PeerReply{PeerOutcome::kAccepted};
 }
 
-GossipReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
+PeerReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
   if (Status valid = ValidatePut(msg); !valid.ok()) {
-    return GossipReply::Text(400, "Invalid message: " + valid.message() + "\n");
+    return PeerReply{PeerOutcome::kInvalidMessage, valid.message()};
   }
   {
     std::lock_guard lock(mu_);
-    if (!dedup_.MarkFirstSeen(msg.message_id, clock_.Now())) return GossipReply::Success();
+    if (!dedup_.MarkFirstSeen(msg.message_id, clock_.Now()))
+      return PeerReply{PeerOutcome::kAccepted};
   }
   if (Status stored = store_.Put(msg.key, msg.data, ClampTtl(msg.ttl)); !stored.ok()) {
     const std::string reason = stored.code() == StatusCode::kFull
                                    ? std::string("node storage capacity exceeded")
                                    : stored.message();
     spdlog::warn("Replica store of {} failed: {}", msg.message_id, reason);
-    return GossipReply::Text(500, "Gossip error: " + reason + "\n");
+    return PeerReply{PeerOutcome::kStoreFailed, reason};
   }
 
   std::optional<NodeInfo> originator;
   std::vector<NodeInfo> forward_to;
   {
     std::lock_guard lock(mu_);
-    if (stopped_) return GossipReply::Success();
+    if (stopped_) return PeerReply{PeerOutcome::kAccepted};
     originator = membership_.Find(msg.from);
     if (!fanout_full) {
       std::vector<NodeInfo> enclave = membership_.SameEnclave();
@@ -205,7 +206,7 @@ GossipReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
     SendToAll(forward_to, forward, false);
   }
   if (ws_relay_ != nullptr) ws_relay_->PushToChildren(msg);
-  return GossipReply::Success();
+  return PeerReply{PeerOutcome::kAccepted};
 }
 
 void ClusterNode::HandleAck(const SimpleMessage& msg) {
@@ -286,13 +287,13 @@ void ClusterNode::HandleSync(const SimpleMessage& msg) {
   }
 }
 
-GossipReply ClusterNode::HandleCatchup(std::string_view body, std::string_view signature) {
-  if (catchup_store_ == nullptr) return GossipReply::Text(404, "404 page not found\n");
+PeerReply ClusterNode::HandleCatchup(std::string_view body, std::string_view signature) {
+  if (catchup_store_ == nullptr) return PeerReply{PeerOutcome::kNotServed};
   if (auto failure = SignatureFailure(config_.secret, body, signature)) return *failure;
   Result<CatchupRequest> req = ParseCatchupRequest(body);
-  if (!req.ok()) return GossipReply::Text(400, "Invalid JSON\n");
-  if (req->enclave != self_.enclave) return GossipReply::Text(403, "Enclave mismatch\n");
-  return GossipReply{200, std::string(kContentTypeJson), ServeCatchupPage(*catchup_store_, *req)};
+  if (!req.ok()) return PeerReply{PeerOutcome::kInvalidJson};
+  if (req->enclave != self_.enclave) return PeerReply{PeerOutcome::kEnclaveMismatch};
+  return PeerReply{PeerOutcome::kDocument, ServeCatchupPage(*catchup_store_, *req)};
 }
 
 void ClusterNode::CatchUpFromParent(const NodeInfo& parent) {
@@ -316,19 +317,18 @@ void ClusterNode::CatchUpFromEnclave() {
   catchup_->Run(std::move(candidates));
 }
 
-std::optional<GossipReply> ClusterNode::BootstrapGate() const {
+std::optional<PeerReply> ClusterNode::BootstrapGate() const {
   if (hooks_.is_public_non_root && hooks_.is_public_non_root()) {
-    return GossipReply{403, std::string(kContentTypeJson),
-                       "{\"error\":\"not a bootstrap root\"}\n"};
+    return PeerReply{PeerOutcome::kNotBootstrapRoot};
   }
   return std::nullopt;
 }
 
-GossipReply ClusterNode::HandleBootstrap(std::string_view body, std::string_view signature) {
+PeerReply ClusterNode::HandleBootstrap(std::string_view body, std::string_view signature) {
   if (auto gate = BootstrapGate()) return *gate;
   if (auto failure = SignatureFailure(config_.secret, body, signature)) return *failure;
   Result<BootstrapRequest> req = ParseBootstrapRequest(body);
-  if (!req.ok()) return GossipReply::Text(400, "Invalid JSON\n");
+  if (!req.ok()) return PeerReply{PeerOutcome::kInvalidJson};
   const NodeInfo joiner = JoinerNode(*req);
   std::vector<NodeInfo> peers;  // the others sorted by id, then the joiner, then us
   std::vector<NodeInfo> notify;
@@ -347,7 +347,7 @@ GossipReply ClusterNode::HandleBootstrap(std::string_view body, std::string_view
   }
   peers.push_back(self_);
   ReportRejoined();
-  GossipReply reply{200, std::string(kContentTypeJson), EncodeBootstrapResponse(peers)};
+  PeerReply reply{PeerOutcome::kDocument, EncodeBootstrapResponse(peers)};
   for (const NodeInfo& peer : notify) {
     SimpleMessage sync = NewMessage("SYNC");
     sync.node_info = joiner;
@@ -595,17 +595,17 @@ void ClusterNode::SendToAll(std::span<const NodeInfo> peers, const SimpleMessage
   for (const NodeInfo& peer : peers) {
     metrics_.CountSent(type);
     const MonoTime start = clock_.Now();
-    transport_.Post(
-        OutboundRequest{.host = peer.address,
-                        .port = static_cast<int>(peer.http_port),
-                        .path = std::string(kGossipPath),
-                        .headers = headers,
-                        .body = body},
-        guard_.Wrap([this, start, id = peer.id, type, on_done](TransportResult r) {
-          metrics_.RecordSend(clock_.Now() - start, r.ok());
-          if (!r.ok()) spdlog::debug("{} to {} failed (status {})", TypeName(type), id, r.status);
-          if (on_done) on_done(r.ok());
-        }));
+    transport_.Post(OutboundRequest{.host = peer.address,
+                                    .port = static_cast<int>(peer.http_port),
+                                    .path = std::string(kGossipPath),
+                                    .headers = headers,
+                                    .body = body},
+                    guard_.Wrap([this, start, id = peer.id, type, on_done](TransportResult r) {
+                      metrics_.RecordSend(clock_.Now() - start, r.ok());
+                      if (!r.ok())
+                        spdlog::debug("{} to {} failed (status {})", TypeName(type), id, r.status);
+                      if (on_done) on_done(r.ok());
+                    }));
   }
 }
 

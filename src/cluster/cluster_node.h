@@ -16,7 +16,7 @@
 #include "cluster/catchup_client.h"
 #include "cluster/cluster_config.h"
 #include "cluster/dedup_cache.h"
-#include "cluster/gossip_reply.h"
+#include "cluster/peer_reply.h"
 #include "cluster/isolation_recovery.h"
 #include "cluster/membership.h"
 #include "cluster/message.h"
@@ -59,24 +59,24 @@ class ClusterNode {
 
   // POST /v1/gossip/message after the body was read: HMAC (403), parse (400), per-type handling.
   // signature = X-Repram-Signature value (empty when absent); fanout_full = the request carried
-  // `X-Repram-Fanout: full`. Returns the exact status, content type and body of cluster.md §2.
-  GossipReply HandleGossip(std::string_view body, std::string_view signature, bool fanout_full);
+  // `X-Repram-Fanout: full`. Returns the outcome; the integrator maps it to cluster.md §2 answers.
+  PeerReply HandleGossip(std::string_view body, std::string_view signature, bool fanout_full);
 
   // Handles an already authenticated and parsed message (HandleGossip after step 3).
-  GossipReply HandleMessage(const SimpleMessage& msg, bool fanout_full);
+  PeerReply HandleMessage(const SimpleMessage& msg, bool fanout_full);
 
   // The 403 bootstrap gate (§7.2 step 1): returns the reply when this node is on a public network
   // and not a root, nullopt otherwise. The server checks it before reading the body.
-  std::optional<GossipReply> BootstrapGate() const;
+  std::optional<PeerReply> BootstrapGate() const;
 
   // POST /v1/bootstrap after the body was read: gate, HMAC, strict parse, addPeer, peer list
   // with ourselves last, then asynchronous propagated SYNC notifies (3 attempts, 1 s / 2 s).
-  GossipReply HandleBootstrap(std::string_view body, std::string_view signature);
+  PeerReply HandleBootstrap(std::string_view body, std::string_view signature);
 
   // POST /v1/catchup after the body was read (§12): HMAC as §4 (403), strict parse (400
   // `Invalid JSON`), a requester of another enclave gets 403 `Enclave mismatch`, then one page of
   // live entries (ServeCatchupPage). 404 `404 page not found` when catch-up is off.
-  GossipReply HandleCatchup(std::string_view body, std::string_view signature);
+  PeerReply HandleCatchup(std::string_view body, std::string_view signature);
 
   // Seam for the WS tree (not built yet): a transient calls this after each attach to its
   // parent, so it pulls what it missed from that parent over HTTP (§12 "on a transient after
@@ -111,7 +111,7 @@ class ClusterNode {
   std::string RenderMetrics() const { return metrics_.RenderPrometheus(); }
 
  private:
-  GossipReply HandlePut(const SimpleMessage& msg, bool fanout_full);
+  PeerReply HandlePut(const SimpleMessage& msg, bool fanout_full);
   void HandleAck(const SimpleMessage& msg);
   void HandlePing(const SimpleMessage& msg);
   void HandlePong(const SimpleMessage& msg);

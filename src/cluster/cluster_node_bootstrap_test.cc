@@ -26,7 +26,7 @@ class BootstrapSeedTest : public testing::ClusterNodeFixture {
     MakeNode(config, std::move(hooks));
   }
 
-  GossipReply Bootstrap(const std::string& body) {
+  PeerReply Bootstrap(const std::string& body) {
     return node_->HandleBootstrap(body, secret_.empty() ? "" : SignBody(secret_, body));
   }
 
@@ -34,7 +34,7 @@ class BootstrapSeedTest : public testing::ClusterNodeFixture {
     SimpleMessage sync = Msg("SYNC", "someone");
     sync.node_info =
         NodeInfo{.id = "node-1", .address = "10.0.0.1", .port = 9090, .http_port = 8080};
-    ASSERT_EQ(Gossip(sync).status, 200);
+    ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
     transport_.Clear();
   }
 
@@ -45,12 +45,11 @@ TEST_F(BootstrapSeedTest, AnswersTheSpecRequestExactlyAndNotifiesOtherPeers) {
   const nlohmann::json& example = vectors_.at("examples").at(0);
   MakeSeed(example.at("secret"));
   KnowNode1();
-  const GossipReply reply =
+  const PeerReply reply =
       node_->HandleBootstrap(example.at("request_body").get<std::string>(),
                              example.at("x_repram_signature").get<std::string>());
-  EXPECT_EQ(reply.status, 200);
-  EXPECT_EQ(reply.content_type, "application/json");
-  EXPECT_EQ(reply.body, example.at("response_body").get<std::string>());
+  EXPECT_EQ(reply.outcome, PeerOutcome::kDocument);
+  EXPECT_EQ(reply.detail, example.at("response_body").get<std::string>());
 
   // The propagated SYNC about the joiner goes to node-1 only, signed.
   const std::vector<OutboundRequest> sent = transport_.requests();
@@ -73,18 +72,19 @@ TEST_F(BootstrapSeedTest, AnswersTheSpecRequestExactlyAndNotifiesOtherPeers) {
 TEST_F(BootstrapSeedTest, AcceptsTheUpstreamTsJoinerCapture) {
   const nlohmann::json& example = vectors_.at("examples").at(1);
   MakeSeed(example.at("secret"));
-  const GossipReply reply = node_->HandleBootstrap(
+  const PeerReply reply = node_->HandleBootstrap(
       example.at("request_body").get<std::string>(),
       example.at("request_headers").at("X-Repram-Signature").get<std::string>());
-  EXPECT_EQ(reply.status, 200);
-  Result<std::vector<NodeInfo>> peers = ParseBootstrapResponse(reply.body);
+  EXPECT_EQ(reply.outcome, PeerOutcome::kDocument);
+  Result<std::vector<NodeInfo>> peers = ParseBootstrapResponse(reply.detail);
   ASSERT_TRUE(peers.ok());
   ASSERT_EQ(peers->size(), 2u);
   EXPECT_EQ((*peers)[0].id, "ref-cap");
   EXPECT_EQ((*peers)[1], node_->self());  // the seed itself last
 }
 
-TEST_F(BootstrapSeedTest, SeedErrorsFromVectors) {
+// The exact wire answers of these vectors are checked in app/peer_wire_test.cc.
+TEST_F(BootstrapSeedTest, SeedErrorsFromVectorsAreRefused) {
   const std::string good = vectors_.at("examples").at(0).at("request_body");
   for (const auto& error : vectors_.at("seed_errors")) {
     const std::string name = error.at("case");
@@ -95,14 +95,11 @@ TEST_F(BootstrapSeedTest, SeedErrorsFromVectors) {
     MakeSeed(name.starts_with("secret set") ? "test-cluster-secret" : "", hooks);
     const std::string body = error.contains("body") ? error.at("body").get<std::string>() : good;
     const std::string signature = name == "secret set, wrong MAC" ? std::string(64, 'a') : "";
-    const GossipReply reply = node_->HandleBootstrap(body, signature);
-    EXPECT_EQ(reply.status, error.at("expect_status").get<int>());
-    EXPECT_EQ(reply.body, error.at("expect_body").get<std::string>());
-    if (error.contains("expect_content_type")) {
-      EXPECT_EQ(reply.content_type, error.at("expect_content_type").get<std::string>());
-    }
+    const PeerReply reply = node_->HandleBootstrap(body, signature);
+    EXPECT_FALSE(reply.ok());
     if (gated) {
-      EXPECT_EQ(node_->BootstrapGate()->body, reply.body);
+      EXPECT_EQ(reply.outcome, PeerOutcome::kNotBootstrapRoot);
+      EXPECT_EQ(node_->BootstrapGate()->outcome, PeerOutcome::kNotBootstrapRoot);
     }
     EXPECT_EQ(node_->PeerCount(), 0u);
   }
@@ -110,19 +107,18 @@ TEST_F(BootstrapSeedTest, SeedErrorsFromVectors) {
 
 TEST_F(BootstrapSeedTest, GateIsCheckedBeforeSignatureAndBody) {
   MakeSeed("secret", ClusterHooks{.is_public_non_root = [] { return true; }});
-  const GossipReply reply = node_->HandleBootstrap("{not json", "");
-  EXPECT_EQ(reply.status, 403);
-  EXPECT_EQ(reply.body, "{\"error\":\"not a bootstrap root\"}\n");
+  const PeerReply reply = node_->HandleBootstrap("{not json", "");
+  EXPECT_EQ(reply.outcome, PeerOutcome::kNotBootstrapRoot);
   MakeSeed("", ClusterHooks{.is_public_non_root = [] { return false; }});
   EXPECT_FALSE(node_->BootstrapGate());
 }
 
 TEST_F(BootstrapSeedTest, JoinerWithOurIdIsSkippedSilently) {
-  const GossipReply reply =
+  const PeerReply reply =
       Bootstrap(R"({"node_id":"seed-1","address":"10.9.9.9","gossip_port":1,"http_port":2})");
-  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.outcome, PeerOutcome::kDocument);
   EXPECT_EQ(node_->PeerCount(), 0u);
-  Result<std::vector<NodeInfo>> peers = ParseBootstrapResponse(reply.body);
+  Result<std::vector<NodeInfo>> peers = ParseBootstrapResponse(reply.detail);
   ASSERT_EQ(peers->size(), 1u);
   EXPECT_EQ((*peers)[0].id, "seed-1");
   EXPECT_TRUE(transport_.requests().empty());
@@ -135,8 +131,8 @@ TEST_F(BootstrapSeedTest, KnownJoinerIsOverwrittenAndItsFailuresReset) {
   scheduler_.AdvanceBy(seconds(60));  // two rounds: node-1 has one failure
   ASSERT_EQ(Bootstrap(R"({"node_id":"node-1","address":"10.0.0.99","gossip_port":1,)"
                       R"("http_port":8081,"enclave":"e"})")
-                .status,
-            200);
+                .outcome,
+            PeerOutcome::kDocument);
   const NodeInfo node1 = node_->Peers()[0];
   EXPECT_EQ(node1.address, "10.0.0.99");
   EXPECT_EQ(node1.http_port, 8081);
@@ -153,7 +149,7 @@ TEST_F(BootstrapSeedTest, NotifyRetriesThreeTimesWithOneAndTwoSecondSleeps) {
     return FakeTransport::Answer(503, "busy\n");
   });
   const MonoTime start = clock_.Now();
-  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).status, 200);
+  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).outcome, PeerOutcome::kDocument);
   scheduler_.AdvanceBy(seconds(10));
   ASSERT_EQ(attempts.size(), 3u);
   EXPECT_EQ(attempts[0] - start, seconds(0));
@@ -167,7 +163,7 @@ TEST_F(BootstrapSeedTest, NotifyStopsRetryingAfterSuccess) {
   int attempts = 0;
   transport_.SetResponder(
       [&](const OutboundRequest&) { return FakeTransport::Answer(++attempts == 1 ? 0 : 200); });
-  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).status, 200);
+  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).outcome, PeerOutcome::kDocument);
   scheduler_.AdvanceBy(seconds(10));
   EXPECT_EQ(attempts, 2);
 }
@@ -175,7 +171,7 @@ TEST_F(BootstrapSeedTest, NotifyStopsRetryingAfterSuccess) {
 TEST_F(BootstrapSeedTest, StopCancelsPendingNotifyRetries) {
   KnowNode1();
   transport_.SetResponder([](const OutboundRequest&) { return FakeTransport::Answer(0); });
-  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).status, 200);
+  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).outcome, PeerOutcome::kDocument);
   node_->Stop();
   scheduler_.AdvanceBy(seconds(10));
   EXPECT_EQ(transport_.requests().size(), 1u);
@@ -236,7 +232,7 @@ TEST_F(BootstrapJoinerTest, TimersStartOneIntervalAfterStart) {
   Join({});
   SimpleMessage sync = Msg("SYNC", "a");
   sync.node_info = Peer("a");
-  ASSERT_EQ(Gossip(sync).status, 200);
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   transport_.Clear();
   scheduler_.AdvanceBy(seconds(30) - milliseconds(1));
   EXPECT_TRUE(transport_.requests().empty());

@@ -37,34 +37,30 @@ class GossipHandlerTest : public testing::ClusterNodeFixture {
   }
 };
 
-TEST_F(GossipHandlerTest, EveryVectorMessageIsAcceptedWith200) {
+TEST_F(GossipHandlerTest, EveryVectorMessageIsAccepted) {
   const nlohmann::json file = LoadVectors("gossip-messages.json");
   for (const auto& v : file.at("messages")) {
-    const GossipReply reply = node_->HandleGossip(v.at("body").get<std::string>(), "", false);
-    EXPECT_EQ(reply.status, 200) << v.at("id");
-    EXPECT_EQ(reply.body, "{\"success\":true}\n");
-    EXPECT_EQ(reply.content_type, "application/json");
+    const PeerReply reply = node_->HandleGossip(v.at("body").get<std::string>(), "", false);
+    EXPECT_EQ(reply.outcome, PeerOutcome::kAccepted) << v.at("id");
   }
 }
 
-TEST_F(GossipHandlerTest, InvalidAndEdgeVectorsGiveTheExactReply) {
+// The exact wire answers of these vectors are checked in app/peer_wire_test.cc.
+TEST_F(GossipHandlerTest, InvalidAndEdgeVectorsAreRefusedWithoutStoring) {
   const nlohmann::json file = LoadVectors("gossip-messages.json");
   for (const auto& v : file.at("invalid_or_edge")) {
     const std::string id = v.at("id");
     SCOPED_TRACE(id);
     if (id == "PUT_DUPLICATE") {
       ASSERT_EQ(file.at("messages").at(1).at("id"), "PUT_BINARY");
-      const GossipReply first = node_->HandleGossip(
+      const PeerReply first = node_->HandleGossip(
           file.at("messages").at(1).at("body").get<std::string>(), "", false);  // precondition
-      ASSERT_EQ(first.status, 200);
+      ASSERT_EQ(first.outcome, PeerOutcome::kAccepted);
     }
     const int puts_before = store_.puts();
-    const GossipReply reply = node_->HandleGossip(v.at("body").get<std::string>(), "", false);
-    EXPECT_EQ(reply.status, v.at("expect_status").get<int>());
-    EXPECT_EQ(reply.body, v.at("expect_body").get<std::string>());
-    EXPECT_EQ(reply.content_type,
-              reply.status == 200 ? "application/json" : "text/plain; charset=utf-8");
-    if (reply.status != 200 || id == "PUT_DUPLICATE") {
+    const PeerReply reply = node_->HandleGossip(v.at("body").get<std::string>(), "", false);
+    EXPECT_EQ(reply.ok(), v.at("expect_status").get<int>() == 200);
+    if (!reply.ok() || id == "PUT_DUPLICATE") {
       EXPECT_EQ(store_.puts(), puts_before);
     }
   }
@@ -87,12 +83,8 @@ TEST_F(GossipHandlerTest, HmacReceiverChecksFromVectors) {
                                                     : bodies.at(check.at("body_ref"));
     const std::string header =
         check.at("header").is_null() ? "" : check.at("header").get<std::string>();
-    const GossipReply reply = node_->HandleGossip(body, header, false);
-    EXPECT_EQ(reply.status, check.at("expect_status").get<int>());
-    if (check.contains("expect_body")) {
-      EXPECT_EQ(reply.body, check.at("expect_body").get<std::string>());
-      EXPECT_EQ(reply.content_type, "text/plain; charset=utf-8");
-    }
+    const PeerReply reply = node_->HandleGossip(body, header, false);
+    EXPECT_EQ(reply.ok(), check.at("expect_status").get<int>() == 200);
   }
 }
 
@@ -100,16 +92,16 @@ TEST_F(GossipHandlerTest, SignatureIsCheckedBeforeParsing) {
   ClusterConfig config = DefaultConfig();
   config.secret = "s";
   MakeNode(config);
-  EXPECT_EQ(node_->HandleGossip("not json", "", false).body, "Missing signature\n");
-  EXPECT_EQ(node_->HandleGossip("not json", SignBody("s", "not json"), false).body,
-            "Invalid JSON\n");
+  EXPECT_EQ(node_->HandleGossip("not json", "", false).outcome, PeerOutcome::kMissingSignature);
+  EXPECT_EQ(node_->HandleGossip("not json", SignBody("s", "not json"), false).outcome,
+            PeerOutcome::kInvalidJson);
 }
 
 TEST_F(GossipHandlerTest, PutStoresClampedTtlAndAcksAKnownOriginator) {
   AddPeer("origin");
   transport_.Clear();
   SimpleMessage put = Put("origin", "k", 60);
-  ASSERT_EQ(Gossip(put).status, 200);
+  ASSERT_EQ(Gossip(put).outcome, PeerOutcome::kAccepted);
   ASSERT_TRUE(store_.Get("k"));
   EXPECT_EQ(store_.Get("k")->value, "value-k");
   EXPECT_EQ(store_.Get("k")->ttl_seconds, 300);
@@ -125,7 +117,7 @@ TEST_F(GossipHandlerTest, PutStoresClampedTtlAndAcksAKnownOriginator) {
 }
 
 TEST_F(GossipHandlerTest, PutFromUnknownOriginatorIsStoredWithoutAck) {
-  ASSERT_EQ(Gossip(Put("stranger", "k")).status, 200);
+  ASSERT_EQ(Gossip(Put("stranger", "k")).outcome, PeerOutcome::kAccepted);
   EXPECT_TRUE(store_.Get("k"));
   EXPECT_TRUE(transport_.requests().empty());
 }
@@ -133,10 +125,10 @@ TEST_F(GossipHandlerTest, PutFromUnknownOriginatorIsStoredWithoutAck) {
 TEST_F(GossipHandlerTest, DuplicatePutIsNotStoredAckedOrForwarded) {
   AddPeer("origin");
   SimpleMessage put = Put("origin", "k");
-  ASSERT_EQ(Gossip(put).status, 200);
+  ASSERT_EQ(Gossip(put).outcome, PeerOutcome::kAccepted);
   transport_.Clear();
   put.data = "other";
-  EXPECT_EQ(Gossip(put).status, 200);
+  EXPECT_EQ(Gossip(put).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(store_.Get("k")->value, "value-k");
   EXPECT_TRUE(transport_.requests().empty());
   EXPECT_EQ(store_.puts(), 1);
@@ -151,7 +143,7 @@ TEST_F(GossipHandlerTest, TtlIsClampedIntoMinMax) {
       {0, 10}, {-5, 10}, {5, 10}, {10, 10}, {500, 500}, {1000, 1000}, {2147483647, 1000}};
   for (const auto& [ttl, stored] : cases) {
     const std::string key = "k" + std::to_string(ttl);
-    ASSERT_EQ(Gossip(Put("o", key, ttl)).status, 200);
+    ASSERT_EQ(Gossip(Put("o", key, ttl)).outcome, PeerOutcome::kAccepted);
     EXPECT_EQ(store_.Get(key)->ttl_seconds, stored) << ttl;
   }
 }
@@ -160,22 +152,21 @@ TEST_F(GossipHandlerTest, StoreFullAnswers500WithCapacityTextAndNoAck) {
   AddPeer("origin");
   transport_.Clear();
   store_.FailWith(Status(StatusCode::kFull, "whatever"));
-  const GossipReply reply = Gossip(Put("origin", "k"));
-  EXPECT_EQ(reply.status, 500);
-  EXPECT_EQ(reply.body, "Gossip error: node storage capacity exceeded\n");
-  EXPECT_EQ(reply.content_type, "text/plain; charset=utf-8");
+  const PeerReply reply = Gossip(Put("origin", "k"));
+  EXPECT_EQ(reply.outcome, PeerOutcome::kStoreFailed);
+  EXPECT_EQ(reply.detail, "node storage capacity exceeded");
   EXPECT_TRUE(transport_.requests().empty());
 }
 
 TEST_F(GossipHandlerTest, OtherStoreFailuresCarryTheReason) {
   store_.FailWith(Status(StatusCode::kInternal, "disk on fire"));
-  EXPECT_EQ(Gossip(Put("o", "k")).body, "Gossip error: disk on fire\n");
+  EXPECT_EQ(Gossip(Put("o", "k")).detail, "disk on fire");
 }
 
 TEST_F(GossipHandlerTest, ReceiverWithTenPeersDoesNotForward) {
   for (int i = 0; i < 10; ++i) AddPeer("p" + std::to_string(i));
   transport_.Clear();
-  ASSERT_EQ(Gossip(Put("p0", "k")).status, 200);
+  ASSERT_EQ(Gossip(Put("p0", "k")).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(transport_.messages("PUT").size(), 0u);
 }
 
@@ -189,7 +180,7 @@ TEST_F(GossipHandlerTest, ReceiverAboveTenPeersForwardsToSqrtExcludingTheOrigina
     for (int round = 0; round < 20; ++round) {
       transport_.Clear();
       SimpleMessage put = Put("p0", "k");
-      ASSERT_EQ(Gossip(put).status, 200);
+      ASSERT_EQ(Gossip(put).outcome, PeerOutcome::kAccepted);
       std::set<std::string> hosts;
       for (const OutboundRequest& req : transport_.requests()) {
         Result<SimpleMessage> msg = ParseMessage(req.body);
@@ -210,7 +201,7 @@ TEST_F(GossipHandlerTest, ReceiverAboveTenPeersForwardsToSqrtExcludingTheOrigina
 TEST_F(GossipHandlerTest, ReceiverDoesNotForwardAFullFanoutPut) {
   for (int i = 0; i < 20; ++i) AddPeer("p" + std::to_string(i));
   transport_.Clear();
-  ASSERT_EQ(Gossip(Put("p0", "k"), /*fanout_full=*/true).status, 200);
+  ASSERT_EQ(Gossip(Put("p0", "k"), /*fanout_full=*/true).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(transport_.messages("PUT").size(), 0u);
   EXPECT_EQ(transport_.messages("ACK").size(), 1u);
   EXPECT_EQ(node_->metrics().forwards_total.load(), 0u);
@@ -221,7 +212,7 @@ TEST_F(GossipHandlerTest, PingFromKnownPeerIsAnsweredWithPong) {
   transport_.Clear();
   SimpleMessage ping = Msg("PING", "a");
   ping.to = "self";
-  ASSERT_EQ(Gossip(ping).body, "{\"success\":true}\n");
+  ASSERT_EQ(Gossip(ping).outcome, PeerOutcome::kAccepted);
   const std::vector<SimpleMessage> pongs = SentTo("a", "PONG");
   ASSERT_EQ(pongs.size(), 1u);
   EXPECT_EQ(pongs[0].from, "self");
@@ -233,7 +224,7 @@ TEST_F(GossipHandlerTest, PingFromKnownPeerIsAnsweredWithPong) {
 }
 
 TEST_F(GossipHandlerTest, PingFromUnknownNodeGetsNoPong) {
-  ASSERT_EQ(Gossip(Msg("PING", "stranger")).status, 200);
+  ASSERT_EQ(Gossip(Msg("PING", "stranger")).outcome, PeerOutcome::kAccepted);
   EXPECT_TRUE(transport_.requests().empty());
 }
 
@@ -241,11 +232,11 @@ TEST_F(GossipHandlerTest, PongUpdatesTheEnclaveOfAKnownPeer) {
   AddPeer("a");
   SimpleMessage pong = Msg("PONG", "a");
   pong.node_info = Peer("a", "e2");
-  ASSERT_EQ(Gossip(pong).status, 200);
+  ASSERT_EQ(Gossip(pong).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(node_->Peers()[0].enclave, "e2");
   SimpleMessage stranger = Msg("PONG", "stranger");
   stranger.node_info = Peer("stranger");
-  ASSERT_EQ(Gossip(stranger).status, 200);
+  ASSERT_EQ(Gossip(stranger).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(node_->PeerCount(), 1u);
 }
 
@@ -256,11 +247,11 @@ TEST_F(GossipHandlerTest, SyncWithoutNodeInfoOrAboutUsIsIgnored) {
     if (v.at("id") == "NODE_INFO_NULL_SYNC") null_node_info = v.at("body");
   }
   ASSERT_FALSE(null_node_info.empty());
-  ASSERT_EQ(node_->HandleGossip(null_node_info, "", false).status, 200);
+  ASSERT_EQ(node_->HandleGossip(null_node_info, "", false).outcome, PeerOutcome::kAccepted);
   SimpleMessage about_us = Msg("SYNC", "a");
   about_us.node_info = node_->self();
   about_us.node_info->address = "elsewhere";
-  ASSERT_EQ(Gossip(about_us).status, 200);
+  ASSERT_EQ(Gossip(about_us).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(node_->PeerCount(), 0u);
   EXPECT_TRUE(transport_.requests().empty());
 }
@@ -270,7 +261,7 @@ TEST_F(GossipHandlerTest, PropagatedSyncAddsThePeerAndIsNeverAnswered) {
   SimpleMessage sync = Msg("SYNC", "a");
   sync.node_info = Peer("c");
   transport_.Clear();
-  ASSERT_EQ(Gossip(sync).status, 200);
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(node_->PeerCount(), 2u);
   EXPECT_TRUE(transport_.requests().empty());
 }
@@ -281,7 +272,7 @@ TEST_F(GossipHandlerTest, DirectSyncIsAnsweredWithEveryOtherPeerButNotUs) {
   transport_.Clear();
   SimpleMessage sync = Msg("SYNC", "a");
   sync.node_info = Peer("a");
-  ASSERT_EQ(Gossip(sync).status, 200);
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(node_->PeerCount(), 3u);
   const std::vector<SimpleMessage> answers = SentTo("a", "SYNC");
   ASSERT_EQ(answers.size(), 2u);  // one POST per entry: b and c (all enclaves), no self
@@ -299,13 +290,13 @@ TEST_F(GossipHandlerTest, DirectSyncIsAnsweredOncePerSenderPerInterval) {
   AddPeer("b");
   SimpleMessage sync = Msg("SYNC", "a");
   sync.node_info = Peer("a");
-  ASSERT_EQ(Gossip(sync).status, 200);
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   transport_.Clear();
   scheduler_.AdvanceBy(std::chrono::seconds(29));
-  ASSERT_EQ(Gossip(sync).status, 200);
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   EXPECT_TRUE(transport_.requests().empty());
   scheduler_.AdvanceBy(std::chrono::seconds(1));
-  ASSERT_EQ(Gossip(sync).status, 200);
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(SentTo("a", "SYNC").size(), 1u);
 }
 
@@ -314,7 +305,7 @@ TEST_F(GossipHandlerTest, SyncChangesOnlyTheEnclaveOfAKnownPeer) {
   SimpleMessage sync = Msg("SYNC", "x");
   sync.node_info =
       NodeInfo{.id = "a", .address = "moved", .port = 1, .http_port = 2, .enclave = "e2"};
-  ASSERT_EQ(Gossip(sync).status, 200);
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   const NodeInfo a = node_->Peers()[0];
   EXPECT_EQ(a.address, "host-a");
   EXPECT_EQ(a.http_port, 8080);
@@ -324,7 +315,7 @@ TEST_F(GossipHandlerTest, SyncChangesOnlyTheEnclaveOfAKnownPeer) {
 TEST_F(GossipHandlerTest, InvalidSyncNodeIsIgnored) {
   SimpleMessage sync = Msg("SYNC", "a");
   sync.node_info = NodeInfo{.id = "a", .address = "h", .port = 1, .http_port = 0};
-  ASSERT_EQ(Gossip(sync).status, 200);
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(node_->PeerCount(), 0u);
   EXPECT_TRUE(transport_.requests().empty());
 }
@@ -364,12 +355,12 @@ TEST_F(GossipHandlerTest, AckGoesOverTheTreeWhenTheOriginatorIsTheParent) {
   MakeNode(DefaultConfig(), {}, nullptr, &relay);
   AddPeer("parent");
   transport_.Clear();
-  ASSERT_EQ(Gossip(Put("parent", "k")).status, 200);
+  ASSERT_EQ(Gossip(Put("parent", "k")).outcome, PeerOutcome::kAccepted);
   ASSERT_EQ(relay.acks.size(), 1u);
   EXPECT_TRUE(transport_.requests().empty());  // not also over HTTP
   ASSERT_EQ(relay.pushed.size(), 1u);
   EXPECT_EQ(relay.pushed[0].from, "parent");
-  ASSERT_EQ(Gossip(Put("other", "k2")).status, 200);  // not the parent, not a peer: dropped
+  ASSERT_EQ(Gossip(Put("other", "k2")).outcome, PeerOutcome::kAccepted);  // not the parent, not a peer: dropped
   EXPECT_TRUE(transport_.requests().empty());
 }
 
@@ -378,7 +369,7 @@ TEST_F(GossipHandlerTest, AckForAnUnknownWriteIsRoutedThroughTheTree) {
   MakeNode(DefaultConfig(), {}, nullptr, &relay);
   SimpleMessage ack = Msg("ACK", "mesh-node");
   ack.message_id = "child-write-1";
-  ASSERT_EQ(Gossip(ack).status, 200);
+  ASSERT_EQ(Gossip(ack).outcome, PeerOutcome::kAccepted);
   ASSERT_EQ(relay.routed.size(), 1u);
   EXPECT_EQ(relay.routed[0].message_id, "child-write-1");
 }

@@ -35,7 +35,7 @@ class PingRoundTest : public testing::ClusterNodeFixture {
       SimpleMessage msg = Msg("PONG", id);
       msg.to = "self";
       msg.node_info = Peer(id);
-      ASSERT_EQ(Gossip(msg).status, 200);
+      ASSERT_EQ(Gossip(msg).outcome, PeerOutcome::kAccepted);
     }
   }
 
@@ -114,7 +114,7 @@ TEST_F(PingRoundTest, PongResetsTheFailureCounter) {
   Round();
   Round();  // two failures so far
   SimpleMessage pong = Msg("PONG", "flaky");
-  ASSERT_EQ(Gossip(pong).status, 200);
+  ASSERT_EQ(Gossip(pong).outcome, PeerOutcome::kAccepted);
   Round();
   Round();
   EXPECT_TRUE(Knows("flaky"));
@@ -143,7 +143,7 @@ TEST_F(PingRoundTest, DirectSyncFromTheEvictedPeerReaddsItAtOnce) {
   for (int i = 0; i < 4; ++i) Round();
   SimpleMessage sync = Msg("SYNC", "dead");
   sync.node_info = Peer("dead");
-  ASSERT_EQ(Gossip(sync).status, 200);
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   EXPECT_TRUE(Knows("dead"));
 }
 
@@ -153,7 +153,7 @@ TEST_F(PingRoundTest, PingFromTheEvictedPeerReaddsItAndIsAnswered) {
   for (int i = 0; i < 4; ++i) Round();
   down_.clear();
   transport_.Clear();
-  ASSERT_EQ(Gossip(Msg("PING", "dead")).status, 200);
+  ASSERT_EQ(Gossip(Msg("PING", "dead")).outcome, PeerOutcome::kAccepted);
   EXPECT_TRUE(Knows("dead"));
   EXPECT_EQ(transport_.messages("PONG").size(), 1u);
 }
@@ -164,7 +164,7 @@ TEST_F(PingRoundTest, PongFromTheEvictedPeerReaddsIt) {
   for (int i = 0; i < 4; ++i) Round();
   SimpleMessage pong = Msg("PONG", "dead");
   pong.node_info = Peer("dead", "e2");
-  ASSERT_EQ(Gossip(pong).status, 200);
+  ASSERT_EQ(Gossip(pong).outcome, PeerOutcome::kAccepted);
   ASSERT_TRUE(Knows("dead"));
   EXPECT_EQ(node_->Peers()[0].enclave, "e2");
 }
@@ -173,18 +173,18 @@ TEST_F(PingRoundTest, EvictionForgetsTheSyncAnswerLimit) {
   AddPeer("b");
   SimpleMessage sync = Msg("SYNC", "a");
   sync.node_info = Peer("a");
-  ASSERT_EQ(Gossip(sync).status, 200);
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   down_.insert("a");
   for (int i = 0; i < 3; ++i) Round({"b"});  // "a" failed twice so far
   scheduler_.AdvanceBy(seconds(10));
   transport_.Clear();
-  ASSERT_EQ(Gossip(sync).status, 200);  // answered; "a" is rate limited for 30 s
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);  // answered; "a" is rate limited for 30 s
   ASSERT_EQ(transport_.messages("SYNC").size(), 1u);
   scheduler_.AdvanceBy(seconds(20));  // the fourth round evicts "a"
   ASSERT_FALSE(Knows("a"));
   down_.clear();
   transport_.Clear();
-  ASSERT_EQ(Gossip(sync).status, 200);  // 20 s after the last answer, but a fresh sender
+  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);  // 20 s after the last answer, but a fresh sender
   EXPECT_TRUE(Knows("a"));
   EXPECT_EQ(transport_.messages("SYNC").size(), 1u);
 }

@@ -41,7 +41,7 @@ class ReplicationTest : public testing::ClusterNodeFixture {
     ack.to = "self";
     ack.key = "k";
     ack.message_id = message_id;
-    ASSERT_EQ(Gossip(ack).status, 200);
+    ASSERT_EQ(Gossip(ack).outcome, PeerOutcome::kAccepted);
   }
 };
 
@@ -265,7 +265,7 @@ TEST_F(ReplicationTest, OwnWriteEchoedBackIsADuplicate) {
   Write();
   SimpleMessage echo = transport_.messages("PUT").back();
   transport_.Clear();
-  ASSERT_EQ(Gossip(echo).status, 200);
+  ASSERT_EQ(Gossip(echo).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(store_.puts(), 0);
   EXPECT_TRUE(transport_.requests().empty());
 }

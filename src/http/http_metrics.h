@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "http/prometheus.h"
-#include "http/route_table.h"
 
 namespace repram::http {
 
@@ -18,15 +17,17 @@ namespace repram::http {
 // shared cache lines on the hot path); Render() sums the shards.
 class HttpMetrics {
  public:
-  // REQUIRES: shards >= 1, one per I/O thread.
-  explicit HttpMetrics(size_t shards);
+  // route_labels[i] is the `route` label of RouteSpec::metrics_id i; the last one also counts
+  // requests that match no route. REQUIRES: shards >= 1 (one per I/O thread), labels non-empty.
+  HttpMetrics(size_t shards, std::vector<std::string> route_labels);
+
+  // Returns the metrics id of requests that match no route.
+  uint8_t unmatched_route() const { return static_cast<uint8_t>(labels_.size() - 1); }
 
   // Records one answered request on the given shard.
-  void RecordRequest(size_t shard, RouteId route, boost::beast::http::verb method,
-                     unsigned status, double seconds);
+  void RecordRequest(size_t shard, uint8_t route, boost::beast::http::verb method, unsigned status,
+                     double seconds);
 
-  std::atomic<uint64_t> rate_limited{0};
-  std::atomic<uint64_t> peer_rate_limited{0};
   std::atomic<uint64_t> oversized{0};
   std::atomic<uint64_t> suspicious{0};
 
@@ -35,15 +36,20 @@ class HttpMetrics {
 
  private:
   static constexpr size_t kMethods = 8;  // GET HEAD PUT POST OPTIONS DELETE PATCH other
-  static constexpr std::array<unsigned, 20> kStatuses = {
-      100, 200, 201, 202, 204, 400, 403, 404, 405, 406, 408, 413, 414, 415, 429, 431, 500, 503,
-      507, 0 /* other */};
+  static constexpr std::array<unsigned, 20> kStatuses = {100, 200, 201, 202, 204, 400, 403,
+                                                         404, 405, 406, 408, 413, 414, 415,
+                                                         429, 431, 500, 503, 507, 0 /* other */};
+  // Counters of one I/O thread, flat arrays indexed by route first.
   struct Shard {
-    std::array<std::array<std::array<std::atomic<uint64_t>, kStatuses.size()>, kMethods>,
-               kRouteCount> requests{};
-    std::array<std::array<std::atomic<uint64_t>, kLatencyBuckets>, kRouteCount> latency{};
-    std::array<std::atomic<uint64_t>, kRouteCount> latency_sum_ns{};
+    explicit Shard(size_t routes)
+        : requests(routes * kMethods * kStatuses.size()),
+          latency(routes * kLatencyBuckets),
+          latency_sum_ns(routes) {}
+    std::vector<std::atomic<uint64_t>> requests;
+    std::vector<std::atomic<uint64_t>> latency;
+    std::vector<std::atomic<uint64_t>> latency_sum_ns;
   };
+  const std::vector<std::string> labels_;
   std::vector<std::unique_ptr<Shard>> shards_;
 };
 

@@ -7,20 +7,6 @@
 namespace repram::http {
 namespace {
 
-// Every response carries these (http-api.md §9.1, §9.2); one literal so serialising is a copy.
-constexpr std::string_view kCommonHeaders =
-    "Vary: Origin\r\n"
-    "Access-Control-Allow-Methods: GET, PUT, POST, HEAD, OPTIONS\r\n"
-    "Access-Control-Allow-Headers: Content-Type, X-TTL, X-Repram-Signature\r\n"
-    "Access-Control-Expose-Headers: X-Created-At, X-Original-TTL, X-Remaining-TTL\r\n"
-    "Access-Control-Max-Age: 3600\r\n"
-    "X-Content-Type-Options: nosniff\r\n"
-    "X-Frame-Options: DENY\r\n"
-    "X-XSS-Protection: 1; mode=block\r\n"
-    "Referrer-Policy: strict-origin-when-cross-origin\r\n"
-    "Content-Security-Policy: default-src 'self'\r\n"
-    "X-REPRAM-Node: 1.0.0\r\n";
-
 std::string_view NormalizeMappedIpv4(std::string_view ip) {
   constexpr std::string_view kMapped = "::ffff:";
   if (ip.size() > kMapped.size() && AsciiLower(ip.substr(0, kMapped.size())) == kMapped &&
@@ -32,7 +18,8 @@ std::string_view NormalizeMappedIpv4(std::string_view ip) {
 
 }  // namespace
 
-void SerializeHead(const Response& r, std::string_view origin, bool close, std::string& out) {
+void SerializeHead(const Response& r, std::string_view fixed_headers, std::string_view origin,
+                   bool close, std::string& out) {
   out.append("HTTP/1.1 ");
   out.append(std::to_string(r.status));
   out.push_back(' ');
@@ -43,7 +30,7 @@ void SerializeHead(const Response& r, std::string_view origin, bool close, std::
     out.append(origin);
     out.append("\r\n");
   }
-  out.append(kCommonHeaders);
+  out.append(fixed_headers);
   if (!r.content_type.empty()) {
     out.append("Content-Type: ");
     out.append(r.content_type);

@@ -7,10 +7,11 @@
 
 namespace repram::http {
 
-// Appends the status line and every header of r to out: CORS (http-api.md §9.1, with
-// Access-Control-Allow-Origin only when origin is non-empty), security headers (§9.2),
+// Appends the status line and every header of r to out: Access-Control-Allow-Origin when origin
+// is non-empty, fixed_headers (complete "Name: value\r\n" lines every response carries),
 // Content-Type, r.headers, Content-Length and, when close, Connection: close.
-void SerializeHead(const Response& r, std::string_view origin, bool close, std::string& out);
+void SerializeHead(const Response& r, std::string_view fixed_headers, std::string_view origin,
+                   bool close, std::string& out);
 
 // Returns true when the User-Agent contains a scanner signature (§9.5), case-insensitively.
 bool IsScannerUserAgent(std::string_view user_agent);

@@ -30,10 +30,10 @@ TEST(LatencyBucketTest, PicksFirstBoundAtOrAbove) {
 }
 
 TEST(HttpMetricsTest, SumsShardsByRouteMethodAndStatus) {
-  HttpMetrics m(2);
-  m.RecordRequest(0, RouteId::kData, boost::beast::http::verb::put, 201, 0.001);
-  m.RecordRequest(1, RouteId::kData, boost::beast::http::verb::put, 201, 0.002);
-  m.RecordRequest(1, RouteId::kOther, boost::beast::http::verb::get, 404, 0.0001);
+  HttpMetrics m(2, {"/v1/data/{key}", "/v1/keys", "other"});
+  m.RecordRequest(0, 0, boost::beast::http::verb::put, 201, 0.001);
+  m.RecordRequest(1, 0, boost::beast::http::verb::put, 201, 0.002);
+  m.RecordRequest(1, m.unmatched_route(), boost::beast::http::verb::get, 404, 0.0001);
   std::string out;
   PrometheusWriter w(out);
   m.Render(w);

@@ -9,6 +9,12 @@ RateLimiter::RateLimiter(const Clock& clock, int64_t rate_per_second)
     : clock_(clock), rate_(rate_per_second), burst_(2 * rate_per_second) {}
 
 bool RateLimiter::Allow(std::string_view ip) {
+  if (TakeToken(ip)) return true;
+  refused_.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+bool RateLimiter::TakeToken(std::string_view ip) {
   if (burst_ <= 0) return false;
   Shard& shard = shards_[std::hash<std::string_view>{}(ip) % kShards];
   const MonoTime now = clock_.Now();
@@ -34,9 +40,8 @@ size_t RateLimiter::DropIdle() {
   size_t dropped = 0;
   for (Shard& shard : shards_) {
     std::lock_guard lock(shard.mu);
-    dropped += std::erase_if(shard.buckets, [&](const auto& kv) {
-      return kv.second.last_refill < cutoff;
-    });
+    dropped += std::erase_if(shard.buckets,
+                             [&](const auto& kv) { return kv.second.last_refill < cutoff; });
   }
   return dropped;
 }

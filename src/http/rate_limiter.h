@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -21,11 +22,15 @@ class RateLimiter {
 
   // Takes one token from ip's bucket. Returns false when the bucket is empty (answer 429).
   bool Allow(std::string_view ip);
+  // Returns how many times Allow returned false.
+  uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
 
   // Drops buckets not refilled for 10 minutes. Called every 5 minutes. Returns how many.
   size_t DropIdle();
 
  private:
+  bool TakeToken(std::string_view ip);
+
   struct BucketState {
     int64_t tokens;
     MonoTime last_refill;
@@ -40,6 +45,7 @@ class RateLimiter {
   const int64_t rate_;
   const int64_t burst_;
   std::array<Shard, kShards> shards_;
+  std::atomic<uint64_t> refused_{0};
 };
 
 }  // namespace repram::http

@@ -3,7 +3,6 @@
 #include <boost/beast/http/verb.hpp>
 #include <cstdint>
 #include <functional>
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,31 +12,17 @@
 
 namespace repram::http {
 
-// Route templates, used for dispatch and as the `route` label of the HTTP metrics.
-enum class RouteId : uint8_t {
-  kData, kKeys, kHealth, kStatus, kTopology, kMetrics, kMcp, kGossip, kBootstrap, kCatchup,
-  kWs, kAntiEntropyDigest, kAntiEntropyDiff, kAntiEntropyPush, kOther,
-};
-inline constexpr size_t kRouteCount = static_cast<size_t>(RouteId::kOther) + 1;
-
-// Returns the metrics label of a route ("/v1/data/{key}", ..., "other").
-std::string_view RouteLabel(RouteId id);
-
-// Which per-IP token bucket a route draws from (http-api.md §9.3).
-enum class Bucket : uint8_t { kClient, kPeer };
-
-inline constexpr uint64_t kClientBodyLimit = 10 * 1024 * 1024;
-inline constexpr uint64_t kPeerBodyLimit = 16 * 1024 * 1024;
-
-// Everything the server needs to know about one path.
+// Everything the server needs to know about one path. The integrator gives every value; the
+// server attaches no meaning to the ids beyond using them as indexes.
 struct RouteSpec {
-  RouteId id = RouteId::kOther;
   std::string path;        // exact raw path, or prefix when is_prefix
   bool is_prefix = false;  // "/v1/data/" matches every raw path that starts with it
   std::vector<boost::beast::http::verb> methods;  // served methods, OPTIONS included
-  std::string allow;       // the Allow header on 405
-  Bucket bucket = Bucket::kClient;
-  uint64_t body_limit = kClientBodyLimit;
+  std::string allow;                              // the Allow header on 405
+  uint8_t metrics_id = 0;                         // index of this route's label in HttpMetrics
+  uint8_t bucket = 0;             // index of the rate limiter it draws from (HttpServer's limiters)
+  uint64_t body_limit = 0;        // largest body read, declared or streamed; 413 above it
+  bool answers_preflight = true;  // OPTIONS is answered before rate limiting (CORS preflight)
   // Optional check that runs after rate limiting and method checks but before the body is read
   // (the public-network bootstrap gate). Returning a response ends the request with it.
   std::function<std::optional<Response>(const RequestContext&)> before_body;

@@ -1,7 +1,8 @@
 #include "http/server.h"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 #include <thread>
 
 #include "http/session.h"
@@ -10,12 +11,11 @@ namespace repram::http {
 
 namespace asio = boost::asio;
 
-HttpServer::HttpServer(IoPool& pool, const RouteTable& routes, RateLimiter& client_limiter,
-                       RateLimiter& peer_limiter, HttpMetrics& metrics, ServerOptions options)
+HttpServer::HttpServer(IoPool& pool, const RouteTable& routes, std::vector<RateLimiter*> limiters,
+                       HttpMetrics& metrics, ServerOptions options)
     : pool_(pool),
       routes_(routes),
-      client_limiter_(client_limiter),
-      peer_limiter_(peer_limiter),
+      limiters_(std::move(limiters)),
       metrics_(metrics),
       options_(std::move(options)),
       acceptor_(pool.context(0)),
@@ -37,9 +37,9 @@ Result<uint16_t> HttpServer::Listen() {
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status(StatusCode::kUnavailable,
-                  "cannot listen on " + options_.bind + ":" + std::to_string(options_.port) +
-                      ": " + ec.message());
+    return Status(StatusCode::kUnavailable, "cannot listen on " + options_.bind + ":" +
+                                                std::to_string(options_.port) + ": " +
+                                                ec.message());
   }
   return acceptor_.local_endpoint().port();
 }
@@ -53,29 +53,28 @@ void HttpServer::Start() {
 
 void HttpServer::DoAccept() {
   const size_t index = pool_.NextIndex();
-  acceptor_.async_accept(
-      pool_.context(index), [this, index](boost::system::error_code ec,
-                                          asio::ip::tcp::socket socket) {
-        if (stopping_) return;
-        if (!ec) {
-          // The socket belongs to context `index`; start the session there.
-          asio::post(pool_.context(index),
-                     [this, index, s = std::make_shared<asio::ip::tcp::socket>(std::move(socket))] {
-                       std::make_shared<Session>(pool_.context(index), std::move(*s), *this,
-                                                 registries_[index], index)
-                           ->Start();
-                     });
-        } else if (ec != asio::error::operation_aborted) {
-          // Out of descriptors and similar: back off instead of spinning on the error.
-          spdlog::warn("accept failed: {}; pausing accepts for 100 ms", ec.message());
-          accept_backoff_.expires_after(std::chrono::milliseconds(100));
-          accept_backoff_.async_wait([this](boost::system::error_code wait_ec) {
-            if (!wait_ec && !stopping_) DoAccept();
-          });
-          return;
-        }
-        DoAccept();
+  acceptor_.async_accept(pool_.context(index), [this, index](boost::system::error_code ec,
+                                                             asio::ip::tcp::socket socket) {
+    if (stopping_) return;
+    if (!ec) {
+      // The socket belongs to context `index`; start the session there.
+      asio::post(pool_.context(index),
+                 [this, index, s = std::make_shared<asio::ip::tcp::socket>(std::move(socket))] {
+                   std::make_shared<Session>(pool_.context(index), std::move(*s), *this,
+                                             registries_[index], index)
+                       ->Start();
+                 });
+    } else if (ec != asio::error::operation_aborted) {
+      // Out of descriptors and similar: back off instead of spinning on the error.
+      spdlog::warn("accept failed: {}; pausing accepts for 100 ms", ec.message());
+      accept_backoff_.expires_after(std::chrono::milliseconds(100));
+      accept_backoff_.async_wait([this](boost::system::error_code wait_ec) {
+        if (!wait_ec && !stopping_) DoAccept();
       });
+      return;
+    }
+    DoAccept();
+  });
 }
 
 size_t HttpServer::Shutdown(std::chrono::milliseconds drain) {

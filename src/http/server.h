@@ -28,6 +28,8 @@ struct ServerOptions {
   std::chrono::seconds header_timeout{30};
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{120};
+  // Complete "Name: value\r\n" lines every response carries (CORS, security, node version).
+  std::string fixed_headers;
 };
 
 // The node's single HTTP/1.1 listener. Runs the request pipeline of http-api.md §3 (limits,
@@ -37,9 +39,11 @@ struct ServerOptions {
 // Thread-safety: Listen/Start/Shutdown from the owning (main) thread.
 class HttpServer {
  public:
-  // REQUIRES: every reference outlives the server.
-  HttpServer(IoPool& pool, const RouteTable& routes, RateLimiter& client_limiter,
-             RateLimiter& peer_limiter, HttpMetrics& metrics, ServerOptions options);
+  // limiters[i] is the rate limiter of RouteSpec::bucket i; requests that match no route draw
+  // from limiters[0]. REQUIRES: limiters non-empty and every route's bucket indexes it; every
+  // reference and pointer outlives the server.
+  HttpServer(IoPool& pool, const RouteTable& routes, std::vector<RateLimiter*> limiters,
+             HttpMetrics& metrics, ServerOptions options);
   ~HttpServer();
 
   // Binds and listens. Returns the bound port (the real one when options.port is 0).
@@ -59,8 +63,7 @@ class HttpServer {
 
   IoPool& pool_;
   const RouteTable& routes_;
-  RateLimiter& client_limiter_;
-  RateLimiter& peer_limiter_;
+  const std::vector<RateLimiter*> limiters_;
   HttpMetrics& metrics_;
   const ServerOptions options_;
   boost::asio::ip::tcp::acceptor acceptor_;

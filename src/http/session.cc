@@ -110,7 +110,7 @@ void Session::BeginShutdown() {
 void Session::DoReadRequest() {
   if (shutting_down_) return FlushHeld([](Session* self) { self->Close(); });
   route_ = nullptr;
-  metric_route_ = RouteId::kOther;
+  metrics_id_ = server_.metrics_.unmatched_route();
   responded_ = false;
   body_parser_.reset();
   header_parser_.emplace();
@@ -224,18 +224,15 @@ void Session::ProcessHeader() {
   const std::string_view path = target.substr(0, qmark);
 
   route_ = server_.routes_.Find(path);
-  metric_route_ = route_ ? route_->id : RouteId::kOther;
+  metrics_id_ = route_ ? route_->metrics_id : server_.metrics_.unmatched_route();
 
-  // Step 5: preflight on a known path (not /v1/ws) is answered before rate limiting.
-  if (method_ == bhttp::verb::options && route_ && route_->id != RouteId::kWs) {
+  // Step 5: preflight on a known path is answered before rate limiting (unless the route opts out).
+  if (method_ == bhttp::verb::options && route_ && route_->answers_preflight) {
     return SendEarly(Response{});
   }
-  // Step 6: rate limit by bucket; unknown paths use the client bucket.
+  // Step 6: rate limit by the route's bucket; unknown paths use bucket 0.
   client_ip_ = ClientIp(req.base(), socket_ip_, server_.options_.trust_proxy);
-  const bool peer = route_ && route_->bucket == Bucket::kPeer;
-  RateLimiter& limiter = peer ? server_.peer_limiter_ : server_.client_limiter_;
-  if (!limiter.Allow(client_ip_)) {
-    ++(peer ? server_.metrics_.peer_rate_limited : server_.metrics_.rate_limited);
+  if (!server_.limiters_[route_ ? route_->bucket : 0]->Allow(client_ip_)) {
     Response r = TextResponse(429, "Rate limit exceeded\n");
     r.headers.emplace_back("Retry-After", "1");
     return SendEarly(std::move(r));
@@ -334,7 +331,7 @@ void Session::Dispatch() {
   try {
     route_->handler(ctx, std::move(respond));
   } catch (const std::exception& e) {
-    spdlog::error("handler for {} failed: {}", RouteLabel(metric_route_), e.what());
+    spdlog::error("handler for {} failed: {}", route_->path, e.what());
     if (!responded_) Send(TextResponse(500, "Internal Server Error\n"));
   }
   // The handler answers later (a quorum wait): held answers must not wait for it.
@@ -366,10 +363,10 @@ void Session::Send(Response r) {
   close_after_write_ = r.close || !keep_alive_ || shutting_down_;
   response_ = std::move(r);
   head_.clear();
-  SerializeHead(response_, origin_, close_after_write_, head_);
+  SerializeHead(response_, server_.options_.fixed_headers, origin_, close_after_write_, head_);
   const double seconds =
       std::chrono::duration<double>(SteadyClock::now() - received_).count();
-  server_.metrics_.RecordRequest(shard_, metric_route_, method_, response_.status, seconds);
+  server_.metrics_.RecordRequest(shard_, metrics_id_, method_, response_.status, seconds);
   const std::string_view body = response_.omit_body ? std::string_view() : response_.body;
   // Another request is already buffered (pipelining): hold this answer and serve that one, so
   // a batch of requests costs one write instead of one per answer.

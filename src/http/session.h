@@ -108,7 +108,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The request being served.
   const RouteSpec* route_ = nullptr;
-  RouteId metric_route_ = RouteId::kOther;
+  uint8_t metrics_id_ = 0;
   boost::beast::http::verb method_ = boost::beast::http::verb::unknown;
   std::string origin_;
   std::string client_ip_;

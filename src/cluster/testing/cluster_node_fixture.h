@@ -59,7 +59,7 @@ class ClusterNodeFixture : public ::testing::Test {
   }
 
   // Delivers msg to the node as a signed (when a secret is set) POST /v1/gossip/message.
-  GossipReply Gossip(const SimpleMessage& msg, bool fanout_full = false) {
+  PeerReply Gossip(const SimpleMessage& msg, bool fanout_full = false) {
     const std::string body = EncodeMessage(msg);
     return node_->HandleGossip(body, secret_.empty() ? "" : SignBody(secret_, body), fanout_full);
   }
@@ -68,7 +68,7 @@ class ClusterNodeFixture : public ::testing::Test {
   void AddPeer(const std::string& id, const std::string& enclave = "default") {
     SimpleMessage sync = Msg("SYNC", "introducer");
     sync.node_info = Peer(id, enclave);
-    ASSERT_EQ(Gossip(sync).status, 200);
+    ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   }
 
   FakeClock clock_;

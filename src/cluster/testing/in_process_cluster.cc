@@ -108,7 +108,7 @@ void InProcessCluster::Deliver(size_t from, OutboundRequest req,
           }
         }
         if (target == nullptr) return done(FakeTransport::Answer(0));
-        GossipReply reply;
+        PeerReply reply;
         if (req.path == kGossipPath) {
           Result<SimpleMessage> msg = ParseMessage(req.body);
           if (msg.ok()) ++delivered_[msg->type];
@@ -117,7 +117,9 @@ void InProcessCluster::Deliver(size_t from, OutboundRequest req,
         } else {
           reply = target->HandleBootstrap(req.body, FakeTransport::Header(req, kSignatureHeader));
         }
-        done(FakeTransport::Answer(reply.status, std::move(reply.body)));
+        // Stands in for the integrator's HTTP mapping: a sender looks only at success and, for a
+        // bootstrap, at the peer list.
+        done(FakeTransport::Answer(reply.ok() ? 200 : 400, std::move(reply.detail)));
       });
 }
 

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+
+namespace repram::cluster {
+
+// What a cluster handler decided about one peer request (cluster.md §2, §7.2). The integrator
+// turns it into the HTTP answer; the cluster knows no status codes.
+enum class PeerOutcome : uint8_t {
+  kAccepted,          // gossip message handled, or ignored as a duplicate / unknown type
+  kDocument,          // answered with a JSON document; detail = it (bootstrap peers, catch-up page)
+  kMissingSignature,  // a cluster secret is set and X-Repram-Signature is absent
+  kInvalidSignature,  // the signature does not match the body
+  kInvalidJson,       // the body is not a well-formed message / bootstrap request
+  kInvalidMessage,    // a PUT failed validation; detail = why
+  kStoreFailed,       // the replica store refused the PUT; detail = why
+  kNotBootstrapRoot,  // public network and this node is not a root: no bootstrap here
+  kEnclaveMismatch,   // a catch-up request for another enclave
+  kNotServed,         // this node does not serve the route (catch-up without a store)
+};
+
+// The result of one cluster handler call.
+struct PeerReply {
+  PeerOutcome outcome = PeerOutcome::kAccepted;
+  std::string detail;  // see PeerOutcome
+
+  // Returns true for the outcomes a peer counts as success.
+  bool ok() const { return outcome == PeerOutcome::kAccepted || outcome == PeerOutcome::kDocument; }
+};
+
+}  // namespace repram::cluster
