@@ -40,7 +40,8 @@ class ClientApiTest : public ::testing::Test {
                                            .identity = {.node_id = "node-a",
                                                         .network = "private",
                                                         .enclave = "default",
-                                                        .started = clock_.Now()}});
+                                                        .started = clock_.Now()},
+                                           .extra_metrics = {}});
   }
 
   // Runs the route of target with the given method and body; returns the response the handler
