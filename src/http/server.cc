@@ -5,8 +5,6 @@
 #include <boost/asio/post.hpp>
 #include <thread>
 
-#include "http/session.h"
-
 namespace repram::http {
 
 namespace asio = boost::asio;
@@ -14,10 +12,9 @@ namespace asio = boost::asio;
 HttpServer::HttpServer(IoPool& pool, const RouteTable& routes, std::vector<RateLimiter*> limiters,
                        HttpMetrics& metrics, ServerOptions options)
     : pool_(pool),
-      routes_(routes),
       limiters_(std::move(limiters)),
-      metrics_(metrics),
       options_(std::move(options)),
+      env_{routes, limiters_, metrics, options_},
       acceptor_(pool.context(0)),
       accept_backoff_(pool.context(0)) {
   for (size_t i = 0; i < pool_.size(); ++i) {
@@ -60,8 +57,12 @@ void HttpServer::DoAccept() {
       // The socket belongs to context `index`; start the session there.
       asio::post(pool_.context(index),
                  [this, index, s = std::make_shared<asio::ip::tcp::socket>(std::move(socket))] {
-                   std::make_shared<Session>(pool_.context(index), std::move(*s), *this,
-                                             registries_[index], index)
+                   boost::system::error_code opt_ec;
+                   s->set_option(asio::ip::tcp::no_delay(true), opt_ec);
+                   const auto peer = s->remote_endpoint(opt_ec);
+                   std::make_shared<Session>(pool_.context(index), std::move(*s), env_,
+                                             registries_[index], index,
+                                             opt_ec ? std::string() : peer.address().to_string())
                        ->Start();
                  });
     } else if (ec != asio::error::operation_aborted) {

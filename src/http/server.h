@@ -13,24 +13,11 @@
 #include "http/io_pool.h"
 #include "http/rate_limiter.h"
 #include "http/route_table.h"
+#include "http/server_options.h"
+#include "http/session.h"
 #include "util/status.h"
 
 namespace repram::http {
-
-class Session;
-class SessionRegistry;
-
-// Server settings (http-api.md §3, §9, §10).
-struct ServerOptions {
-  std::string bind = "0.0.0.0";  // REPRAM_BIND
-  uint16_t port = 8080;          // REPRAM_HTTP_PORT; 0 = ephemeral
-  bool trust_proxy = false;      // REPRAM_TRUST_PROXY
-  std::chrono::seconds header_timeout{30};
-  std::chrono::seconds body_timeout{30};
-  std::chrono::seconds idle_timeout{120};
-  // Complete "Name: value\r\n" lines every response carries (CORS, security, node version).
-  std::string fixed_headers;
-};
 
 // The node's single HTTP/1.1 listener. Runs the request pipeline of http-api.md §3 (limits,
 // CORS and security headers, OPTIONS, rate limits, 404/405, 413, scanner block, optional
@@ -62,16 +49,13 @@ class HttpServer {
   void DoAccept();
 
   IoPool& pool_;
-  const RouteTable& routes_;
   const std::vector<RateLimiter*> limiters_;
-  HttpMetrics& metrics_;
   const ServerOptions options_;
+  const SessionEnv env_;  // refers to the members above
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_backoff_;
   std::vector<std::shared_ptr<SessionRegistry>> registries_;  // one per context
   std::atomic<bool> stopping_{false};
-
-  friend class Session;
 };
 
 }  // namespace repram::http

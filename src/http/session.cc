@@ -1,63 +1,22 @@
 #include "http/session.h"
 
-#include <boost/asio/post.hpp>
-#include <limits>
-#include <utility>
-#include <time.h>
-#include <boost/asio/write.hpp>
-#include <boost/beast/http/error.hpp>
-#include <spdlog/spdlog.h>
-
-#include "http/middleware.h"
-#include "http/server.h"
+#include "http/session_impl.h"
 
 namespace repram::http {
-namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-using SteadyClock = std::chrono::steady_clock;
-
-constexpr size_t kMaxTarget = 16 * 1024;
-// Header section cap (http-api.md §3 step 2).
-constexpr size_t kHeaderLimit = 64 * 1024;
-constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-constexpr size_t kReadChunk = 16 * 1024;
-// Pipelined answers held back per write, and the largest body that is copied to be held.
-constexpr unsigned kMaxHeld = 32;
-constexpr size_t kMaxHeldBody = 4 * 1024;
-
-bool IsQuietDisconnect(const boost::system::error_code& ec) {
-  return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-         ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
-         ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor;
-}
-
-bool HasBody(const bhttp::request_parser<bhttp::empty_body>& p) {
-  return p.chunked() || (p.content_length() && *p.content_length() > 0);
-}
-
-// Deadlines are checked every 500 ms, so the coarse monotonic clock (a few ms resolution, no
-// syscall-grade cost) is precise enough. Same epoch as steady_clock on Linux.
-SteadyClock::time_point CoarseNow() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return SteadyClock::time_point(std::chrono::seconds(ts.tv_sec) +
-                                 std::chrono::nanoseconds(ts.tv_nsec));
-}
-
-}  // namespace
 
 // ---- SessionRegistry ----
 
 void SessionRegistry::Start() { Sweep(); }
 
-void SessionRegistry::Sweep() {
-  if (stopping_ && sessions_.empty()) return;
-  const auto now = CoarseNow();
+void SessionRegistry::CheckDeadlines(std::chrono::steady_clock::time_point now) {
   // CheckDeadline never destroys a session synchronously (handlers hold the last reference),
   // so iterating the set directly is safe.
-  for (Session* s : sessions_) s->CheckDeadline(now);
+  for (SessionBase* s : sessions_) s->CheckDeadline(now);
+}
+
+void SessionRegistry::Sweep() {
+  if (stopping_ && sessions_.empty()) return;
+  CheckDeadlines(session_detail::CoarseNow());
   timer_.expires_after(std::chrono::milliseconds(500));
   timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     if (auto self = weak.lock(); self && !ec) self->Sweep();
@@ -66,339 +25,26 @@ void SessionRegistry::Sweep() {
 
 void SessionRegistry::BeginShutdown() {
   stopping_ = true;
-  for (Session* s : sessions_) s->BeginShutdown();
+  for (SessionBase* s : sessions_) s->BeginShutdown();
 }
 
-// ---- Session ----
+// ---- The TCP session ----
 
-Session::Session(asio::io_context& ioc, asio::ip::tcp::socket socket, HttpServer& server,
-                 std::shared_ptr<SessionRegistry> registry, size_t shard)
-    : ioc_(ioc),
-      socket_(std::move(socket)),
-      server_(server),
-      registry_(std::move(registry)),
-      shard_(shard) {
-  boost::system::error_code ec;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  const auto ep = socket_.remote_endpoint(ec);
-  if (!ec) socket_ip_ = ep.address().to_string();
-  registry_->Add(this);
-}
-
-Session::~Session() { registry_->Remove(this); }
-
-void Session::Start() { DoReadRequest(); }
-
-void Session::SetDeadline(SteadyClock::duration d) { deadline_ = CoarseNow() + d; }
-
-void Session::CheckDeadline(SteadyClock::time_point now) {
-  if (phase_ == Phase::kClosed || phase_ == Phase::kHandling || now < deadline_) return;
-  if (phase_ == Phase::kBody) {
-    body_timed_out_ = true;
+template <>
+struct StreamControl<boost::asio::ip::tcp::socket> {
+  // Cancels every pending operation on the socket.
+  static void CancelRead(boost::asio::ip::tcp::socket& s) {
     boost::system::error_code ec;
-    socket_.cancel(ec);  // the pending read fails and OnBodyError answers 503
-    return;
+    s.cancel(ec);
   }
-  Close();  // idle, late header or stalled write: close silently
-}
+  // Shuts the socket down both ways and closes it.
+  static void Close(boost::asio::ip::tcp::socket& s) {
+    boost::system::error_code ec;
+    s.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+    s.close(ec);
+  }
+};
 
-void Session::BeginShutdown() {
-  shutting_down_ = true;
-  if (phase_ == Phase::kIdle) Close();
-}
-
-void Session::DoReadRequest() {
-  if (shutting_down_) return FlushHeld([](Session* self) { self->Close(); });
-  route_ = nullptr;
-  metrics_id_ = server_.metrics_.unmatched_route();
-  responded_ = false;
-  body_parser_.reset();
-  header_parser_.emplace();
-  header_parser_->header_limit(kHeaderLimit);
-  header_bytes_ = 0;
-  // Limits are applied per route, after routing. (Not boost::none: Beast 1.74 compares
-  // `len > optional` and treats an empty optional as a limit of zero.)
-  header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-  // Waiting for the first byte of the next request is idle time, not a late header.
-  // A fresh connection must deliver its first header section within the header timeout too.
-  phase_ = buffer_.size() > 0 || requests_ == 0 ? Phase::kHeader : Phase::kIdle;
-  SetDeadline(phase_ == Phase::kIdle ? server_.options_.idle_timeout
-                                     : server_.options_.header_timeout);
-  ParseHeader();
-}
-
-template <typename Next>
-void Session::FlushHeld(Next next) {
-  if (held_.empty()) return next(this);
-  asio::async_write(socket_, asio::buffer(held_),
-                    [self = shared_from_this(), next](boost::system::error_code ec, size_t) {
-                      if (ec) return self->Close();
-                      self->held_.clear();
-                      self->held_count_ = 0;
-                      next(self.get());
-                    });
-}
-
-template <typename Next>
-void Session::ReadMore(Next next) {
-  // Held answers go out before waiting for input: the client may be waiting for them.
-  if (!held_.empty()) {
-    return FlushHeld([next](Session* self) {
-      if (self->phase_ != Phase::kClosed) self->ReadMore(next);
-    });
-  }
-  socket_.async_read_some(buffer_.prepare(kReadChunk),
-                          [self = shared_from_this(), next](boost::system::error_code ec,
-                                                            size_t n) {
-                            if (self->phase_ == Phase::kClosed) return;
-                            if (!ec) self->buffer_.commit(n);
-                            next(self.get(), ec);
-                          });
-}
-
-void Session::ParseHeader() {
-  boost::system::error_code ec;
-  while (buffer_.size() > 0 && !header_parser_->is_header_done()) {
-    size_t n = 0;
-    try {
-      n = header_parser_->put(buffer_.data(), ec);
-    } catch (const std::length_error&) {  // Beast caps one field value at 64 KiB by throwing
-      ec = bhttp::error::header_limit;
-    }
-    buffer_.consume(n);
-    header_bytes_ += n;
-    if (ec == bhttp::error::need_more) {
-      ec = {};
-      break;
-    }
-    if (ec) return OnHeaderError(ec);
-  }
-  // Beast's own header_limit accounting lets somewhat more through when a header section
-  // arrives in pieces, so the exact cap is enforced here.
-  const size_t pending = header_parser_->is_header_done() ? 0 : buffer_.size();
-  if (header_bytes_ + pending > kHeaderLimit) return OnHeaderError(bhttp::error::header_limit);
-  if (header_parser_->is_header_done()) {
-    received_ = SteadyClock::now();
-    return ProcessHeader();
-  }
-  ReadMore([](Session* self, boost::system::error_code read_ec) {
-    if (read_ec) return self->Close();  // disconnect, or a deadline closed the socket
-    if (self->phase_ == Phase::kIdle) {
-      self->phase_ = Phase::kHeader;
-      self->SetDeadline(self->server_.options_.header_timeout);
-    }
-    self->ParseHeader();
-  });
-}
-
-void Session::OnHeaderError(boost::system::error_code ec) {
-  spdlog::debug("unreadable request header from {}: {}", socket_ip_, ec.message());
-  received_ = SteadyClock::now();
-  keep_alive_ = false;
-  if (ec == bhttp::error::header_limit) {
-    return Send(TextResponse(431, "Request header fields too large\n"));
-  }
-  Send(TextResponse(400, "Bad Request\n"));
-}
-
-void Session::ProcessHeader() {
-  const auto& req = header_parser_->get();
-  method_ = req.method();
-  keep_alive_ = req.keep_alive();
-  if (auto it = req.find(bhttp::field::origin); it != req.end()) {
-    origin_.assign(it->value().data(), it->value().size());
-  } else {
-    origin_.clear();
-  }
-  const std::string_view target(req.target().data(), req.target().size());
-  if (target.size() > kMaxTarget) {
-    keep_alive_ = false;
-    return SendEarly(TextResponse(414, "URI too long\n"));
-  }
-  if (req.count(bhttp::field::content_length) > 0 &&
-      req.count(bhttp::field::transfer_encoding) > 0) {
-    keep_alive_ = false;
-    return SendEarly(TextResponse(400, "Bad Request\n"));
-  }
-  const size_t qmark = target.find('?');
-  const std::string_view path = target.substr(0, qmark);
-
-  route_ = server_.routes_.Find(path);
-  metrics_id_ = route_ ? route_->metrics_id : server_.metrics_.unmatched_route();
-
-  // Step 5: preflight on a known path is answered before rate limiting (unless the route opts out).
-  if (method_ == bhttp::verb::options && route_ && route_->answers_preflight) {
-    return SendEarly(Response{});
-  }
-  // Step 6: rate limit by the route's bucket; unknown paths use bucket 0.
-  client_ip_ = ClientIp(req.base(), socket_ip_, server_.options_.trust_proxy);
-  if (!server_.limiters_[route_ ? route_->bucket : 0]->Allow(client_ip_)) {
-    Response r = TextResponse(429, "Rate limit exceeded\n");
-    r.headers.emplace_back("Retry-After", "1");
-    return SendEarly(std::move(r));
-  }
-  // Step 7: unknown path, wrong method.
-  if (!route_) return SendEarly(TextResponse(404, "404 page not found\n"));
-  if (!Serves(*route_, method_)) {
-    Response r = TextResponse(405, "Method not allowed\n");
-    r.headers.emplace_back("Allow", route_->allow);
-    return SendEarly(std::move(r));
-  }
-  // Step 8: declared body over the route's limit; nothing is read.
-  if (header_parser_->content_length() && *header_parser_->content_length() > route_->body_limit) {
-    ++server_.metrics_.oversized;
-    keep_alive_ = false;
-    return SendEarly(TextResponse(413, "Request too large\n"));
-  }
-  // Step 9: scanner User-Agent.
-  if (auto it = req.find(bhttp::field::user_agent);
-      it != req.end() && IsScannerUserAgent({it->value().data(), it->value().size()})) {
-    ++server_.metrics_.suspicious;
-    return SendEarly(TextResponse(403, "Forbidden\n"));
-  }
-  if (route_->before_body) {
-    const Request header_only(req.base());
-    const RequestContext ctx{header_only, path, qmark == std::string_view::npos ? std::string_view()
-                                                                                : target.substr(qmark + 1),
-                             client_ip_, received_};
-    if (auto early = route_->before_body(ctx)) return SendEarly(std::move(*early));
-  }
-  StartBody();
-}
-
-void Session::StartBody() {
-  const bool expect_continue = [&] {
-    const auto& req = header_parser_->get();
-    auto it = req.find(bhttp::field::expect);
-    return it != req.end() && beast::iequals(it->value(), "100-continue");
-  }();
-  body_parser_.emplace(std::move(*header_parser_));
-  header_parser_.reset();
-  body_parser_->body_limit(route_->body_limit);
-  body_parser_->eager(true);
-  if (body_parser_->is_done()) return Dispatch();
-  phase_ = Phase::kBody;
-  SetDeadline(server_.options_.body_timeout);
-  if (!expect_continue || buffer_.size() > 0) return ParseBody();
-  // After any answers still held for earlier pipelined requests, in order.
-  held_.append(kContinue);
-  FlushHeld([](Session* self) { self->ParseBody(); });
-}
-
-void Session::ParseBody() {
-  boost::system::error_code ec;
-  while (buffer_.size() > 0 && !body_parser_->is_done()) {
-    const size_t n = body_parser_->put(buffer_.data(), ec);
-    buffer_.consume(n);
-    if (ec == bhttp::error::need_more) {
-      ec = {};
-      break;
-    }
-    if (ec) return OnBodyError(ec);
-    if (n == 0) break;
-  }
-  if (body_parser_->is_done()) return Dispatch();
-  ReadMore([](Session* self, boost::system::error_code read_ec) {
-    if (read_ec) return self->OnBodyError(read_ec);
-    self->ParseBody();
-  });
-}
-
-void Session::OnBodyError(boost::system::error_code ec) {
-  keep_alive_ = false;
-  if (body_timed_out_) return Send(TextResponse(503, "Request timeout\n"));
-  if (ec == bhttp::error::body_limit) {
-    ++server_.metrics_.oversized;
-    return Send(TextResponse(413, "Request too large\n"));
-  }
-  if (IsQuietDisconnect(ec) || ec == bhttp::error::partial_message) return Close();
-  Send(TextResponse(400, "Failed to read request body\n"));
-}
-
-void Session::Dispatch() {
-  phase_ = Phase::kHandling;
-  const Request& req = body_parser_->get();
-  const std::string_view target(req.target().data(), req.target().size());
-  const size_t qmark = target.find('?');
-  const RequestContext ctx{req, target.substr(0, qmark),
-                           qmark == std::string_view::npos ? std::string_view()
-                                                           : target.substr(qmark + 1),
-                           client_ip_, received_};
-  Respond respond = [self = shared_from_this()](Response r) {
-    if (self->ioc_.get_executor().running_in_this_thread()) return self->Send(std::move(r));
-    asio::post(self->ioc_, [self, r = std::move(r)]() mutable { self->Send(std::move(r)); });
-  };
-  try {
-    route_->handler(ctx, std::move(respond));
-  } catch (const std::exception& e) {
-    spdlog::error("handler for {} failed: {}", route_->path, e.what());
-    if (!responded_) Send(TextResponse(500, "Internal Server Error\n"));
-  }
-  // The handler answers later (a quorum wait): held answers must not wait for it.
-  if (!responded_ && !held_.empty() && phase_ != Phase::kClosed) {
-    flushing_ = true;
-    FlushHeld([](Session* self) {
-      self->flushing_ = false;
-      if (auto r = std::exchange(self->after_flush_, std::nullopt)) self->Send(std::move(*r));
-    });
-  }
-}
-
-void Session::SendEarly(Response r) {
-  // The body was not read: keep the connection only when there is none to skip.
-  if (header_parser_ && HasBody(*header_parser_)) keep_alive_ = false;
-  Send(std::move(r));
-}
-
-void Session::Send(Response r) {
-  if (responded_ || phase_ == Phase::kClosed) return;
-  if (flushing_) {
-    after_flush_ = std::move(r);
-    return;
-  }
-  responded_ = true;
-  ++requests_;
-  phase_ = Phase::kWriting;
-  SetDeadline(server_.options_.body_timeout);
-  close_after_write_ = r.close || !keep_alive_ || shutting_down_;
-  response_ = std::move(r);
-  head_.clear();
-  SerializeHead(response_, server_.options_.fixed_headers, origin_, close_after_write_, head_);
-  const double seconds =
-      std::chrono::duration<double>(SteadyClock::now() - received_).count();
-  server_.metrics_.RecordRequest(shard_, metrics_id_, method_, response_.status, seconds);
-  const std::string_view body = response_.omit_body ? std::string_view() : response_.body;
-  // Another request is already buffered (pipelining): hold this answer and serve that one, so
-  // a batch of requests costs one write instead of one per answer.
-  if (buffer_.size() > 0 && !close_after_write_ && held_count_ < kMaxHeld &&
-      body.size() <= kMaxHeldBody) {
-    held_.append(head_).append(body);
-    ++held_count_;
-    asio::post(ioc_, [self = shared_from_this()] { self->OnWrite({}); });
-    return;
-  }
-  std::array<asio::const_buffer, 3> buffers{asio::buffer(held_), asio::buffer(head_),
-                                            asio::buffer(body.data(), body.size())};
-  asio::async_write(socket_, buffers,
-                    [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                      self->held_.clear();
-                      self->held_count_ = 0;
-                      self->OnWrite(ec);
-                    });
-}
-
-void Session::OnWrite(boost::system::error_code ec) {
-  if (ec || close_after_write_) return Close();
-  response_ = Response{};
-  DoReadRequest();
-}
-
-void Session::Close() {
-  if (phase_ == Phase::kClosed) return;
-  phase_ = Phase::kClosed;
-  boost::system::error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
-}
+template class BasicSession<boost::asio::ip::tcp::socket>;
 
 }  // namespace repram::http

@@ -1,24 +1,45 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
+#include "http/http_metrics.h"
+#include "http/rate_limiter.h"
 #include "http/route_table.h"
+#include "http/server_options.h"
 #include "http/types.h"
 
 namespace repram::http {
 
-class HttpServer;
-class Session;
+// What every session of one server shares. The references outlive the sessions.
+struct SessionEnv {
+  const RouteTable& routes;
+  const std::vector<RateLimiter*>& limiters;  // by RouteSpec::bucket; unknown paths use [0]
+  HttpMetrics& metrics;
+  const ServerOptions& options;
+};
+
+// A connection as its registry sees it: deadlines and shutdown.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Acts on an expired deadline: closes, or answers 503 when a body is late.
+  virtual void CheckDeadline(std::chrono::steady_clock::time_point now) = 0;
+  // Closes at once when idle; otherwise after the response in progress.
+  virtual void BeginShutdown() = 0;
+};
 
 // The open connections of one io_context plus a sweeper that enforces their deadlines twice a
 // second (cheaper than one timer per request). Used only on its context's thread.
@@ -27,16 +48,18 @@ class SessionRegistry : public std::enable_shared_from_this<SessionRegistry> {
   explicit SessionRegistry(boost::asio::io_context& ioc) : timer_(ioc) {}
   // Starts the sweeper.
   void Start();
+  // Checks every session's deadline against now (the sweeper passes the coarse monotonic clock).
+  void CheckDeadlines(std::chrono::steady_clock::time_point now);
   // Closes idle connections and asks busy ones to close after their current response.
   void BeginShutdown();
   // Add/Remove run on the context's thread, or on the thread destroying the stopped context:
   // sessions held by its pending handlers die with it, after the server, so the count lives here
   // (co-owned by the sessions), not in the server.
-  void Add(Session* s) {
+  void Add(SessionBase* s) {
     sessions_.insert(s);
     ++open_;
   }
-  void Remove(Session* s) {
+  void Remove(SessionBase* s) {
     sessions_.erase(s);
     --open_;
   }
@@ -46,37 +69,44 @@ class SessionRegistry : public std::enable_shared_from_this<SessionRegistry> {
  private:
   void Sweep();
   boost::asio::steady_timer timer_;
-  std::unordered_set<Session*> sessions_;
+  std::unordered_set<SessionBase*> sessions_;
   std::atomic<size_t> open_{0};
   bool stopping_ = false;
 };
 
-// One HTTP/1.1 connection. Owns itself through shared_from_this while an operation is pending;
-// lives on one io_context thread. Steps are named DoX/OnX as in the Beast examples; exactly one
-// read or write is in flight at a time and requests are answered in order.
-class Session : public std::enable_shared_from_this<Session> {
+// How a session cancels its pending read (a late body) and closes its stream. Specialised per
+// stream type: tcp::socket in session.cc, the in-memory test stream in session_test.cc.
+template <class Stream>
+struct StreamControl;
+
+// One HTTP/1.1 connection over Stream (an Asio AsyncReadStream + AsyncWriteStream: a TCP socket,
+// or an in-memory stream in tests). Owns itself through shared_from_this while an operation is
+// pending; lives on one io_context thread. Steps are named DoX/OnX as in the Beast examples;
+// exactly one read or write is in flight at a time and requests are answered in order.
+// Member definitions are in session_impl.h.
+template <class Stream>
+class BasicSession final : public SessionBase,
+                           public std::enable_shared_from_this<BasicSession<Stream>> {
  public:
-  // REQUIRES: socket belongs to registry's io_context; server outlives every handler the session
-  // runs (its contexts are stopped first). The Session object itself may be destroyed after the
-  // server, with the pending handlers of its stopped context: its destructor touches only the
-  // registry, which it co-owns.
-  Session(boost::asio::io_context& ioc, boost::asio::ip::tcp::socket socket, HttpServer& server,
-          std::shared_ptr<SessionRegistry> registry, size_t shard);
-  ~Session();
+  // REQUIRES: stream belongs to ioc, the registry's context; env outlives every handler the
+  // session runs (the server's contexts are stopped first). The session object itself may be
+  // destroyed after the server, with the pending handlers of its stopped context: its destructor
+  // touches only the registry, which it co-owns. peer_ip = the remote address of the connection.
+  BasicSession(boost::asio::io_context& ioc, Stream stream, const SessionEnv& env,
+               std::shared_ptr<SessionRegistry> registry, size_t shard, std::string peer_ip);
+  ~BasicSession() override;
 
   // Starts reading the first request.
   void Start();
-  // Acts on an expired deadline: closes, or answers 503 when a body is late.
-  void CheckDeadline(std::chrono::steady_clock::time_point now);
-  // Closes at once when idle; otherwise after the response in progress.
-  void BeginShutdown();
+  void CheckDeadline(std::chrono::steady_clock::time_point now) override;
+  void BeginShutdown() override;
 
  private:
   enum class Phase { kIdle, kHeader, kBody, kHandling, kWriting, kClosed };
 
   // Reading is a loop of our own instead of Beast's composed async_read ops: bytes already
   // buffered (the common case for small requests and pipelining) are parsed synchronously, and
-  // a socket read is issued only when the parser needs more.
+  // a stream read is issued only when the parser needs more.
   void DoReadRequest();
   void ParseHeader();
   void OnHeaderError(boost::system::error_code ec);
@@ -87,6 +117,8 @@ class Session : public std::enable_shared_from_this<Session> {
   template <typename Next>
   void ReadMore(Next next);
   void Dispatch();
+  // Answers request `id` unless the session has moved past it (a late reply is dropped).
+  void Answer(uint64_t id, Response r);
   void Send(Response r);
   void SendEarly(Response r);  // answer before the body was read
   void OnWrite(boost::system::error_code ec);
@@ -97,16 +129,17 @@ class Session : public std::enable_shared_from_this<Session> {
   void SetDeadline(std::chrono::steady_clock::duration d);
 
   boost::asio::io_context& ioc_;
-  boost::asio::ip::tcp::socket socket_;
-  HttpServer& server_;
+  Stream stream_;
+  const SessionEnv& env_;
   std::shared_ptr<SessionRegistry> registry_;
   const size_t shard_;
-  std::string socket_ip_;
+  const std::string peer_ip_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::empty_body>> header_parser_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> body_parser_;
 
-  // The request being served.
+  // The request being served: the id-th on this connection (1, 2, ...).
+  uint64_t request_id_ = 0;
   const RouteSpec* route_ = nullptr;
   uint8_t metrics_id_ = 0;
   boost::beast::http::verb method_ = boost::beast::http::verb::unknown;
@@ -115,7 +148,6 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point received_;
   bool keep_alive_ = true;
   bool responded_ = false;
-  uint64_t requests_ = 0;  // responses sent on this connection
   size_t header_bytes_ = 0;  // header-section bytes consumed for the current request
 
   // The response being written.
@@ -135,5 +167,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool body_timed_out_ = false;
   bool shutting_down_ = false;
 };
+
+// The production session: one TCP connection.
+using Session = BasicSession<boost::asio::ip::tcp::socket>;
+extern template class BasicSession<boost::asio::ip::tcp::socket>;
 
 }  // namespace repram::http

@@ -1,0 +1,321 @@
+// Session over Beast's in-memory test stream: pipelining, 100-continue, held answers, deadlines
+// and late replies, without sockets or sleeps. The test drives the io_context itself.
+#include "http/session.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/_experimental/test/stream.hpp>
+#include <optional>
+
+#include "http/session_impl.h"
+#include "util/fake_clock.h"
+
+namespace repram::http {
+
+namespace beast = boost::beast;
+namespace asio = boost::asio;
+
+// The session's end of an in-memory connection. The test keeps the test::stream itself, so it
+// can see how many writes the session made.
+class StreamRef {
+ public:
+  using executor_type = beast::test::stream::executor_type;
+  explicit StreamRef(beast::test::stream& s) : s_(&s) {}
+  executor_type get_executor() { return s_->get_executor(); }
+  template <class Buffers, class Handler>
+  auto async_read_some(const Buffers& b, Handler&& h) {
+    return s_->async_read_some(b, std::forward<Handler>(h));
+  }
+  template <class Buffers, class Handler>
+  auto async_write_some(const Buffers& b, Handler&& h) {
+    return s_->async_write_some(b, std::forward<Handler>(h));
+  }
+  beast::test::stream& stream() { return *s_; }
+
+ private:
+  beast::test::stream* s_;
+};
+
+template <>
+struct StreamControl<StreamRef> {
+  // The pending read ends (with eof) while writing stays possible, like a cancelled socket read.
+  static void CancelRead(StreamRef& s) { s.stream().close_remote(); }
+  static void Close(StreamRef& s) { s.stream().close(); }
+};
+
+namespace {
+
+using TestSession = BasicSession<StreamRef>;
+using std::chrono::seconds;
+using std::chrono::steady_clock;
+
+class SessionTest : public ::testing::Test {
+ protected:
+  SessionTest() {
+    client_.connect(server_);
+    options_.header_timeout = seconds(30);
+    options_.body_timeout = seconds(30);
+    options_.idle_timeout = seconds(120);
+    options_.fixed_headers = "X-Fixed: 1\r\n";
+    AddRoute("/a", [](const RequestContext&, Respond respond) { respond(Text("A")); });
+    AddRoute("/b", [](const RequestContext&, Respond respond) { respond(Text("B")); });
+    AddRoute("/echo", [](const RequestContext& ctx, Respond respond) {
+      respond(Text("echo:" + ctx.req.body()));
+    });
+    AddRoute("/late", [this](const RequestContext&, Respond respond) {
+      late_.push_back(std::move(respond));
+    });
+    AddRoute("/posted", [this](const RequestContext&, Respond respond) {
+      asio::post(ioc_, [respond = std::move(respond)] { respond(Text("P")); });
+    });
+    AddRoute("/late-then-throw", [this](const RequestContext&, Respond respond) {
+      late_.push_back(std::move(respond));
+      throw std::runtime_error("boom");
+    });
+  }
+
+  static Response Text(std::string body) { return TextResponse(200, std::move(body)); }
+
+  void AddRoute(std::string path, Handler handler) {
+    RouteSpec spec;
+    spec.path = std::move(path);
+    spec.methods = {bhttp::verb::get, bhttp::verb::put, bhttp::verb::options};
+    spec.allow = "GET, PUT, OPTIONS";
+    spec.body_limit = 1024;
+    spec.handler = std::move(handler);
+    routes_.Add(std::move(spec));
+  }
+
+  void Open() {
+    session_ =
+        std::make_shared<TestSession>(ioc_, StreamRef(server_), env_, registry_, 0, "10.0.0.7");
+    session_->Start();
+    session_.reset();  // the session owns itself while an operation is pending
+    Run();
+  }
+
+  // Sends bytes from the client and runs everything that became ready.
+  void Send(std::string_view bytes) {
+    asio::write(client_, asio::buffer(bytes.data(), bytes.size()));
+    Run();
+  }
+
+  void Run() {
+    ioc_.restart();
+    ioc_.poll();
+  }
+
+  // Returns what the session wrote since the last call.
+  std::string Received() {
+    std::string out(client_.str());
+    client_.clear();
+    return out;
+  }
+
+  // Runs the registry's deadline check `after` from now.
+  void AdvanceDeadlines(steady_clock::duration after) {
+    registry_->CheckDeadlines(steady_clock::now() + after);
+    Run();
+  }
+
+  // Returns the bodies of the HTTP/1.1 responses in `bytes`, in order ("100" for a 100 Continue).
+  static std::vector<std::string> Bodies(std::string_view bytes) {
+    std::vector<std::string> out;
+    while (!bytes.empty()) {
+      const size_t end = bytes.find("\r\n\r\n");
+      if (end == std::string_view::npos) break;
+      const std::string_view head = bytes.substr(0, end);
+      bytes.remove_prefix(end + 4);
+      if (head.starts_with("HTTP/1.1 100")) {
+        out.emplace_back("100");
+        continue;
+      }
+      const size_t at = head.find("Content-Length: ");
+      const size_t length = std::stoul(std::string(head.substr(at + 16)));
+      out.emplace_back(bytes.substr(0, length));
+      bytes.remove_prefix(length);
+    }
+    return out;
+  }
+
+  size_t open() const { return registry_->open(); }
+
+  asio::io_context ioc_;
+  beast::test::stream server_{ioc_};
+  beast::test::stream client_{ioc_};
+  FakeClock clock_;
+  RateLimiter limiter_{clock_, 1000};
+  std::vector<RateLimiter*> limiters_{&limiter_};
+  HttpMetrics metrics_{1, {"any", "other"}};
+  ServerOptions options_;
+  RouteTable routes_;
+  SessionEnv env_{routes_, limiters_, metrics_, options_};
+  std::shared_ptr<SessionRegistry> registry_ = std::make_shared<SessionRegistry>(ioc_);
+  std::shared_ptr<TestSession> session_;
+  std::vector<Respond> late_;
+};
+
+TEST_F(SessionTest, AnswersOneRequestWithFixedHeadersAndKeepsTheConnection) {
+  Open();
+  Send("GET /a HTTP/1.1\r\nHost: x\r\nOrigin: https://o.example\r\n\r\n");
+  const std::string out = Received();
+  EXPECT_TRUE(out.starts_with("HTTP/1.1 200 OK\r\n")) << out;
+  EXPECT_NE(out.find("Access-Control-Allow-Origin: https://o.example\r\nX-Fixed: 1\r\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(Bodies(out), std::vector<std::string>{"A"});
+  EXPECT_EQ(out.find("Connection: close"), std::string::npos);
+  EXPECT_EQ(open(), 1u);
+}
+
+TEST_F(SessionTest, PipelinedAnswersLeaveInOrderInOneWrite) {
+  Open();
+  Send(
+      "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\nPUT /echo HTTP/1.1\r\nContent-Length: "
+      "2\r\n\r\nhi");
+  EXPECT_EQ(Bodies(Received()), (std::vector<std::string>{"A", "B", "echo:hi"}));
+  EXPECT_EQ(server_.nwrite(), 1u);
+}
+
+TEST_F(SessionTest, ContinueIsSentOnlyWhenAskedAndBeforeTheBodyIsRead) {
+  Open();
+  Send("PUT /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+  EXPECT_EQ(Received(), "HTTP/1.1 100 Continue\r\n\r\n");
+  Send("abc");
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"echo:abc"});
+  // A body that arrived with the header gets no 100 Continue.
+  Send("PUT /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx");
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"echo:x"});
+}
+
+TEST_F(SessionTest, ContinueFollowsTheHeldAnswersOfEarlierRequests) {
+  Open();
+  Send(
+      "GET /a HTTP/1.1\r\n\r\nPUT /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: "
+      "2\r\n\r\n");
+  EXPECT_EQ(Bodies(Received()), (std::vector<std::string>{"A", "100"}));
+  EXPECT_EQ(server_.nwrite(), 1u);
+  Send("ok");
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"echo:ok"});
+}
+
+TEST_F(SessionTest, HeldAnswersAreFlushedBeforeALateHandlerAnswers) {
+  Open();
+  Send("GET /a HTTP/1.1\r\n\r\nGET /late HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"A"});
+  ASSERT_EQ(late_.size(), 1u);
+  late_[0](Text("L"));
+  Run();
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"L"});
+  Send("GET /b HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"B"});
+}
+
+TEST_F(SessionTest, AnAnswerArrivingDuringTheFlushFollowsIt) {
+  Open();
+  Send("GET /a HTTP/1.1\r\n\r\nGET /posted HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(Bodies(Received()), (std::vector<std::string>{"A", "P", "B"}));
+}
+
+TEST_F(SessionTest, ALateReplyNeverAnswersTheNextRequest) {
+  Open();
+  Send("GET /late-then-throw HTTP/1.1\r\n\r\nGET /late HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"Internal Server Error\n"});
+  ASSERT_EQ(late_.size(), 2u);
+  late_[0](Text("stale"));  // the first request was already answered with 500
+  Run();
+  EXPECT_EQ(Received(), "");
+  late_[1](Text("fresh"));
+  late_[1](Text("twice"));  // a second answer to the same request is dropped too
+  Run();
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"fresh"});
+}
+
+TEST_F(SessionTest, ALateReplyAfterTheClientLeftIsDroppedAndTheSessionEnds) {
+  Open();
+  Send("GET /late HTTP/1.1\r\n\r\n");
+  client_.close();
+  Run();
+  EXPECT_EQ(open(), 1u);  // the pending handler keeps the session
+  late_[0](Text("L"));
+  late_.clear();
+  Run();
+  EXPECT_EQ(open(), 0u);
+}
+
+TEST_F(SessionTest, ALateHeaderIsClosedSilently) {
+  Open();
+  Send("GET /a HTTP/1.1\r\nHost:");
+  AdvanceDeadlines(seconds(29));
+  EXPECT_EQ(open(), 1u);
+  AdvanceDeadlines(seconds(31));
+  EXPECT_EQ(Received(), "");
+  EXPECT_EQ(open(), 0u);
+}
+
+TEST_F(SessionTest, AFreshConnectionMustSendItsHeaderWithinTheHeaderTimeout) {
+  Open();
+  AdvanceDeadlines(seconds(31));
+  EXPECT_EQ(open(), 0u);
+}
+
+TEST_F(SessionTest, ALateBodyIsAnswered503AndClosed) {
+  Open();
+  Send("PUT /echo HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
+  AdvanceDeadlines(seconds(31));
+  const std::string out = Received();
+  EXPECT_TRUE(out.starts_with("HTTP/1.1 503 Service Unavailable\r\n")) << out;
+  EXPECT_EQ(Bodies(out), std::vector<std::string>{"Request timeout\n"});
+  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(open(), 0u);
+}
+
+TEST_F(SessionTest, AnIdleConnectionLivesUntilTheIdleTimeout) {
+  Open();
+  Send("GET /a HTTP/1.1\r\n\r\n");
+  Received();
+  AdvanceDeadlines(seconds(31));  // past the header timeout: idle is not a late header
+  EXPECT_EQ(open(), 1u);
+  AdvanceDeadlines(seconds(121));
+  EXPECT_EQ(open(), 0u);
+}
+
+TEST_F(SessionTest, AHandlerThatTakesLongIsNeverTimedOut) {
+  Open();
+  Send("GET /late HTTP/1.1\r\n\r\n");
+  AdvanceDeadlines(seconds(600));
+  ASSERT_EQ(open(), 1u);
+  late_[0](Text("L"));
+  Run();
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"L"});
+}
+
+TEST_F(SessionTest, ShutdownClosesIdleConnectionsAndBusyOnesAfterTheirAnswer) {
+  Open();
+  Send("GET /late HTTP/1.1\r\n\r\n");
+  registry_->BeginShutdown();
+  Run();
+  EXPECT_EQ(open(), 1u);
+  late_[0](Text("L"));
+  late_.clear();
+  Run();
+  const std::string out = Received();
+  EXPECT_EQ(Bodies(out), std::vector<std::string>{"L"});
+  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(open(), 0u);
+}
+
+TEST_F(SessionTest, ConnectionCloseIsHonoured) {
+  Open();
+  Send("GET /a HTTP/1.1\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+  const std::string out = Received();
+  EXPECT_EQ(Bodies(out), std::vector<std::string>{"A"});
+  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(open(), 0u);
+}
+
+}  // namespace
+}  // namespace repram::http
