@@ -8,6 +8,7 @@
 #include "app/routes.h"
 #include "app/wire_results.h"
 #include "util/json_writer.h"
+#include "util/rfc3339.h"
 #include "util/strings.h"
 
 namespace repram {
@@ -48,7 +49,8 @@ void HandlePut(const ClientApiDeps& d, const RequestContext& ctx, Respond respon
   if (!key.ok()) return respond(http::TextResponse(400, key.status().message()));
   std::optional<std::string_view> header_ttl;
   if (auto it = ctx.req.find("X-TTL"); it != ctx.req.end()) header_ttl = http::ToStd(it->value());
-  const int64_t ttl = d.data.ttl_policy().Resolve(http::QueryParam(ctx.query, "ttl"), header_ttl);
+  const int64_t ttl =
+      ResolveTtl(d.data.ttl_bounds(), http::QueryParam(ctx.query, "ttl"), header_ttl);
   d.data.Write(std::move(key).value(), ctx.req.body(), ttl,
                [respond = std::move(respond)](WriteOutcome o) { respond(WriteResponse(o)); });
 }

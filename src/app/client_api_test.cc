@@ -75,7 +75,7 @@ class ClientApiTest : public ::testing::Test {
   FakeClock clock_;
   TtlStore store_{clock_, 1024};
   FakeClusterPort cluster_;
-  DataService data_{clock_, store_, cluster_, TtlPolicy{}};
+  DataService data_{clock_, store_, cluster_, TtlBounds{}};
   http::HttpMetrics http_metrics_{1, {"any", "other"}};
   http::RateLimiter limiter_{clock_, 10};
   http::RouteTable routes_;

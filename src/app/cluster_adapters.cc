@@ -25,7 +25,7 @@ void HttpTransport::Post(cluster::OutboundRequest req,
                          std::function<void(cluster::TransportResult)> done) {
   http::ClientRequest out;
   out.host = std::move(req.host);
-  out.port = static_cast<uint16_t>(req.port);
+  out.port = req.port;
   out.target = std::move(req.path);
   out.headers = std::move(req.headers);
   out.body = std::move(req.body);
@@ -42,7 +42,7 @@ void HttpTransport::Post(cluster::OutboundRequest req,
 std::vector<PeerView> ClusterNodePort::Peers() const {
   std::vector<PeerView> out;
   for (const cluster::NodeInfo& n : node_.Peers()) {
-    out.push_back({n.id, n.address, static_cast<uint16_t>(n.http_port), n.enclave});
+    out.push_back({n.id, n.address, n.http_port, n.enclave});
   }
   return out;
 }

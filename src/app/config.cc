@@ -4,6 +4,8 @@
 #include <chrono>
 #include <fmt/format.h>
 
+#include "util/host_port.h"
+#include "util/limits.h"
 #include "util/strings.h"
 
 namespace repram {
@@ -56,7 +58,8 @@ class SettingReader {
   void String(const std::string& var, std::string& out) const {
     if (auto v = Get(var)) out = *v;
   }
-  Status HostPorts(const std::string& var, std::vector<HostPort>& out) const {
+  // Reads a CSV of "host:port" entries (HostCheck::kValidated), kept as trimmed text.
+  Status HostPorts(const std::string& var, std::vector<std::string>& out) const {
     auto v = Get(var);
     if (!v) return Status::Ok();
     std::string_view rest = *v;
@@ -64,9 +67,10 @@ class SettingReader {
       const size_t comma = rest.find(',');
       const auto item = TrimSpace(rest.substr(0, comma));
       if (!item.empty()) {
-        auto hp = ParseHostPort(item);
-        if (!hp) return Status(StatusCode::kInvalidArgument, Invalid(var, std::string(item)));
-        out.push_back(*hp);
+        if (!ParseHostPort(item, HostCheck::kValidated)) {
+          return Status(StatusCode::kInvalidArgument, Invalid(var, std::string(item)));
+        }
+        out.emplace_back(item);
       }
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
@@ -79,27 +83,6 @@ class SettingReader {
 };
 
 }  // namespace
-
-std::optional<HostPort> ParseHostPort(std::string_view s) {
-  s = TrimSpace(s);
-  const size_t colon = s.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-  std::string_view host = s.substr(0, colon);
-  const auto port = ParseStrictInt(s.substr(colon + 1));
-  if (!port || *port < 1 || *port > 65535 || s[colon + 1] == '+' || s[colon + 1] == '-') {
-    return std::nullopt;
-  }
-  if (host.front() == '[') {
-    if (host.size() < 3 || host.back() != ']') return std::nullopt;
-    host = host.substr(1, host.size() - 2);
-    boost::system::error_code ec;
-    boost::asio::ip::make_address_v6(std::string(host), ec);
-    if (ec) return std::nullopt;
-  } else if (host.find(':') != std::string_view::npos || host.find(' ') != std::string_view::npos) {
-    return std::nullopt;
-  }
-  return HostPort{std::string(host), static_cast<uint16_t>(*port), std::string(s)};
-}
 
 Result<Config> BuildConfig(const std::map<std::string, std::string>& settings,
                            ConfigProfile profile) {
@@ -122,7 +105,7 @@ Result<Config> BuildConfig(const std::map<std::string, std::string>& settings,
            r.Int("REPRAM_REPLICATION", 1, INT64_MAX, c.replication),
            r.Int("REPRAM_DEFAULT_TTL", 1, INT64_MAX, c.default_ttl),
            r.Int("REPRAM_MIN_TTL", 1, INT64_MAX, c.min_ttl),
-           r.Int("REPRAM_MAX_TTL", 1, 2147483647, c.max_ttl),
+           r.Int("REPRAM_MAX_TTL", 1, kMaxTtlSeconds, c.max_ttl),
            r.Int("REPRAM_WRITE_TIMEOUT", 1, 60, c.write_timeout_s),
            r.Int("REPRAM_RATE_LIMIT", 0, INT64_MAX / 4, c.rate_limit),
            r.Int("REPRAM_PEER_RATE_LIMIT", 0, INT64_MAX / 4, c.peer_rate_limit),

@@ -11,16 +11,6 @@
 
 namespace repram {
 
-// A "host:port" seed or peer address.
-struct HostPort {
-  std::string host;  // IPv6 literals without brackets
-  uint16_t port = 0;
-  std::string text;  // as configured, trimmed ("[::1]:8080")
-};
-
-// Parses "host:port" / "[v6]:port" (split at the last ':', port 1..65535).
-std::optional<HostPort> ParseHostPort(std::string_view s);
-
 // Every setting of the node (http-api.md §10). Field comments: env var, default, consequence.
 struct Config {
   uint16_t http_port = 8080;          // REPRAM_HTTP_PORT; 0 = ephemeral, real port advertised
@@ -31,7 +21,7 @@ struct Config {
   std::string address = "localhost";  // REPRAM_ADDRESS; what peers dial
   std::string node_id;                // REPRAM_NODE_ID; default node-<unix ns>
   bool public_network = true;         // REPRAM_NETWORK=public|private
-  std::vector<HostPort> peers;        // REPRAM_PEERS
+  std::vector<std::string> peers;     // REPRAM_PEERS: valid "host:port" entries, trimmed
   std::string enclave = "default";    // REPRAM_ENCLAVE
   int64_t replication = 3;            // REPRAM_REPLICATION
   int64_t default_ttl = 1800;         // REPRAM_DEFAULT_TTL
@@ -48,7 +38,7 @@ struct Config {
   int64_t max_children = 100;         // REPRAM_MAX_CHILDREN
   std::string cache_dir;              // REPRAM_CACHE_DIR; empty = trust module default (§8)
   std::string bootstrap_name = "_bootstrap.repram.io";  // REPRAM_BOOTSTRAP_NAME
-  std::vector<HostPort> dns_servers;  // REPRAM_DNS_SERVERS
+  std::vector<std::string> dns_servers;  // REPRAM_DNS_SERVERS: as REPRAM_PEERS
   std::string omega_pubkey;           // REPRAM_OMEGA_PUBKEY; empty = compiled-in key
   int64_t isolation_threshold = 0;    // REPRAM_ISOLATION_THRESHOLD
   int64_t isolation_max_backoff_s = 120;        // REPRAM_ISOLATION_MAX_BACKOFF, >= 30

@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace repram {
@@ -90,18 +91,19 @@ TEST(BuildConfigTest, IgnoredUpstreamVariablesWarn) {
   EXPECT_NE(c->warnings[0].find("REPRAM_PORT"), std::string::npos);
 }
 
-TEST(ParseHostPortTest, AcceptsNamesIpv4AndBracketedIpv6) {
-  auto a = ParseHostPort(" node-1:8080 ");
-  ASSERT_TRUE(a);
-  EXPECT_EQ(a->host, "node-1");
-  EXPECT_EQ(a->port, 8080);
-  EXPECT_EQ(a->text, "node-1:8080");
-  auto b = ParseHostPort("[::1]:9000");
-  ASSERT_TRUE(b);
-  EXPECT_EQ(b->host, "::1");
-  for (const char* bad : {"host", "host:0", "host:65536", ":80", "::1:80", "[::1:80", "h:+80",
-                          "[zz]:80"}) {
-    EXPECT_FALSE(ParseHostPort(bad)) << bad;
+TEST(BuildConfigTest, PeersAndDnsServersAreValidatedAndKeptTrimmed) {
+  auto c = BuildConfig({{"REPRAM_PEERS", " node-1:8080 ,, [::1]:9000"},
+                        {"REPRAM_DNS_SERVERS", "127.0.0.1:5353, [::1]:53"}},
+                       ConfigProfile::kServer);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->peers, (std::vector<std::string>{"node-1:8080", "[::1]:9000"}));
+  EXPECT_EQ(c->dns_servers, (std::vector<std::string>{"127.0.0.1:5353", "[::1]:53"}));
+  // The host checks themselves are util/host_port_test.cc's (HostCheck::kValidated).
+  for (const char* bad :
+       {"host", "host:0", "host:65536", ":80", "::1:80", "[::1:80", "h:+80", "[zz]:80", "a b:80"}) {
+    EXPECT_EQ(Error({{"REPRAM_PEERS", bad}}), fmt::format(R"(invalid REPRAM_PEERS: "{}")", bad));
+    EXPECT_EQ(Error({{"REPRAM_DNS_SERVERS", bad}}),
+              fmt::format(R"(invalid REPRAM_DNS_SERVERS: "{}")", bad));
   }
 }
 

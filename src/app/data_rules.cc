@@ -1,7 +1,5 @@
 #include "app/data_rules.h"
 
-#include <algorithm>
-
 #include "util/strings.h"
 
 namespace repram {
@@ -20,21 +18,16 @@ Result<std::string> DecodeDataKey(std::string_view raw) {
   return std::move(*key);
 }
 
-int64_t TtlPolicy::Clamp(int64_t v) const { return std::min(std::max(v, min_ttl), max_ttl); }
-
-int64_t TtlPolicy::Resolve(const std::optional<std::string>& query_ttl,
-                           const std::optional<std::string_view>& header_ttl) const {
-  int64_t ttl = default_ttl;
-  const auto take = [&](std::string_view text) {
-    if (auto v = ParseStrictInt(text); v && *v > 0) ttl = *v;
-  };
+int64_t ResolveTtl(const TtlBounds& bounds, const std::optional<std::string>& query_ttl,
+                   const std::optional<std::string_view>& header_ttl) {
+  std::optional<int64_t> requested;
   if (query_ttl && !query_ttl->empty()) {
-    take(*query_ttl);  // a present query value hides the header, even when invalid
+    // A present query value hides the header, even when it is invalid.
+    requested = ParseStrictInt(*query_ttl);
   } else if (header_ttl) {
-    const auto h = TrimSpace(*header_ttl);
-    if (!h.empty()) take(h);
+    requested = ParseStrictInt(TrimSpace(*header_ttl));
   }
-  return Clamp(ttl);
+  return bounds.Effective(requested);
 }
 
 }  // namespace repram

@@ -42,8 +42,8 @@ struct TtlCase {
   int64_t want;
 };
 
-TEST(TtlPolicyTest, SpecTtlTable) {
-  const TtlPolicy p;  // 1800 / 300 / 86400
+TEST(ResolveTtlTest, SpecTtlTable) {
+  const TtlBounds b;  // 300..86400, default 1800
   const std::vector<TtlCase> cases = {
       {std::nullopt, std::nullopt, 1800},
       {std::nullopt, "600", 600},
@@ -71,14 +71,14 @@ TEST(TtlPolicyTest, SpecTtlTable) {
   for (const auto& c : cases) {
     std::optional<std::string_view> header;
     if (c.header) header = *c.header;
-    EXPECT_EQ(p.Resolve(c.query, header), c.want)
+    EXPECT_EQ(ResolveTtl(b, c.query, header), c.want)
         << "query=" << c.query.value_or("<none>") << " header=" << c.header.value_or("<none>");
   }
 }
 
-TEST(TtlPolicyTest, PrivateMinimumBelow300) {
-  const TtlPolicy p{1800, 1, 86400};
-  EXPECT_EQ(p.Resolve(std::nullopt, std::string_view("2")), 2);
+TEST(ResolveTtlTest, PrivateMinimumBelow300) {
+  const TtlBounds b{.min_seconds = 1, .max_seconds = 86400, .default_seconds = 1800};
+  EXPECT_EQ(ResolveTtl(b, std::nullopt, std::string_view("2")), 2);
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 namespace repram {
 
 DataService::DataService(const Clock& clock, TtlStore& store, ClusterPort& cluster,
-                         TtlPolicy ttl_policy)
-    : clock_(clock), store_(store), cluster_(cluster), ttl_policy_(ttl_policy) {}
+                         TtlBounds ttl_bounds)
+    : clock_(clock), store_(store), cluster_(cluster), ttl_bounds_(ttl_bounds) {}
 
 void DataService::Write(std::string key, std::string value, int64_t ttl,
                         std::function<void(WriteOutcome)> done) {

@@ -38,7 +38,7 @@ struct WriteOutcome {
 class DataService {
  public:
   // REQUIRES: every reference outlives the service.
-  DataService(const Clock& clock, TtlStore& store, ClusterPort& cluster, TtlPolicy ttl_policy);
+  DataService(const Clock& clock, TtlStore& store, ClusterPort& cluster, TtlBounds ttl_bounds);
 
   // Stores value under key with the given (already resolved and clamped) TTL, replicates it and
   // calls done once with the outcome; may call it synchronously.
@@ -52,7 +52,7 @@ class DataService {
   // Returns whole seconds left: floor((expires_at - now) / 1 s), never negative.
   int64_t RemainingSeconds(const StoredEntry& e) const;
 
-  const TtlPolicy& ttl_policy() const { return ttl_policy_; }
+  const TtlBounds& ttl_bounds() const { return ttl_bounds_; }
   TtlStore& store() { return store_; }
 
   // Appends repram_writes_total{status} (labelled with the HTTP status of each result).
@@ -64,7 +64,7 @@ class DataService {
   const Clock& clock_;
   TtlStore& store_;
   ClusterPort& cluster_;
-  const TtlPolicy ttl_policy_;
+  const TtlBounds ttl_bounds_;
   std::array<std::atomic<uint64_t>, kWriteResultCount> writes_{};  // by WriteResult
 };
 

@@ -4,10 +4,7 @@ namespace repram {
 
 void EmbeddedNodeApi::Store(std::string key, std::string value, std::optional<int64_t> ttl,
                             StoreDone done) {
-  std::optional<std::string_view> header;
-  const std::string ttl_text = ttl ? std::to_string(*ttl) : std::string();
-  if (ttl) header = ttl_text;
-  const int64_t resolved = data_.ttl_policy().Resolve(std::nullopt, header);
+  const int64_t resolved = data_.ttl_bounds().Effective(ttl);
   data_.Write(std::move(key), std::move(value), resolved, [done = std::move(done)](WriteOutcome o) {
     switch (o.result) {
       case WriteResult::kStoredWithQuorum:

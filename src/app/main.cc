@@ -152,7 +152,7 @@ int RunMcp(const std::map<std::string, std::string>& flags) {
     pool.Start();
     http::HttpClient client(pool.context(0), "repram-cpp/" REPRAM_VERSION);
     mcp::RemoteNodeApi api(*endpoint, SenderOver(client), SystemClock::Instance());
-    mcp::McpServer server(api, mcp::TtlBounds{});
+    mcp::McpServer server(api, TtlBounds{});
     return ServeStdio(server, signals, [&] {
       client.Shutdown();
       pool.Stop();

@@ -63,7 +63,7 @@ void Node::BuildCluster(uint16_t http_port) {
   cluster::ClusterHooks hooks;
   trust_->AddHooks(hooks);
   hooks.on_peer_evicted = [client = client_.get()](const cluster::NodeInfo& peer) {
-    client->DropPool(peer.address, static_cast<uint16_t>(peer.http_port));
+    client->DropPool(peer.address, peer.http_port);
   };
   // anti_entropy_ is built right after the cluster node, before any thread can call this.
   hooks.on_peer_rejoined = [this](const cluster::NodeInfo& peer) {
@@ -121,8 +121,10 @@ Result<uint16_t> Node::Start() {
   auto port = ListenAfterTrust();
   if (!port.ok()) return port;
   BuildCluster(*port);
-  data_ = std::make_unique<DataService>(
-      clock_, *store_, *cluster_, TtlPolicy{config_.default_ttl, config_.min_ttl, config_.max_ttl});
+  data_ = std::make_unique<DataService>(clock_, *store_, *cluster_,
+                                        TtlBounds{.min_seconds = config_.min_ttl,
+                                                  .max_seconds = config_.max_ttl,
+                                                  .default_seconds = config_.default_ttl});
   AddClientRoutes(routes_,
                   ClientApiDeps{
                       .clock = clock_,
@@ -152,8 +154,9 @@ Result<uint16_t> Node::Start() {
   AddAntiEntropyRoutes(routes_, *anti_entropy_);
   node_api_ = std::make_unique<EmbeddedNodeApi>(*data_);
   mcp_server_ = std::make_unique<mcp::McpServer>(
-      *node_api_, mcp::TtlBounds{config_.min_ttl, config_.max_ttl,
-                                 data_->ttl_policy().Clamp(config_.default_ttl)});
+      *node_api_, TtlBounds{.min_seconds = config_.min_ttl,
+                            .max_seconds = config_.max_ttl,
+                            .default_seconds = data_->ttl_bounds().Clamp(config_.default_ttl)});
   if (config_.mcp_http) AddMcpRoute();
   if (config_.inbound) {
     // A substrate owns /v1/ws (ws-tree.md); the tree itself is not built yet, so the upgrade is

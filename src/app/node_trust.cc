@@ -25,12 +25,6 @@ class OmegaSeedProvider final : public cluster::SeedProvider {
   const trust::TrustService& service_;
 };
 
-std::vector<std::string> PeerTexts(const Config& config) {
-  std::vector<std::string> out;
-  for (const HostPort& p : config.peers) out.push_back(p.text);
-  return out;
-}
-
 }  // namespace
 
 SeedSource SeedSourceOf(const Config& config) {
@@ -40,7 +34,7 @@ SeedSource SeedSourceOf(const Config& config) {
 
 NodeTrust::NodeTrust(const Config& config) : config_(config), source_(SeedSourceOf(config)) {
   if (source_ == SeedSource::kPeers) {
-    recovery_seeds_ = std::make_unique<StaticSeedProvider>(PeerTexts(config));
+    recovery_seeds_ = std::make_unique<StaticSeedProvider>(config.peers);
   }
 }
 
@@ -53,10 +47,9 @@ bool NodeTrust::Establish(uint16_t http_port) {
   if (source_ != SeedSource::kOmega) return true;
   trust::TrustConfig tc{.omega_pubkey = config_.omega_pubkey,
                         .bootstrap_name = config_.bootstrap_name,
-                        .dns_servers = {},
+                        .dns_servers = config_.dns_servers,
                         .cache_dir = config_.cache_dir,
                         .self_advertised = config_.address + ":" + std::to_string(http_port)};
-  for (const HostPort& server : config_.dns_servers) tc.dns_servers.push_back(server.text);
   Result<std::unique_ptr<trust::TrustService>> service = trust::TrustService::Create(tc);
   if (!service.ok() || !(*service)->Bootstrap().ok()) return false;
   service_ = std::move(service).value();
@@ -75,7 +68,7 @@ void NodeTrust::Stop() {
 std::vector<std::string> NodeTrust::StartupSeeds() const {
   switch (source_) {
     case SeedSource::kPeers:
-      return PeerTexts(config_);
+      return config_.peers;
     case SeedSource::kOmega:
       return service_ ? service_->CurrentNodes() : std::vector<std::string>{};
     case SeedSource::kNone:

@@ -11,7 +11,7 @@ Config MakeConfig(bool public_network, std::vector<std::string> peers) {
   Config c;
   c.public_network = public_network;
   c.address = "127.0.0.1";
-  for (const std::string& p : peers) c.peers.push_back(*ParseHostPort(p));
+  c.peers = std::move(peers);
   return c;
 }
 

@@ -5,16 +5,14 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "cluster/base64.h"
 #include "cluster/json_fields.h"
+#include "util/base64.h"
+#include "util/limits.h"
 
 namespace repram::cluster {
 namespace {
 
 using nlohmann::json;
-
-constexpr size_t kMaxKeySize = 8192;
-constexpr int64_t kMaxTtl = std::numeric_limits<int32_t>::max();
 
 Status Malformed() { return Status(StatusCode::kInvalidArgument, "Invalid JSON"); }
 
@@ -39,7 +37,7 @@ std::string PackU64(const std::vector<uint64_t>& values) {
 std::optional<std::vector<uint64_t>> UnpackU64(const json& obj, std::string_view name) {
   std::string text;
   if (!HasMember(obj, name) || !ReadString(obj, name, text)) return std::nullopt;
-  std::optional<std::string> raw = DecodeBase64(text);
+  std::optional<std::string> raw = DecodeBase64Strict(text);
   if (!raw || raw->size() % 8 != 0) return std::nullopt;
   std::vector<uint64_t> out(raw->size() / 8);
   for (size_t i = 0; i < out.size(); ++i) out[i] = GetLe64(raw->data() + 8 * i);
@@ -93,13 +91,13 @@ bool ReadEntries(const json& doc, std::vector<TransferEntry>& out) {
     std::string data;
     TransferEntry e;
     if (!ReadString(item, "key", key) || !ReadString(item, "data", data) ||
-        !ReadInt(item, "remaining_ms", 1, kMaxTtl * int64_t{1000}, e.remaining_ms) ||
-        !ReadInt(item, "original_ttl", 1, kMaxTtl, e.original_ttl)) {
+        !ReadInt(item, "remaining_ms", 1, kMaxTtlSeconds * int64_t{1000}, e.remaining_ms) ||
+        !ReadInt(item, "original_ttl", 1, kMaxTtlSeconds, e.original_ttl)) {
       return false;
     }
-    std::optional<std::string> raw_key = DecodeBase64(key);
-    std::optional<std::string> raw_data = DecodeBase64(data);
-    if (!raw_key || !raw_data || raw_key->empty() || raw_key->size() > kMaxKeySize ||
+    std::optional<std::string> raw_key = DecodeBase64Strict(key);
+    std::optional<std::string> raw_data = DecodeBase64Strict(data);
+    if (!raw_key || !raw_data || raw_key->empty() || raw_key->size() > kMaxKeyBytes ||
         e.remaining_ms < 1 || e.original_ttl < 1) {
       return false;
     }

@@ -173,7 +173,7 @@ void AntiEntropyRound::Post(std::string_view path, std::string body, Step next) 
   }
   deps_.transport.Post(
       OutboundRequest{.host = peer_.address,
-                      .port = static_cast<int>(peer_.http_port),
+                      .port = peer_.http_port,
                       .path = std::string(path),
                       .headers = std::move(headers),
                       .body = std::move(body)},

@@ -1,6 +1,5 @@
 #include "cluster/bootstrap_codec.h"
 
-#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "cluster/json_fields.h"
@@ -19,14 +18,12 @@ Result<BootstrapRequest> ParseBootstrapRequest(std::string_view body) {
   for (const char* required : {"node_id", "address", "gossip_port", "http_port"}) {
     if (!HasMember(doc, required)) return InvalidJson();
   }
-  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   BootstrapRequest req;
   req.enclave.clear();
   if (!ReadString(doc, "node_id", req.node_id) || !ReadString(doc, "address", req.address) ||
-      !ReadInt(doc, "gossip_port", kMin, kMax, req.gossip_port) ||
-      !ReadInt(doc, "http_port", kMin, kMax, req.http_port) ||
-      !ReadString(doc, "enclave", req.enclave) || req.node_id.empty()) {
+      !ReadPort(doc, "gossip_port", req.gossip_port) ||
+      !ReadPort(doc, "http_port", req.http_port) || !ReadString(doc, "enclave", req.enclave) ||
+      req.node_id.empty()) {
     return InvalidJson();
   }
   req.enclave = NormalizeEnclave(req.enclave);
@@ -48,7 +45,7 @@ std::string EncodeBootstrapRequest(const BootstrapRequest& req) {
 NodeInfo JoinerNode(const BootstrapRequest& req) {
   return NodeInfo{.id = req.node_id,
                   .address = req.address,
-                  .port = req.gossip_port,
+                  .gossip_port = req.gossip_port,
                   .http_port = req.http_port,
                   .enclave = NormalizeEnclave(req.enclave)};
 }

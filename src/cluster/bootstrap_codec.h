@@ -14,21 +14,21 @@ namespace repram::cluster {
 struct BootstrapRequest {
   std::string node_id;
   std::string address;
-  int64_t gossip_port = 0;
-  int64_t http_port = 0;
+  uint16_t gossip_port = 0;
+  uint16_t http_port = 0;
   std::string enclave = std::string(kDefaultEnclave);
 };
 
 // Parses a bootstrap request strictly (§7.2 step 4): an object with a non-empty string node_id,
-// string address, integer gossip_port and http_port, optional string enclave (empty/absent =
-// "default"). Returns kInvalidArgument ("Invalid JSON") otherwise.
+// string address, integer gossip_port and http_port (json_fields.h ReadPort), optional string
+// enclave (empty/absent = "default"). Returns kInvalidArgument ("Invalid JSON") otherwise.
 Result<BootstrapRequest> ParseBootstrapRequest(std::string_view body);
 
 // Serializes a request in the order node_id, address, gossip_port, http_port, enclave (always
 // sent), compact, no trailing newline.
 std::string EncodeBootstrapRequest(const BootstrapRequest& req);
 
-// Returns the node a request describes (gossip_port becomes `port`).
+// Returns the node a request describes.
 NodeInfo JoinerNode(const BootstrapRequest& req);
 
 // Serializes the seed's 200 answer {"success":true,"peers":[...]} with a trailing newline; each

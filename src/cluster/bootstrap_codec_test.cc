@@ -52,12 +52,30 @@ TEST(BootstrapCodecTest, RequestRequiresTypedMembers) {
   EXPECT_FALSE(ParseBootstrapRequest("[]").ok());
 }
 
+TEST(BootstrapCodecTest, PortsOutsideTheUint16RangeAreReadAsZero) {
+  Result<BootstrapRequest> req =
+      ParseBootstrapRequest(R"({"node_id":"n","address":"a","gossip_port":-1,"http_port":65536})");
+  ASSERT_TRUE(req.ok());
+  EXPECT_EQ(req->gossip_port, 0);
+  EXPECT_EQ(req->http_port, 0);
+  req = ParseBootstrapRequest(
+      R"({"node_id":"n","address":"a","gossip_port":65535,"http_port":9223372036854775807})");
+  ASSERT_TRUE(req.ok());
+  EXPECT_EQ(req->gossip_port, 65535);
+  EXPECT_EQ(req->http_port, 0);
+  EXPECT_FALSE(
+      ParseBootstrapRequest(
+          R"({"node_id":"n","address":"a","gossip_port":1,"http_port":9223372036854775808})")
+          .ok());
+}
+
 TEST(BootstrapCodecTest, MissingEnclaveMeansDefault) {
   Result<BootstrapRequest> req =
       ParseBootstrapRequest(R"({"node_id":"n","address":"a","gossip_port":1,"http_port":2})");
   ASSERT_TRUE(req.ok());
   EXPECT_EQ(req->enclave, "default");
-  EXPECT_EQ(JoinerNode(*req), (NodeInfo{.id = "n", .address = "a", .port = 1, .http_port = 2}));
+  EXPECT_EQ(JoinerNode(*req),
+            (NodeInfo{.id = "n", .address = "a", .gossip_port = 1, .http_port = 2}));
 }
 
 TEST(BootstrapCodecTest, EncodesTheSpecResponseExactly) {
@@ -65,9 +83,9 @@ TEST(BootstrapCodecTest, EncodesTheSpecResponseExactly) {
   const auto& spec = file.at("examples").at(0);
   ASSERT_EQ(spec.at("id"), "SPEC_REQUEST");
   const std::vector<NodeInfo> peers = {
-      {.id = "node-1", .address = "10.0.0.1", .port = 9090, .http_port = 8080},
-      {.id = "new-node", .address = "10.0.0.50", .port = 9090, .http_port = 8080},
-      {.id = "seed-1", .address = "10.0.0.9", .port = 9090, .http_port = 8080}};
+      {.id = "node-1", .address = "10.0.0.1", .gossip_port = 9090, .http_port = 8080},
+      {.id = "new-node", .address = "10.0.0.50", .gossip_port = 9090, .http_port = 8080},
+      {.id = "seed-1", .address = "10.0.0.9", .gossip_port = 9090, .http_port = 8080}};
   EXPECT_EQ(EncodeBootstrapResponse(peers), spec.at("response_body"));
 }
 

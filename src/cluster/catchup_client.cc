@@ -9,6 +9,7 @@
 
 #include "cluster/catchup_codec.h"
 #include "cluster/hmac.h"
+#include "util/limits.h"
 
 namespace repram::cluster {
 
@@ -74,7 +75,7 @@ void CatchupClient::RequestPage(const std::shared_ptr<Pass>& pass) {
                                             clock_.WallNow().time_since_epoch())
                                             .count()};
   OutboundRequest out{.host = peer.address,
-                      .port = static_cast<int>(peer.http_port),
+                      .port = peer.http_port,
                       .path = std::string(kCatchupPath),
                       .headers = {{"Content-Type", "application/json"}},
                       .body = EncodeCatchupRequest(req)};
@@ -96,7 +97,7 @@ void CatchupClient::OnPage(const std::shared_ptr<Pass>& pass, TransportResult re
     // A lifetime is never extended: expiry = now + remaining_ttl, capped by our REPRAM_MAX_TTL;
     // the original TTL is at least that.
     const int64_t remaining = std::min(entry.remaining_ttl, options_.max_ttl);
-    const int64_t original = std::clamp(entry.original_ttl, remaining, TtlStore::kMaxTtlSeconds);
+    const int64_t original = ClampTtl(entry.original_ttl, remaining, kMaxTtlSeconds);
     Result<bool> put =
         store_.PutUnlessNewer(entry.key, entry.value, original, std::chrono::seconds(remaining));
     if (!put.ok()) {

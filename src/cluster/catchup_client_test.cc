@@ -29,8 +29,11 @@ using std::chrono::seconds;
 using testing::FakeTransport;
 
 NodeInfo Peer(const std::string& id, const std::string& enclave = "default") {
-  return NodeInfo{
-      .id = id, .address = "host-" + id, .port = 9090, .http_port = 8080, .enclave = enclave};
+  return NodeInfo{.id = id,
+                  .address = "host-" + id,
+                  .gossip_port = 9090,
+                  .http_port = 8080,
+                  .enclave = enclave};
 }
 
 // Fake peers on one FakeClock: each host either serves /v1/catchup from its own TtlStore or

@@ -4,9 +4,9 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "cluster/base64.h"
 #include "cluster/json_fields.h"
 #include "cluster/node_info.h"
+#include "util/base64.h"
 #include "util/json_writer.h"
 #include "util/strings.h"
 
@@ -109,7 +109,7 @@ class PageReader {
           entry_.key = std::move(v);
           seen_ |= kKey;
         } else if (member_ == "data") {
-          std::optional<std::string> value = DecodeBase64(v);
+          std::optional<std::string> value = DecodeBase64Strict(v);
           if (!value) return false;
           entry_.value = std::move(*value);
           seen_ |= kData;

@@ -27,8 +27,8 @@ namespace repram::cluster {
 struct ClusterConfig {
   std::string node_id;                // REPRAM_NODE_ID; non-empty
   std::string address = "localhost";  // REPRAM_ADDRESS: advertised host peers dial
-  int http_port = 8080;               // the bound HTTP port (advertised; self-address check)
-  int gossip_port = 9090;             // REPRAM_GOSSIP_PORT: advertised `port` only
+  uint16_t http_port = 8080;          // the bound HTTP port (advertised; self-address check)
+  uint16_t gossip_port = 9090;        // REPRAM_GOSSIP_PORT: advertised `port` only
   std::string enclave = "default";    // REPRAM_ENCLAVE; empty = "default"
   int replication = 3;                // REPRAM_REPLICATION >= 1: quorum factor
   int64_t min_ttl = 300;              // REPRAM_MIN_TTL: replica TTL floor (also ttl 0/absent)

@@ -13,6 +13,7 @@
 #include "cluster/hmac.h"
 #include "cluster/message_id.h"
 #include "cluster/quorum.h"
+#include "util/limits.h"
 
 namespace repram::cluster {
 namespace {
@@ -25,7 +26,7 @@ constexpr int kNotifyAttempts = 3;
 NodeInfo SelfInfo(const ClusterConfig& config) {
   return NodeInfo{.id = config.node_id,
                   .address = config.address,
-                  .port = config.gossip_port,
+                  .gossip_port = config.gossip_port,
                   .http_port = config.http_port,
                   .enclave = NormalizeEnclave(config.enclave)};
 }
@@ -166,7 +167,9 @@ PeerReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
     if (!dedup_.MarkFirstSeen(msg.message_id, clock_.Now()))
       return PeerReply{PeerOutcome::kAccepted};
   }
-  if (Status stored = store_.Put(msg.key, msg.data, ClampTtl(msg.ttl)); !stored.ok()) {
+  if (Status stored =
+          store_.Put(msg.key, msg.data, ClampTtl(msg.ttl, config_.min_ttl, config_.max_ttl));
+      !stored.ok()) {
     const std::string reason = stored.code() == StatusCode::kFull
                                    ? std::string("node storage capacity exceeded")
                                    : stored.message();
@@ -406,7 +409,7 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
           // Backpressure: a peer that answers but lags far behind paces our writers, so its
           // queue does not overflow (which would drop its copy of the write).
           std::erase_if(targets, [&](const NodeInfo& peer) {
-            if (!transport_.Congested(peer.address, static_cast<int>(peer.http_port))) return false;
+            if (!transport_.Congested(peer.address, peer.http_port)) return false;
             pending_.AddHold(put.message_id);
             congested.push_back(peer);
             return true;
@@ -547,7 +550,7 @@ void ClusterNode::Bootstrap(std::vector<std::string> seeds, bool refresh_on_fail
                             std::function<void(bool)> done) {
   const BootstrapRequest self{.node_id = self_.id,
                               .address = self_.address,
-                              .gossip_port = self_.port,
+                              .gossip_port = self_.gossip_port,
                               .http_port = self_.http_port,
                               .enclave = self_.enclave};
   fetcher_.Fetch(
@@ -595,17 +598,17 @@ void ClusterNode::SendToAll(std::span<const NodeInfo> peers, const SimpleMessage
   for (const NodeInfo& peer : peers) {
     metrics_.CountSent(type);
     const MonoTime start = clock_.Now();
-    transport_.Post(OutboundRequest{.host = peer.address,
-                                    .port = static_cast<int>(peer.http_port),
-                                    .path = std::string(kGossipPath),
-                                    .headers = headers,
-                                    .body = body},
-                    guard_.Wrap([this, start, id = peer.id, type, on_done](TransportResult r) {
-                      metrics_.RecordSend(clock_.Now() - start, r.ok());
-                      if (!r.ok())
-                        spdlog::debug("{} to {} failed (status {})", TypeName(type), id, r.status);
-                      if (on_done) on_done(r.ok());
-                    }));
+    transport_.Post(
+        OutboundRequest{.host = peer.address,
+                        .port = peer.http_port,
+                        .path = std::string(kGossipPath),
+                        .headers = headers,
+                        .body = body},
+        guard_.Wrap([this, start, id = peer.id, type, on_done](TransportResult r) {
+          metrics_.RecordSend(clock_.Now() - start, r.ok());
+          if (!r.ok()) spdlog::debug("{} to {} failed (status {})", TypeName(type), id, r.status);
+          if (on_done) on_done(r.ok());
+        }));
   }
 }
 
@@ -617,10 +620,6 @@ SimpleMessage ClusterNode::NewMessage(std::string_view type) const {
   msg.timestamp = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   msg.message_id = NewMessageId(self_.id, now);
   return msg;
-}
-
-int64_t ClusterNode::ClampTtl(int64_t ttl) const {
-  return std::clamp(ttl, config_.min_ttl, config_.max_ttl);
 }
 
 void ClusterNode::NoteAdd(AddResult result) {

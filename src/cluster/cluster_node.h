@@ -144,7 +144,6 @@ class ClusterNode {
   void SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg, bool fanout_full,
                  std::function<void(bool)> on_done = nullptr);
   SimpleMessage NewMessage(std::string_view type) const;
-  int64_t ClampTtl(int64_t ttl) const;
   // Hands the peers that came back to hooks_.on_peer_rejoined. REQUIRES: mu_ not held.
   void ReportRejoined();
   // Records an AddPeer outcome in the metrics. REQUIRES: mu_ held.

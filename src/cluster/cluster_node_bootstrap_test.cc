@@ -33,7 +33,7 @@ class BootstrapSeedTest : public testing::ClusterNodeFixture {
   void KnowNode1() {
     SimpleMessage sync = Msg("SYNC", "someone");
     sync.node_info =
-        NodeInfo{.id = "node-1", .address = "10.0.0.1", .port = 9090, .http_port = 8080};
+        NodeInfo{.id = "node-1", .address = "10.0.0.1", .gossip_port = 9090, .http_port = 8080};
     ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
     transport_.Clear();
   }

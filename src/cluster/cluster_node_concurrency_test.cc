@@ -65,7 +65,7 @@ TEST(ClusterNodeConcurrencyTest, PublicMethodsMayRunConcurrentlyFromManyThreads)
         const std::string peer = "p" + std::to_string((t * kIterations + i) % 40);
         SimpleMessage sync = Message("SYNC", peer, "s");
         sync.node_info =
-            NodeInfo{.id = peer, .address = "host-" + peer, .port = 1, .http_port = 8080};
+            NodeInfo{.id = peer, .address = "host-" + peer, .gossip_port = 1, .http_port = 8080};
         EXPECT_EQ(node->HandleGossip(EncodeMessage(sync), "", false).outcome, PeerOutcome::kAccepted);
         SimpleMessage put =
             Message("PUT", peer, peer + "-" + std::to_string(t) + "-" + std::to_string(i));

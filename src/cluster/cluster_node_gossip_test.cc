@@ -304,7 +304,7 @@ TEST_F(GossipHandlerTest, SyncChangesOnlyTheEnclaveOfAKnownPeer) {
   AddPeer("a");
   SimpleMessage sync = Msg("SYNC", "x");
   sync.node_info =
-      NodeInfo{.id = "a", .address = "moved", .port = 1, .http_port = 2, .enclave = "e2"};
+      NodeInfo{.id = "a", .address = "moved", .gossip_port = 1, .http_port = 2, .enclave = "e2"};
   ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   const NodeInfo a = node_->Peers()[0];
   EXPECT_EQ(a.address, "host-a");
@@ -314,7 +314,7 @@ TEST_F(GossipHandlerTest, SyncChangesOnlyTheEnclaveOfAKnownPeer) {
 
 TEST_F(GossipHandlerTest, InvalidSyncNodeIsIgnored) {
   SimpleMessage sync = Msg("SYNC", "a");
-  sync.node_info = NodeInfo{.id = "a", .address = "h", .port = 1, .http_port = 0};
+  sync.node_info = NodeInfo{.id = "a", .address = "h", .gossip_port = 1, .http_port = 0};
   ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);
   EXPECT_EQ(node_->PeerCount(), 0u);
   EXPECT_TRUE(transport_.requests().empty());

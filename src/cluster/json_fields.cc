@@ -40,6 +40,17 @@ bool ReadInt(const nlohmann::json& obj, std::string_view name, int64_t min, int6
   return true;
 }
 
+bool ReadPort(const nlohmann::json& obj, std::string_view name, uint16_t& out) {
+  int64_t value = out;
+  if (!ReadInt(obj, name, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
+               value)) {
+    return false;
+  }
+  out = value >= 0 && value <= std::numeric_limits<uint16_t>::max() ? static_cast<uint16_t>(value)
+                                                                    : 0;
+  return true;
+}
+
 bool HasMember(const nlohmann::json& obj, std::string_view name) {
   return Find(obj, name) != nullptr;
 }

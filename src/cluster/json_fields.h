@@ -19,6 +19,11 @@ bool ReadString(const nlohmann::json& obj, std::string_view name, std::string& o
 bool ReadInt(const nlohmann::json& obj, std::string_view name, int64_t min, int64_t max,
              int64_t& out);
 
+// Reads a port member: any int64 integer is accepted (cluster.md §3.2 checks only the type); a
+// value outside 0..65535 is stored as 0, which no peer can have (Membership rejects it like any
+// http_port outside 1..65535). Returns false for a non-integer or an integer beyond int64.
+bool ReadPort(const nlohmann::json& obj, std::string_view name, uint16_t& out);
+
 // Returns whether obj has the member with a non-null value.
 bool HasMember(const nlohmann::json& obj, std::string_view name);
 

@@ -10,7 +10,7 @@ Membership::Membership(NodeInfo self, size_t max_peers)
     : self_(std::move(self)), max_peers_(max_peers) {}
 
 AddResult Membership::AddPeer(const NodeInfo& node, AddMode mode) {
-  if (node.id.empty() || node.address.empty() || node.http_port < 1 || node.http_port > 65535) {
+  if (node.id.empty() || node.address.empty() || node.http_port == 0) {
     spdlog::debug("Rejected invalid peer '{}' ({}:{})", node.id, node.address, node.http_port);
     return AddResult::kRejected;
   }
@@ -29,7 +29,7 @@ AddResult Membership::AddPeer(const NodeInfo& node, AddMode mode) {
     Peer& peer = it->second;
     if (mode == AddMode::kBootstrap) {
       peer.info.address = node.address;
-      peer.info.port = node.port;
+      peer.info.gossip_port = node.gossip_port;
       peer.info.http_port = node.http_port;
       peer.info.enclave = enclave;
       peer.failures = 0;

@@ -44,9 +44,9 @@ class Membership {
   // self: our id, advertised address and http_port (the own-address check) and enclave.
   explicit Membership(NodeInfo self, size_t max_peers = kMaxPeers);
 
-  // The single entry point for new peers (§6.2). Rejects empty id/address, http_port outside
-  // 1..65535, our own id, our own address:http_port, a full map, and (kPropagatedSync) a
-  // quarantined id. Inserting ends a quarantine. Returns what changed.
+  // The single entry point for new peers (§6.2). Rejects empty id/address, http_port 0
+  // (unknown, or outside 1..65535 on the wire), our own id, our own address:http_port, a full map,
+  // and (kPropagatedSync) a quarantined id. Inserting ends a quarantine. Returns what changed.
   AddResult AddPeer(const NodeInfo& node, AddMode mode);
 
   // Re-adds a quarantined id from its last record (direct evidence from a PING or PONG without

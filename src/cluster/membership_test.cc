@@ -2,15 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "cluster/node_info.h"
+
 namespace repram::cluster {
 namespace {
 
-NodeInfo Node(std::string id, std::string address = "", int64_t http_port = 8080,
+NodeInfo Node(std::string id, std::string address = "", uint16_t http_port = 8080,
               std::string enclave = "default") {
   if (address.empty()) address = "host-" + id;
   return NodeInfo{.id = std::move(id),
                   .address = std::move(address),
-                  .port = 9090,
+                  .gossip_port = 9090,
                   .http_port = http_port,
                   .enclave = std::move(enclave)};
 }
@@ -34,7 +38,11 @@ TEST_F(MembershipTest, AddPeerRejectsInvalidNodes) {
   no_address.address.clear();
   EXPECT_EQ(members_.AddPeer(no_address, AddMode::kBootstrap), AddResult::kRejected);
   EXPECT_EQ(members_.AddPeer(Node("a", "h", 0), AddMode::kBootstrap), AddResult::kRejected);
-  EXPECT_EQ(members_.AddPeer(Node("a", "h", 65536), AddMode::kBootstrap), AddResult::kRejected);
+  // A wire http_port outside 1..65535 is read as 0 (ReadPort) and rejected the same way.
+  NodeInfo out_of_range;
+  ASSERT_TRUE(ReadNodeInfo(nlohmann::json::parse(R"({"id":"a","address":"h","http_port":65536})"),
+                           out_of_range));
+  EXPECT_EQ(members_.AddPeer(out_of_range, AddMode::kBootstrap), AddResult::kRejected);
   EXPECT_EQ(members_.AddPeer(Node("self", "other"), AddMode::kSync), AddResult::kRejected);
   EXPECT_EQ(members_.AddPeer(Node("twin", "10.0.0.1", 8080), AddMode::kSync), AddResult::kRejected);
   EXPECT_EQ(members_.size(), 0u);

@@ -3,14 +3,13 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "cluster/base64.h"
 #include "cluster/json_fields.h"
+#include "util/base64.h"
 #include "util/json_writer.h"
+#include "util/limits.h"
 
 namespace repram::cluster {
 namespace {
-
-constexpr size_t kMaxKeyBytes = 8192;
 
 Status InvalidJson() { return Status(StatusCode::kInvalidArgument, "Invalid JSON"); }
 
@@ -62,7 +61,7 @@ Result<SimpleMessage> ParseMessage(std::string_view body) {
     return InvalidJson();
   }
   msg.ttl = static_cast<int32_t>(ttl);
-  std::optional<std::string> data = DecodeBase64(data_b64);
+  std::optional<std::string> data = DecodeBase64Strict(data_b64);
   if (!data) return InvalidJson();
   msg.data = std::move(*data);
   if (HasMember(doc, "node_info")) {
@@ -74,7 +73,7 @@ Result<SimpleMessage> ParseMessage(std::string_view body) {
 }
 
 Status ValidatePut(const SimpleMessage& msg) {
-  if (msg.key.empty() || msg.key.size() > kMaxKeyBytes || msg.key.find('/') != std::string::npos) {
+  if (!IsValidKey(msg.key)) {
     return Status(StatusCode::kInvalidArgument, "bad key");
   }
   if (msg.message_id.empty()) return Status(StatusCode::kInvalidArgument, "message_id required");

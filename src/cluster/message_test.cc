@@ -52,7 +52,7 @@ TEST(MessageTest, ParsesEveryVectorMessage) {
         const auto& n = p.at("node_info");
         EXPECT_EQ(msg->node_info->id, n.at("id"));
         EXPECT_EQ(msg->node_info->address, n.at("address"));
-        EXPECT_EQ(msg->node_info->port, n.at("port"));
+        EXPECT_EQ(msg->node_info->gossip_port, n.at("port"));
         EXPECT_EQ(msg->node_info->http_port, n.at("http_port"));
         EXPECT_EQ(msg->node_info->enclave, n.at("enclave"));
       }
@@ -152,7 +152,7 @@ TEST(MessageTest, EncodeOmitsEmptyOptionalFields) {
   sync.from = "a";
   sync.ttl = -1;
   sync.message_id = "m";
-  sync.node_info = NodeInfo{.id = "b", .address = "h", .port = 1, .http_port = 2};
+  sync.node_info = NodeInfo{.id = "b", .address = "h", .gossip_port = 1, .http_port = 2};
   EXPECT_EQ(EncodeMessage(sync),
             R"({"type":"SYNC","from":"a","ttl":-1,"timestamp":0,"message_id":"m",)"
             R"("node_info":{"id":"b","address":"h","port":1,"http_port":2,"enclave":"default"}})");

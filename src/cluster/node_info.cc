@@ -1,7 +1,5 @@
 #include "cluster/node_info.h"
 
-#include <limits>
-
 #include "cluster/json_fields.h"
 
 namespace repram::cluster {
@@ -12,13 +10,10 @@ std::string NormalizeEnclave(std::string_view enclave) {
 
 bool ReadNodeInfo(const nlohmann::json& value, NodeInfo& out) {
   if (!value.is_object()) return false;
-  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   NodeInfo node;
   node.enclave.clear();
   if (!ReadString(value, "id", node.id) || !ReadString(value, "address", node.address) ||
-      !ReadInt(value, "port", kMin, kMax, node.port) ||
-      !ReadInt(value, "http_port", kMin, kMax, node.http_port) ||
+      !ReadPort(value, "port", node.gossip_port) || !ReadPort(value, "http_port", node.http_port) ||
       !ReadString(value, "enclave", node.enclave)) {
     return false;
   }
@@ -31,7 +26,7 @@ void WriteNodeInfo(JsonWriter& w, std::string_view name, const NodeInfo& node) {
   w.BeginObject(name)
       .String("id", node.id)
       .String("address", node.address)
-      .Int("port", node.port)
+      .Int("port", node.gossip_port)
       .Int("http_port", node.http_port)
       .String("enclave", node.enclave)
       .EndObject();

@@ -15,8 +15,8 @@ inline constexpr std::string_view kDefaultEnclave = "default";
 struct NodeInfo {
   std::string id;
   std::string address;
-  int64_t port = 0;       // advertised gossip port; never dialled
-  int64_t http_port = 0;  // the port peers POST to
+  uint16_t gossip_port = 0;  // advertised gossip port, wire field "port"; never dialled
+  uint16_t http_port = 0;    // the port peers POST to (0: unknown or out of range on the wire)
   std::string enclave = std::string(kDefaultEnclave);
 
   bool operator==(const NodeInfo&) const = default;
@@ -26,8 +26,8 @@ struct NodeInfo {
 std::string NormalizeEnclave(std::string_view enclave);
 
 // Reads a node object {"id","address","port","http_port","enclave"}: string/integer types are
-// enforced, missing members stay empty/0, the enclave is normalized. Returns false when value is
-// not an object or a member has the wrong type.
+// enforced, missing members stay empty/0, ports per ReadPort, the enclave is normalized. Returns
+// false when value is not an object or a member has the wrong type.
 bool ReadNodeInfo(const nlohmann::json& value, NodeInfo& out);
 
 // Writes node as a member `name` (or an array element when name is empty) with the five keys in

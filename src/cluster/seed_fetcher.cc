@@ -9,7 +9,7 @@
 #include <set>
 
 #include "cluster/hmac.h"
-#include "cluster/host_port.h"
+#include "util/host_port.h"
 #include "util/strings.h"
 
 namespace repram::cluster {
@@ -104,7 +104,7 @@ void SeedFetcher::Fetch(const std::vector<std::string>& seeds, const BootstrapRe
   const std::string self_seed = fmt::format("{}:{}", self.address, self.http_port);
   for (const std::string& seed : seeds) {
     if (TrimSpace(seed) == self_seed) continue;
-    std::optional<HostPort> endpoint = ParseHostPort(seed);
+    std::optional<HostPort> endpoint = ParseHostPort(seed, HostCheck::kNonEmpty);
     if (!endpoint) {
       spdlog::warn("Skipping invalid seed '{}'", seed);
       continue;

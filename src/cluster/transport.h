@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -17,7 +18,7 @@ inline constexpr std::string_view kFanoutFull = "full";
 // One POST to a peer or seed: http://{host}:{port}{path}.
 struct OutboundRequest {
   std::string host;  // name or IP literal; IPv6 without brackets
-  int port = 0;      // the peer's HTTP port
+  uint16_t port = 0;  // the peer's HTTP port
   std::string path;  // kGossipPath or kBootstrapPath
   std::vector<std::pair<std::string, std::string>> headers;  // Content-Type, signature, fanout
   std::string body;
@@ -44,7 +45,7 @@ class Transport {
   // Returns true while requests to host:port queue up beyond half the per-peer cap and the peer
   // still answers (a stalled peer is not congested: nothing would drain). Cheap; any thread;
   // may be called with the cluster's lock held (it never calls back into the cluster).
-  virtual bool Congested(const std::string& /*host*/, int /*port*/) const { return false; }
+  virtual bool Congested(const std::string& /*host*/, uint16_t /*port*/) const { return false; }
 };
 
 }  // namespace repram::cluster

@@ -13,6 +13,8 @@
 #include <map>
 #include <spdlog/spdlog.h>
 
+#include "util/host_port.h"
+
 namespace repram::http {
 namespace {
 
@@ -27,11 +29,6 @@ constexpr size_t kMaxQueuePerPeer = 1024;
 constexpr auto kIdleClose = std::chrono::seconds(90);
 constexpr uint64_t kMaxResponseBody = 64 * 1024 * 1024;
 
-std::string HostHeader(const std::string& host, uint16_t port) {
-  const bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
 // Appends req in HTTP/1.1 wire form to out.
 void AppendRequest(const ClientRequest& req, const std::string& user_agent, std::string& out) {
   out.reserve(out.size() + 256 + req.body.size());
@@ -40,7 +37,7 @@ void AppendRequest(const ClientRequest& req, const std::string& user_agent, std:
   out.push_back(' ');
   out.append(req.target);
   out.append(" HTTP/1.1\r\nHost: ");
-  out.append(HostHeader(req.host, req.port));
+  out.append(FormatHostPort(req.host, req.port));
   out.append("\r\nUser-Agent: ");
   out.append(user_agent);
   out.append("\r\n");
@@ -156,7 +153,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void DropPool(const std::string& host, uint16_t port) {
-    asio::post(ioc_, [self = shared_from_this(), key = HostHeader(host, port)] {
+    asio::post(ioc_, [self = shared_from_this(), key = FormatHostPort(host, port)] {
       auto it = self->pools_.find(key);
       if (it == self->pools_.end()) return;
       for (const ConnPtr& c : it->second.conns) {
@@ -443,7 +440,7 @@ HttpClient::HttpClient(const std::vector<asio::io_context*>& contexts, std::stri
 HttpClient::~HttpClient() { Shutdown(); }
 
 void HttpClient::Send(ClientRequest req, std::function<void(ClientResult)> done) {
-  std::string key = HostHeader(req.host, req.port);
+  std::string key = FormatHostPort(req.host, req.port);
   Peer peer;
   {
     std::lock_guard lock(mu_);
@@ -461,7 +458,7 @@ bool HttpClient::Congested(const std::string& host, uint16_t port) const {
   std::shared_ptr<PeerStats> stats;
   {
     std::lock_guard lock(mu_);
-    auto it = peers_.find(HostHeader(host, port));
+    auto it = peers_.find(FormatHostPort(host, port));
     if (it == peers_.end()) return false;
     stats = it->second.stats;
   }

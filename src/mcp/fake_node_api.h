@@ -1,6 +1,5 @@
 #pragma once
 
-#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -71,8 +70,7 @@ class FakeNodeApi final : public NodeApi {
       std::lock_guard lock(mu_);
       last_store_ttl_ = ttl;
       if (failure_) return *failure_;
-      const int64_t t = std::clamp(ttl && *ttl > 0 ? *ttl : bounds_.default_seconds,
-                                   bounds_.min_seconds, bounds_.max_seconds);
+      const int64_t t = bounds_.Effective(ttl);
       size_t used = value.size();
       for (const auto& [k, e] : entries_) {
         if (k != key && Live(e)) used += e.value.size();

@@ -1,13 +1,14 @@
 #include "mcp/remote_node_api.h"
 
-#include <algorithm>
 #include <chrono>
 #include <utility>
 #include <vector>
 
 #include "mcp/json_rpc.h"
-#include "mcp/rfc3339.h"
 #include "mcp/tool_catalog.h"
+#include "util/host_port.h"
+#include "util/limits.h"
+#include "util/rfc3339.h"
 #include "util/strings.h"
 
 namespace repram::mcp {
@@ -104,13 +105,6 @@ EntryMeta MetaFromHeaders(const Headers& headers, WallTime now) {
   return meta;
 }
 
-// The http-api.md §4 TTL rule with the default bounds, for nodes that report no TTL.
-int64_t LocalClampedTtl(std::optional<int64_t> ttl) {
-  const TtlBounds bounds;
-  const int64_t t = ttl && *ttl > 0 ? *ttl : bounds.default_seconds;
-  return std::clamp(t, bounds.min_seconds, bounds.max_seconds);
-}
-
 std::string DataTarget(std::string_view key) { return "/v1/data/" + PercentEncode(key); }
 
 }  // namespace
@@ -154,12 +148,9 @@ Result<RemoteEndpoint> ParseRemoteUrl(std::string_view url) {
   }
   if (out.host.empty()) return invalid();
   if (!port_text.empty()) {
-    const std::optional<int64_t> port = ParseStrictInt(port_text);
-    if (!port || *port < 1 || *port > 65535 || port_text.front() == '+' ||
-        port_text.front() == '-') {
-      return invalid();
-    }
-    out.port = static_cast<uint16_t>(*port);
+    const std::optional<uint16_t> port = ParsePort(port_text);
+    if (!port) return invalid();
+    out.port = *port;
   }
   return out;
 }
@@ -219,8 +210,9 @@ void RemoteNodeApi::FinishStore(const std::shared_ptr<const Shared>& shared, con
     const bool ok = res.error.empty() && res.status == 200;
     const Headers none;
     const Headers& h = ok ? res.headers : none;
+    // A node that reports no TTL: the http-api.md §4 rule with the default bounds.
     receipt.ttl_seconds =
-        put_ttl ? *put_ttl : IntHeader(h, "X-Original-TTL").value_or(LocalClampedTtl(ttl));
+        put_ttl ? *put_ttl : IntHeader(h, "X-Original-TTL").value_or(TtlBounds{}.Effective(ttl));
     receipt.created_at = put_created
                              ? *put_created
                              : TimeHeader(h, "X-Created-At").value_or(shared->clock.WallNow());

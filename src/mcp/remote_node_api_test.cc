@@ -11,6 +11,7 @@
 
 #include "mcp/mcp_server.h"
 #include "util/fake_clock.h"
+#include "util/rfc3339.h"
 #include "util/strings.h"
 
 namespace repram::mcp {

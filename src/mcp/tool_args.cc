@@ -5,7 +5,8 @@
 #include <string_view>
 #include <utility>
 
-#include "mcp/base64.h"
+#include "util/base64.h"
+#include "util/limits.h"
 
 namespace repram::mcp {
 namespace {
@@ -32,10 +33,6 @@ std::optional<int64_t> IntegralValue(const Json& v) {
   if (d >= kTwo63) return std::numeric_limits<int64_t>::max();
   if (d < -kTwo63) return std::numeric_limits<int64_t>::min();
   return static_cast<int64_t>(d);
-}
-
-bool IsValidKey(std::string_view key) {
-  return !key.empty() && key.size() <= kMaxKeyBytes && key.find('/') == std::string_view::npos;
 }
 
 // Reads the required "key" argument.
@@ -87,7 +84,7 @@ Result<StoreArgs> ParseStoreArgs(const Json& args) {
 
   const auto& text = data->get_ref<const std::string&>();
   if (*encoding == Encoding::kBase64) {
-    std::optional<std::string> decoded = Base64Decode(text);
+    std::optional<std::string> decoded = DecodeBase64Strict(text);
     if (!decoded) return Invalid("data: invalid base64");
     out.value = std::move(*decoded);
   } else {

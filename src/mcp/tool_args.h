@@ -10,8 +10,8 @@
 
 namespace repram::mcp {
 
-// Limits shared by the argument checks and the advertised schemas (mcp.md §2).
-inline constexpr size_t kMaxKeyBytes = 8192;
+// Limits shared by the argument checks and the advertised schemas (mcp.md §2); the key limit is
+// util/limits.h kMaxKeyBytes.
 inline constexpr size_t kMaxValueBytes = 10'485'760;
 inline constexpr int64_t kDefaultListLimit = 1000;
 inline constexpr int64_t kMaxListLimit = 10'000;

@@ -4,12 +4,12 @@
 #include <string>
 #include <utility>
 
-#include "mcp/base64.h"
 #include "mcp/tool_args.h"
 #include "mcp/tool_catalog.h"
-#include "mcp/utf8.h"
 #include "mcp/uuid.h"
-#include "util/strings.h"
+#include "util/base64.h"
+#include "util/rfc3339.h"
+#include "util/utf8.h"
 
 namespace repram::mcp {
 namespace {
@@ -65,7 +65,7 @@ void RunRetrieve(NodeApi& node, const Json& arguments, ToolDone done) {
         const bool as_text = encoding == Encoding::kUtf8 && IsValidUtf8(e.value);
         done(SuccessResult({{"found", true},
                             {"key", key},
-                            {"data", as_text ? e.value : Base64Encode(e.value)},
+                            {"data", as_text ? e.value : EncodeBase64(e.value)},
                             {"encoding", as_text ? "utf8" : "base64"},
                             {"created_at", FormatRfc3339Millis(e.meta.created_at)},
                             {"original_ttl_seconds", e.meta.ttl_seconds},

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "mcp/tool_args.h"
+#include "util/limits.h"
 
 namespace repram::mcp {
 namespace {

@@ -9,6 +9,7 @@
 #include "store/entry.h"
 #include "store/expiry_index.h"
 #include "store/ordered_index.h"
+#include "util/limits.h"
 
 namespace repram {
 
@@ -103,7 +104,7 @@ Result<bool> TtlStore::PutUnlessNewer(std::string_view key, std::string_view val
                                       int64_t ttl_seconds, Duration remaining) {
   const int64_t lifetime_ns = std::chrono::nanoseconds(remaining).count();
   if (lifetime_ns <= 0 ||
-      lifetime_ns > std::clamp<int64_t>(ttl_seconds, 0, kMaxTtlSeconds) * kNanosPerSecond) {
+      lifetime_ns > ClampTtl(ttl_seconds, 0, kMaxTtlSeconds) * kNanosPerSecond) {
     return Status(StatusCode::kInvalidArgument, "remaining lifetime out of range");
   }
   return Insert(key, value, ttl_seconds, lifetime_ns, true, nullptr);
@@ -111,7 +112,7 @@ Result<bool> TtlStore::PutUnlessNewer(std::string_view key, std::string_view val
 
 Result<bool> TtlStore::Insert(std::string_view key, std::string_view value, int64_t ttl_seconds,
                               int64_t lifetime_ns, bool keep_newer, WallTime* created_at) {
-  if (key.empty() || key.size() > kMaxKeySize) {
+  if (key.empty() || key.size() > kMaxKeyBytes) {
     return Status(StatusCode::kInvalidArgument, "key must be 1..8192 bytes");
   }
   if (ttl_seconds < 1 || ttl_seconds > kMaxTtlSeconds) {

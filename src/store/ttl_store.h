@@ -65,10 +65,11 @@ class TtlStore {
   TtlStore(const TtlStore&) = delete;
   TtlStore& operator=(const TtlStore&) = delete;
 
-  // Stores a copy of value under key for ttl_seconds (>= 1), replacing any old entry (value,
-  // created_at, TTL, expiry). Returns kFull when live_bytes - old_live_size + value.size() would
-  // exceed the capacity; the old value then stays.
-  // When created_at is non-null it receives the stored copy's creation time (X-Created-At).
+  // Stores a copy of value under key for ttl_seconds (1..kMaxTtlSeconds), replacing any old entry
+  // (value, created_at, TTL, expiry). A key outside 1..kMaxKeyBytes bytes or a TTL out of range
+  // is kInvalidArgument (util/limits.h). Returns kFull when live_bytes - old_live_size +
+  // value.size() would exceed the capacity; the old value then stays. When created_at is non-null
+  // it receives the stored copy's creation time (X-Created-At).
   Status Put(std::string_view key, std::string_view value, int64_t ttl_seconds,
              WallTime* created_at = nullptr);
 
@@ -96,11 +97,6 @@ class TtlStore {
 
   // Frees every entry whose expiry has passed. Returns how many were freed.
   size_t ReclaimExpired();
-
-  // Keys longer than this are rejected by Put with kInvalidArgument.
-  static constexpr size_t kMaxKeySize = 8192;
-  // Largest TTL Put accepts (the configuration bound of REPRAM_MAX_TTL).
-  static constexpr int64_t kMaxTtlSeconds = 2'147'483'647;
 
   // Entries held (may include entries expired less than one reclaim period ago).
   uint64_t entry_count() const;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "util/fake_clock.h"
+#include "util/limits.h"
 
 namespace repram {
 namespace {
@@ -199,11 +200,11 @@ TEST_F(TtlStoreTest, RejectsInvalidArguments) {
   EXPECT_EQ(Put(store, std::string(8193, 'k'), "v"), StatusCode::kInvalidArgument);
   EXPECT_EQ(Put(store, "k", "v", 0), StatusCode::kInvalidArgument);
   EXPECT_EQ(Put(store, "k", "v", -1), StatusCode::kInvalidArgument);
-  EXPECT_EQ(Put(store, "k", "v", TtlStore::kMaxTtlSeconds + 1), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Put(store, "k", "v", kMaxTtlSeconds + 1), StatusCode::kInvalidArgument);
   EXPECT_EQ(store.entry_count(), 0u);
   EXPECT_EQ(Put(store, std::string(8192, 'k'), "v"), StatusCode::kOk);
-  EXPECT_EQ(Put(store, "k", "v", TtlStore::kMaxTtlSeconds), StatusCode::kOk);
-  EXPECT_EQ(store.GetMeta("k")->ttl_seconds, TtlStore::kMaxTtlSeconds);
+  EXPECT_EQ(Put(store, "k", "v", kMaxTtlSeconds), StatusCode::kOk);
+  EXPECT_EQ(store.GetMeta("k")->ttl_seconds, kMaxTtlSeconds);
 }
 
 TEST_F(TtlStoreTest, BinaryKeysAndValuesRoundTrip) {

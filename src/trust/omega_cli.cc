@@ -16,13 +16,14 @@
 #include <optional>
 #include <sstream>
 
-#include "trust/base64.h"
 #include "trust/expires_in.h"
 #include "trust/omega_key.h"
 #include "trust/signed_list.h"
 #include "trust/sodium_ready.h"
 #include "trust/unix_time.h"
 #include "trust/verify.h"
+#include "util/base64.h"
+#include "util/rfc3339.h"
 #include "util/status.h"
 #include "util/strings.h"
 
@@ -271,7 +272,7 @@ int Sign(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
       << "To publish:\n"
       << "  1. Paste the line above as the value of the _omega.repram.io TXT record.\n"
       << "  2. Verify propagation with: dig TXT _omega.repram.io\n"
-      << "  3. This record expires at " << FormatUnixUtc(list.exp) << " UTC.\n";
+      << "  3. This record expires at " << FormatRfc3339Seconds(list.exp) << " UTC.\n";
   return 0;
 }
 
@@ -318,7 +319,7 @@ int Verify(const std::vector<std::string>& args, std::istream& in, std::ostream&
   std::vector<std::string> nodes = list->nodes;
   std::sort(nodes.begin(), nodes.end());
   out << "Valid " << list->version << " signed root list.\n"
-      << "Expires: " << FormatUnixUtc(list->exp) << "\n"
+      << "Expires: " << FormatRfc3339Seconds(list->exp) << "\n"
       << "Nodes (" << nodes.size() << "):\n";
   for (const std::string& node : nodes) out << "  " << node << "\n";
   return 0;

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "trust/base64.h"
 #include "trust/sodium_ready.h"
+#include "util/base64.h"
 
 namespace repram::trust {
 

@@ -7,6 +7,7 @@
 
 #include "trust/refresh_policy.h"
 #include "trust/unix_time.h"
+#include "util/rfc3339.h"
 
 namespace repram::trust {
 
@@ -45,7 +46,7 @@ struct Refresher::Core : std::enable_shared_from_this<Core> {
       next = outcome.next_delay;
       if (outcome.accepted) {
         spdlog::info("Omega refresh: verified signed root list ({} nodes, expires {})",
-                     result->nodes.size(), FormatUnixUtc(result->exp));
+                     result->nodes.size(), FormatRfc3339Seconds(result->exp));
         apply(*result);
       } else {
         spdlog::warn(
@@ -60,7 +61,7 @@ struct Refresher::Core : std::enable_shared_from_this<Core> {
       spdlog::warn(
           "Omega: current signed root list expired at {}; continuing with last verified list "
           "until a refresh succeeds",
-          FormatUnixUtc(policy.current_exp()));
+          FormatRfc3339Seconds(policy.current_exp()));
     }
     ScheduleLocked(next);
   }

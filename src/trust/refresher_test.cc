@@ -9,6 +9,7 @@
 #include "trust/testing/log_capture.h"
 #include "trust/unix_time.h"
 #include "util/fake_scheduler.h"
+#include "util/rfc3339.h"
 
 namespace repram::trust {
 namespace {
@@ -120,7 +121,7 @@ TEST_F(RefresherTest, KeepsServingAnExpiredListAndSaysSoOnce) {
   scheduler_.AdvanceBy(seconds(81));
   fetcher_.Complete(Failure("e"));
   const std::string notice = "warning Omega: current signed root list expired at " +
-                             FormatUnixUtc(exp) +
+                             FormatRfc3339Seconds(exp) +
                              "; continuing with last verified list until a refresh succeeds";
   EXPECT_FALSE(logs_.Has(notice));
   for (int i = 0; i < 3; ++i) {

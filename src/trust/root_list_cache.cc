@@ -12,8 +12,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "trust/base64.h"
 #include "trust/sodium_ready.h"
+#include "util/base64.h"
 #include "util/json_writer.h"
 
 namespace repram::trust {

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "trust/base64.h"
 #include "trust/testing/temp_dir.h"
+#include "util/base64.h"
 
 namespace repram::trust {
 namespace {

@@ -5,39 +5,15 @@
 #include <algorithm>
 #include <optional>
 
-#include "trust/base64.h"
+#include "util/base64.h"
 #include "util/strings.h"
+#include "util/utf8.h"
 
 namespace repram::trust {
 namespace {
 
 Status ParseError(std::string detail) {
   return Status(StatusCode::kInvalidArgument, "trust: signed list " + std::move(detail));
-}
-
-// Returns the length of the valid UTF-8 sequence starting at s[i], or 0 if there is none.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  size_t len = 0;
-  uint32_t min = 0;
-  if (b >= 0xC2 && b <= 0xDF) {
-    len = 2, min = 0x80;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    len = 3, min = 0x800;
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    len = 4, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  uint32_t cp = b & (0x7Fu >> len);
-  for (size_t k = 1; k < len; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
 }
 
 std::vector<std::string> SplitNodes(std::string_view value) {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "trust/base64.h"
+#include "util/base64.h"
 
 namespace repram::trust {
 namespace {

@@ -6,6 +6,7 @@
 
 #include "trust/unix_time.h"
 #include "trust/verify.h"
+#include "util/rfc3339.h"
 
 namespace repram::trust {
 namespace {
@@ -30,7 +31,7 @@ Result<SignedList> RunStartupFetch(ListFetcher& fetcher, const RootListCache& ca
                    saved.message());
     }
     spdlog::info("Omega bootstrap: verified signed root list ({} nodes, expires {})",
-                 fetched->nodes.size(), FormatUnixUtc(fetched->exp));
+                 fetched->nodes.size(), FormatRfc3339Seconds(fetched->exp));
     return fetched;
   }
 
@@ -45,7 +46,7 @@ Result<SignedList> RunStartupFetch(ListFetcher& fetcher, const RootListCache& ca
     return Fatal("cached omega list invalid: " + valid.message() + " (dns: " + fetch_error + ")");
   }
   spdlog::info("Omega bootstrap: using cached signed root list ({} nodes, expires {})",
-               list.nodes.size(), FormatUnixUtc(list.exp));
+               list.nodes.size(), FormatRfc3339Seconds(list.exp));
   return list;
 }
 

@@ -11,6 +11,7 @@
 #include "trust/testing/test_signer.h"
 #include "trust/unix_time.h"
 #include "util/fake_clock.h"
+#include "util/rfc3339.h"
 
 namespace repram::trust {
 namespace {
@@ -50,7 +51,7 @@ TEST_F(StartupTest, DnsSuccessSavesTheCacheAndReturnsTheList) {
   EXPECT_EQ(*result, list);
   EXPECT_EQ(**cache_.Load(), list);
   EXPECT_TRUE(logs_.Has("info Omega bootstrap: verified signed root list (2 nodes, expires " +
-                        FormatUnixUtc(Now() + 86400) + ")"));
+                        FormatRfc3339Seconds(Now() + 86400) + ")"));
 }
 
 TEST_F(StartupTest, CacheWriteFailureOnlyWarns) {
@@ -77,7 +78,7 @@ TEST_F(StartupTest, DnsDownWithValidCacheUsesTheCache) {
   EXPECT_EQ(*result, list);
   EXPECT_TRUE(logs_.Has(FallbackWarning()));
   EXPECT_TRUE(logs_.Has("info Omega bootstrap: using cached signed root list (1 nodes, expires " +
-                        FormatUnixUtc(Now() + 600) + ")"));
+                        FormatRfc3339Seconds(Now() + 600) + ")"));
 }
 
 TEST_F(StartupTest, DnsDownWithoutCacheIsFatal) {

@@ -40,7 +40,7 @@ using testing::TestSigner;
 constexpr char kDnsmasq[] = "/usr/sbin/dnsmasq";
 
 // Returns a loopback UDP socket bound to a free port (caller closes it), and the port.
-int BindLoopbackUdp(int* port) {
+int BindLoopbackUdp(uint16_t* port) {
   const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -55,12 +55,12 @@ int BindLoopbackUdp(int* port) {
   return fd;
 }
 
-bool TcpAccepts(int port) {
+bool TcpAccepts(uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_port = htons(port);
   const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
   return ok;
@@ -81,7 +81,7 @@ class Dnsmasq {
     for (const std::string& line : conf_lines) out << line << "\n";
     out.close();
     for (int attempt = 0; attempt < 5; ++attempt) {
-      int port = 0;
+      uint16_t port = 0;
       const int probe = BindLoopbackUdp(&port);
       if (probe < 0) return nullptr;
       close(probe);
@@ -94,11 +94,11 @@ class Dnsmasq {
   }
   ~Dnsmasq() { Stop(); }
 
-  int port() const { return port_; }
+  uint16_t port() const { return port_; }
   std::string server() const { return "127.0.0.1:" + std::to_string(port_); }
 
  private:
-  explicit Dnsmasq(int port) : port_(port) {}
+  explicit Dnsmasq(uint16_t port) : port_(port) {}
 
   bool Spawn(const std::string& conf, const std::string& log,
              const std::vector<std::string>& extra_args) {
@@ -162,7 +162,7 @@ class Dnsmasq {
     pid_ = -1;
   }
 
-  const int port_;
+  const uint16_t port_;
   pid_t pid_ = -1;
 };
 
@@ -297,7 +297,7 @@ TEST_F(TrustDnsTest, ResolverReportsNonexistentNames) {
 }
 
 TEST_F(TrustDnsTest, ResolverTimesOutAgainstASilentServer) {
-  int port = 0;
+  uint16_t port = 0;
   const int silent = BindLoopbackUdp(&port);  // receives queries, never answers
   ASSERT_GE(silent, 0);
   Result<std::unique_ptr<AresResolver>> resolver =
@@ -311,7 +311,7 @@ TEST_F(TrustDnsTest, ResolverTimesOutAgainstASilentServer) {
 }
 
 TEST_F(TrustDnsTest, CancelledLookupNeverCallsBack) {
-  int port = 0;
+  uint16_t port = 0;
   const int silent = BindLoopbackUdp(&port);
   ASSERT_GE(silent, 0);
   Result<std::unique_ptr<AresResolver>> resolver =
@@ -329,7 +329,7 @@ TEST_F(TrustDnsTest, CancelledLookupNeverCallsBack) {
 }
 
 TEST_F(TrustDnsTest, ResolverStopsWithLookupsInFlight) {
-  int port = 0;
+  uint16_t port = 0;
   const int silent = BindLoopbackUdp(&port);
   ASSERT_GE(silent, 0);
   std::atomic<int> calls{0};
@@ -437,7 +437,7 @@ TEST_F(TrustDnsTest, StartupFallsBackWhenNoServerListens) {
   LogCapture logs;
   ScopedTempDir cache_dir;
   ASSERT_TRUE(RootListCache(cache_dir.path()).Save(*newest_).ok());
-  int port = 0;
+  uint16_t port = 0;
   const int probe = BindLoopbackUdp(&port);
   close(probe);  // nothing listens there any more: queries are refused at once
   TrustConfig config;

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <array>
 
-#include "trust/base64.h"
 #include "trust/omega_key.h"
 #include "trust/root_list_cache.h"
 #include "trust/signed_list.h"
 #include "trust/testing/omega_vectors.h"
+#include "util/base64.h"
 
 namespace repram::trust {
 namespace {

@@ -5,8 +5,6 @@
 #include <string>
 #include <string_view>
 
-#include "util/clock.h"
-
 namespace repram {
 
 // Parses a strict base-10 int64 (Go strconv.Atoi rules): optional single '+' or '-', then one or
@@ -21,9 +19,6 @@ std::string_view TrimSpace(std::string_view s);
 
 // Lower-cases ASCII letters.
 std::string AsciiLower(std::string_view s);
-
-// Formats t as RFC 3339 UTC with exactly three fractional digits: 2026-03-01T12:00:00.123Z.
-std::string FormatRfc3339Millis(WallTime t);
 
 // Appends s to out as a JSON string literal with quotes, using the node's single set of rules:
 // escape only '"', '\\' and control characters (\b \f \n \r \t, others as \u00xx lowercase);

@@ -30,8 +30,11 @@ class ClusterNodeFixture : public ::testing::Test {
 
   // Returns the node a peer id stands for: address "host-<id>", ports 9090/8080.
   static NodeInfo Peer(const std::string& id, const std::string& enclave = "default") {
-    return NodeInfo{
-        .id = id, .address = "host-" + id, .port = 9090, .http_port = 8080, .enclave = enclave};
+    return NodeInfo{.id = id,
+                    .address = "host-" + id,
+                    .gossip_port = 9090,
+                    .http_port = 8080,
+                    .enclave = enclave};
   }
 
   void MakeNode(ClusterConfig config = DefaultConfig(), ClusterHooks hooks = {},

@@ -25,7 +25,7 @@ class FakeTransport final : public Transport {
   void SetResponder(Responder responder);
   // Makes Congested() report every peer as congested (or none).
   void SetCongested(bool congested) { congested_ = congested; }
-  bool Congested(const std::string&, int) const override { return congested_; }
+  bool Congested(const std::string&, uint16_t) const override { return congested_; }
   // While held, completions are queued instead of run; ReleaseHeld runs them in order.
   void Hold(bool hold);
   // Runs every queued completion; returns how many ran.

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "trust/base64.h"
 #include "trust/omega_key.h"
 #include "trust/signed_list.h"
+#include "util/base64.h"
 
 namespace repram::trust::testing {
 

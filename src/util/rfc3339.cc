@@ -1,10 +1,23 @@
-#include "mcp/rfc3339.h"
+#include "util/rfc3339.h"
+
+#include <fmt/format.h>
 
 #include <chrono>
-#include <cstdint>
+#include <ctime>
 
-namespace repram::mcp {
+namespace repram {
 namespace {
+
+// Breaks Unix seconds into UTC calendar fields; false when the C library cannot represent them.
+bool UtcFields(int64_t unix_seconds, std::tm& tm) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  return gmtime_r(&t, &tm) != nullptr;
+}
+
+std::string FormatDateTime(const std::tm& tm) {
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
 
 // Reads exactly n ASCII digits at s[pos] into out and advances pos.
 bool Digits(std::string_view s, size_t& pos, size_t n, int& out) {
@@ -26,6 +39,21 @@ bool Expect(std::string_view s, size_t& pos, char c) {
 }
 
 }  // namespace
+
+std::string FormatRfc3339Millis(WallTime t) {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  std::tm tm{};
+  UtcFields(secs, tm);
+  return fmt::format("{}.{:03}Z", FormatDateTime(tm), ms - secs * 1000);
+}
+
+std::string FormatRfc3339Seconds(int64_t unix_seconds) {
+  std::tm tm{};
+  if (!UtcFields(unix_seconds, tm)) return std::to_string(unix_seconds);
+  return FormatDateTime(tm) + "Z";
+}
 
 std::optional<WallTime> ParseRfc3339(std::string_view s) {
   using namespace std::chrono;
@@ -81,4 +109,4 @@ std::optional<WallTime> ParseRfc3339(std::string_view s) {
   return time_point_cast<WallTime::duration>(t);
 }
 
-}  // namespace repram::mcp
+}  // namespace repram

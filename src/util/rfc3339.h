@@ -1,11 +1,20 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "util/clock.h"
 
-namespace repram::mcp {
+namespace repram {
+
+// Formats t as RFC 3339 UTC with exactly three fractional digits: 2026-03-01T12:00:00.123Z.
+std::string FormatRfc3339Millis(WallTime t);
+
+// Formats Unix seconds as RFC 3339 UTC without fraction: 2030-03-17T17:46:40Z. Values outside the
+// range the C library can render are printed as plain decimal seconds.
+std::string FormatRfc3339Seconds(int64_t unix_seconds);
 
 // Parses an RFC 3339 date-time as sent in X-Created-At by C++/TS nodes (2026-11-27T23:43:54.492Z)
 // and Go nodes (2026-11-27T23:56:12Z, or with a numeric offset such as +02:00). 'T' and 'Z' may
@@ -14,4 +23,4 @@ namespace repram::mcp {
 // std::chrono::parse and no project library parses RFC 3339.
 std::optional<WallTime> ParseRfc3339(std::string_view s);
 
-}  // namespace repram::mcp
+}  // namespace repram

@@ -1,11 +1,28 @@
-#include "mcp/rfc3339.h"
+#include "util/rfc3339.h"
 
 #include <gtest/gtest.h>
 
-#include "util/strings.h"
-
-namespace repram::mcp {
+namespace repram {
 namespace {
+
+TEST(FormatRfc3339MillisTest, AlwaysThreeFractionalDigitsAndZ) {
+  const WallTime t{std::chrono::milliseconds(1772366400123)};
+  EXPECT_EQ(FormatRfc3339Millis(t), "2026-03-01T12:00:00.123Z");
+  EXPECT_EQ(FormatRfc3339Millis(WallTime{std::chrono::milliseconds(1772366400000)}),
+            "2026-03-01T12:00:00.000Z");
+  EXPECT_EQ(FormatRfc3339Millis(WallTime{std::chrono::milliseconds(-1)}),
+            "1969-12-31T23:59:59.999Z");
+}
+
+TEST(FormatRfc3339SecondsTest, FormatsUtcWithoutFraction) {
+  EXPECT_EQ(FormatRfc3339Seconds(1900000000), "2030-03-17T17:46:40Z");
+  EXPECT_EQ(FormatRfc3339Seconds(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339Seconds(4102444800), "2100-01-01T00:00:00Z");
+}
+
+TEST(FormatRfc3339SecondsTest, UnrepresentableValuesAsPlainSeconds) {
+  EXPECT_EQ(FormatRfc3339Seconds(INT64_MAX), "9223372036854775807");
+}
 
 std::string Normalized(std::string_view s) {
   const std::optional<WallTime> t = ParseRfc3339(s);
@@ -33,4 +50,4 @@ TEST(ParseRfc3339Test, RejectsOtherText) {
 }
 
 }  // namespace
-}  // namespace repram::mcp
+}  // namespace repram
