@@ -7,12 +7,16 @@ namespace {
 
 // The modes without omega. The omega mode needs a DNS server: tests/test_trust_dns.py.
 
-Config MakeConfig(bool public_network, std::vector<std::string> peers) {
-  Config c;
-  c.public_network = public_network;
-  c.address = "127.0.0.1";
-  c.peers = std::move(peers);
-  return c;
+// Builds the configuration as the node does, so REPRAM_PEERS entries are validated and trimmed.
+Config MakeConfig(bool public_network, const std::vector<std::string>& peers) {
+  std::string peers_csv;
+  for (const std::string& p : peers) peers_csv += (peers_csv.empty() ? "" : ",") + p;
+  Result<Config> c = BuildConfig({{"REPRAM_NETWORK", public_network ? "public" : "private"},
+                                  {"REPRAM_ADDRESS", "127.0.0.1"},
+                                  {"REPRAM_PEERS", peers_csv}},
+                                 ConfigProfile::kServer);
+  EXPECT_TRUE(c.ok()) << c.status().message();
+  return c.ok() ? std::move(c).value() : Config{};
 }
 
 std::string Metrics(const NodeTrust& trust) {
