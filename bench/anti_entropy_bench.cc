@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   auto b = make("b", store_b);
   transport.targets = {{"a", a.get()}, {"b", b.get()}};
   const repram::cluster::NodeInfo peer_b{
-      .id = "b", .address = "b", .port = 1, .http_port = 1, .enclave = "default"};
+      .id = "b", .address = "b", .gossip_port = 1, .http_port = 1, .enclave = "default"};
 
   auto round = [&](const char* label) {
     clock.Advance(std::chrono::seconds(2));  // past the per-peer trigger limit
