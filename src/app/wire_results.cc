@@ -1,5 +1,6 @@
 #include "app/wire_results.h"
 
+#include "util/rfc3339.h"
 #include "util/strings.h"
 
 namespace repram {
