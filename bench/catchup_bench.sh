@@ -15,32 +15,9 @@ bin=$(realpath "${REPRAM_BIN:-$(dirname "$0")/../build/src/app/repram}")
 cd "$(dirname "$0")/.."
 entries=${1:-1000000}
 get_secs=${BENCH_GET_SECS:-5}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/nodes.sh
 hwm_mib() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 keys_of() { curl -s "http://127.0.0.1:$1/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["keys"])'; }
-
-start_node() {  # name port [peers]
-  local name=$1 port=$2 peers=${3:-}
-  env REPRAM_NETWORK=private REPRAM_BIND=127.0.0.1 REPRAM_ADDRESS=127.0.0.1 \
-    REPRAM_HTTP_PORT="$port" REPRAM_NODE_ID="$name" REPRAM_PEERS="$peers" \
-    REPRAM_RATE_LIMIT=100000000 REPRAM_PEER_RATE_LIMIT=100000000 REPRAM_LOG_LEVEL=info \
-    "$bin" 2>"$work/$name.log" &
-  pids+=($!)
-  for _ in $(seq 100); do
-    grep -q "Listening on" "$work/$name.log" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "$name did not start" >&2; cat "$work/$name.log" >&2; exit 1
-}
 
 port_a=$(free_port); port_b=$(free_port)
 start_node node-a "$port_a"
