@@ -68,7 +68,13 @@ def test_no_acknowledged_write_is_lost_when_each_node_is_killed_in_turn(node):
     nodes = start_chain(node, IDS, env=ENV)
     order = random.sample(nodes, len(nodes))
     with Load(nodes) as load:
-        time.sleep(2)
+
+        def acked_grows_by(n: int) -> None:  # the load runs on while this many more keys land
+            target = len(load.acked) + n
+            wait_until(lambda: len(load.acked) >= target, timeout=30, interval=0.05,
+                       message=f"{n} more writes answered 201")
+
+        acked_grows_by(1000)
         for victim in order:
             with load.lock:
                 load.down.add(victim.name)
@@ -79,7 +85,7 @@ def test_no_acknowledged_write_is_lost_when_each_node_is_killed_in_turn(node):
                 wait_peers(n, set(IDS) - {n.env["REPRAM_NODE_ID"]}, timeout=15)
             with load.lock:
                 load.down.discard(victim.name)
-            time.sleep(4)  # load continues while the restarted node converges
+            acked_grows_by(1000)  # load continues while the restarted node converges
     acked = set(load.acked)
     assert len(acked) > 500
     holders = [keys_on(n) for n in nodes]
