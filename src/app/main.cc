@@ -1,4 +1,7 @@
-// The repram executable: `repram` runs a node; `repram mcp` runs the MCP server over stdio.
+// The repram executable: `repram` runs a node; `repram mcp` runs the MCP server over stdio;
+// `repram put|get|ttl|keys|status|topology|health` are clients of a running node.
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
@@ -6,9 +9,10 @@
 #include <functional>
 #include <iostream>
 #include <map>
-#include <spdlog/spdlog.h>
+#include <optional>
 #include <thread>
 
+#include "app/cli/client_commands.h"
 #include "app/config.h"
 #include "app/logging.h"
 #include "app/node.h"
@@ -175,10 +179,10 @@ int main(int argc, char** argv) {
   // A reader that went away (closed stdout of `repram mcp`, closed stderr) must not kill the
   // node: writes then fail with EPIPE and are dropped instead.
   std::signal(SIGPIPE, SIG_IGN);
-  CLI::App app{"REPRAM node: ephemeral key/value pairs in RAM, replicated by gossip.\n"
-               "Every flag can also be set by the REPRAM_* environment variable shown; flags win."};
+  CLI::App app{
+      "REPRAM node: ephemeral key/value pairs in RAM, replicated by gossip.\n"
+      "Every flag can also be set by the REPRAM_* environment variable shown; flags win."};
   std::map<std::string, std::string> flags;
-  std::map<std::string, std::string> values;
   for (const auto& s : repram::Settings()) {
     app.add_option_function<std::string>(
            std::string("--") + s.flag,
@@ -186,10 +190,24 @@ int main(int argc, char** argv) {
            std::string(s.help) + " (" + s.env + ")")
         ->type_name("VALUE");
   }
-  auto* mcp = app.add_subcommand("mcp", "Run the MCP server over stdio (embedded node or REPRAM_URL)");
+  app.set_version_flag("--version", "repram " REPRAM_VERSION " (commit " REPRAM_GIT_COMMIT
+                                    ", " REPRAM_BUILD_TYPE ")");
+  auto* mcp =
+      app.add_subcommand("mcp", "Run the MCP server over stdio (embedded node or REPRAM_URL)");
   bool mcp_flag = false;
   app.add_flag("--mcp", mcp_flag, "Same as the mcp subcommand");
-  CLI11_PARSE(app, argc, argv);
+  repram::cli::ClientCommands client_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every other parse error is a usage error.
+    return app.exit(e) == 0 ? repram::cli::kExitOk : repram::cli::kExitUsage;
+  }
+  std::optional<std::string> url_flag;
+  if (auto it = flags.find("REPRAM_URL"); it != flags.end() && !it->second.empty()) {
+    url_flag = it->second;
+  }
+  if (auto rc = client_commands.Run(url_flag)) return *rc;
   if (mcp->parsed() || mcp_flag) return repram::RunMcp(flags);
   return repram::RunServer(flags);
 }

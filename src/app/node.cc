@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/routes.h"
+#include "util/host_port.h"
 
 namespace repram {
 
@@ -177,6 +178,11 @@ Result<uint16_t> Node::Start() {
   ScheduleReclaim();
   ScheduleLimiterCleanup();
   spdlog::info("Listening on {}:{}", config_.bind, *port);
+  // A wildcard bind is reached through the advertised address.
+  const bool wildcard = config_.bind == "0.0.0.0" || config_.bind == "::";
+  const std::string base =
+      "http://" + FormatHostPort(wildcard ? config_.address : config_.bind, *port);
+  spdlog::info("Dashboard: {}/  Metrics: {}/v1/metrics", base, base);
   return port;
 }
 
