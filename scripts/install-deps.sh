@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libsodium-dev libc-ares-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest
+  chromium chromium-driver python3-selenium   # the dashboard test drives a headless browser
   iproute2 procps curl
   dnsmasq-base
 )

@@ -69,8 +69,9 @@ def test_ws_upgrade_on_transient_is_404(n1):
     assert_common_headers(r)
 
 
+# "/" is the dashboard (tests/test_dashboard.py: 404 with REPRAM_UI=false).
 @pytest.mark.parametrize("path", [
-    "/v1/data", "/nope", "/", "/v1/health/", "/v1/Health", "//v1/health", "/v1/keys/",
+    "/v1/data", "/nope", "/v1/health/", "/v1/Health", "//v1/health", "/v1/keys/",
     "/V1/data/k", "/v1/datax", "/v1/status/", "/v1", "/v1/gossip", "/mcp/",
 ])
 @pytest.mark.parametrize("method", ["GET", "PUT", "OPTIONS", "DELETE"])

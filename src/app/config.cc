@@ -1,8 +1,9 @@
 #include "app/config.h"
 
+#include <fmt/format.h>
+
 #include <boost/asio/ip/address.hpp>
 #include <chrono>
-#include <fmt/format.h>
 
 #include "util/host_port.h"
 #include "util/limits.h"
@@ -40,7 +41,8 @@ class SettingReader {
     auto v = Get(var);
     if (!v) return Status::Ok();
     auto parsed = ParsePositiveSeconds(*v);
-    if (!parsed || *parsed * 1000 < 1) return Status(StatusCode::kInvalidArgument, Invalid(var, *v));
+    if (!parsed || *parsed * 1000 < 1)
+      return Status(StatusCode::kInvalidArgument, Invalid(var, *v));
     out = std::chrono::milliseconds(static_cast<int64_t>(*parsed * 1000));
     return Status::Ok();
   }
@@ -166,6 +168,7 @@ Result<Config> BuildConfig(const std::map<std::string, std::string>& settings,
     c.log_json = *format == "json";
   }
   r.Bool("REPRAM_MCP_HTTP", c.mcp_http);
+  r.Bool("REPRAM_UI", c.ui);
   r.String("REPRAM_URL", c.url);
 
   if (c.public_network && c.min_ttl < 300) {
@@ -222,16 +225,21 @@ const std::vector<SettingSpec>& Settings() {
       {"REPRAM_THREADS", "threads", "I/O threads [number of cores]"},
       {"REPRAM_LOG_FORMAT", "log-format", "text or json [text]"},
       {"REPRAM_MCP_HTTP", "mcp-http", "serve MCP at /mcp [true]"},
+      {"REPRAM_UI", "ui", "serve the dashboard at / [true]"},
       {"REPRAM_URL", "url", "repram mcp: remote node URL [embedded node]"},
   };
   return kSettings;
 }
 
 const std::vector<const char*>& IgnoredVariables() {
-  static const std::vector<const char*> kIgnored = {
-      "REPRAM_MODE",     "REPRAM_PPROF_ENABLED",   "REPRAM_PPROF_ADDR",
-      "REPRAM_PORT",     "REPRAM_BOOTSTRAP_PEERS", "REPRAM_RATE_BURST",
-      "REPRAM_MAX_REQUEST_SIZE", "REPRAM_CLEANUP_INTERVAL"};
+  static const std::vector<const char*> kIgnored = {"REPRAM_MODE",
+                                                    "REPRAM_PPROF_ENABLED",
+                                                    "REPRAM_PPROF_ADDR",
+                                                    "REPRAM_PORT",
+                                                    "REPRAM_BOOTSTRAP_PEERS",
+                                                    "REPRAM_RATE_BURST",
+                                                    "REPRAM_MAX_REQUEST_SIZE",
+                                                    "REPRAM_CLEANUP_INTERVAL"};
   return kIgnored;
 }
 

@@ -38,18 +38,19 @@ struct Config {
   int64_t max_children = 100;         // REPRAM_MAX_CHILDREN
   std::string cache_dir;              // REPRAM_CACHE_DIR; empty = trust module default (§8)
   std::string bootstrap_name = "_bootstrap.repram.io";  // REPRAM_BOOTSTRAP_NAME
-  std::vector<std::string> dns_servers;  // REPRAM_DNS_SERVERS: as REPRAM_PEERS
-  std::string omega_pubkey;           // REPRAM_OMEGA_PUBKEY; empty = compiled-in key
-  int64_t isolation_threshold = 0;    // REPRAM_ISOLATION_THRESHOLD
-  int64_t isolation_max_backoff_s = 120;        // REPRAM_ISOLATION_MAX_BACKOFF, >= 30
-  std::chrono::milliseconds ping_interval{30000};       // REPRAM_PING_INTERVAL
-  std::chrono::milliseconds sync_interval{30000};       // REPRAM_SYNC_INTERVAL
-  std::chrono::milliseconds isolation_interval{30000};  // REPRAM_ISOLATION_INTERVAL
+  std::vector<std::string> dns_servers;                 // REPRAM_DNS_SERVERS: as REPRAM_PEERS
+  std::string omega_pubkey;                        // REPRAM_OMEGA_PUBKEY; empty = compiled-in key
+  int64_t isolation_threshold = 0;                 // REPRAM_ISOLATION_THRESHOLD
+  int64_t isolation_max_backoff_s = 120;           // REPRAM_ISOLATION_MAX_BACKOFF, >= 30
+  std::chrono::milliseconds ping_interval{30000};  // REPRAM_PING_INTERVAL
+  std::chrono::milliseconds sync_interval{30000};  // REPRAM_SYNC_INTERVAL
+  std::chrono::milliseconds isolation_interval{30000};     // REPRAM_ISOLATION_INTERVAL
   std::chrono::milliseconds anti_entropy_interval{60000};  // REPRAM_ANTI_ENTROPY_INTERVAL; 0 = off
-  int64_t full_fanout_max = 32;       // REPRAM_FULL_FANOUT_MAX
-  int64_t threads = 0;                // REPRAM_THREADS; 0 = number of cores
-  bool log_json = false;              // REPRAM_LOG_FORMAT=json
-  bool mcp_http = true;               // REPRAM_MCP_HTTP
+  int64_t full_fanout_max = 32;                            // REPRAM_FULL_FANOUT_MAX
+  int64_t threads = 0;                                     // REPRAM_THREADS; 0 = number of cores
+  bool log_json = false;                                   // REPRAM_LOG_FORMAT=json
+  bool mcp_http = true;                                    // REPRAM_MCP_HTTP
+  bool ui = true;                     // REPRAM_UI; false = no dashboard at / and /ui/ (404)
   std::string url;                    // REPRAM_URL (repram mcp remote mode)
   std::vector<std::string> warnings;  // start-up warnings to log once logging is set up
 };

@@ -64,8 +64,8 @@ TEST(BuildConfigTest, MinBelow300OnlyOnPrivateNetworks) {
   ASSERT_TRUE(pub.ok());
   EXPECT_EQ(pub->min_ttl, 300);
   EXPECT_EQ(pub->warnings.size(), 1u);
-  auto priv = BuildConfig({{"REPRAM_MIN_TTL", "1"}, {"REPRAM_NETWORK", "private"}},
-                          ConfigProfile::kServer);
+  auto priv =
+      BuildConfig({{"REPRAM_MIN_TTL", "1"}, {"REPRAM_NETWORK", "private"}}, ConfigProfile::kServer);
   ASSERT_TRUE(priv.ok());
   EXPECT_EQ(priv->min_ttl, 1);
   // The 300 rule applies before the MIN > MAX check.
@@ -74,14 +74,27 @@ TEST(BuildConfigTest, MinBelow300OnlyOnPrivateNetworks) {
 }
 
 TEST(BuildConfigTest, FractionalIntervalsAndBooleans) {
-  auto c = BuildConfig({{"REPRAM_PING_INTERVAL", "0.25"},
-                        {"REPRAM_TRUST_PROXY", "TRUE"},
-                        {"REPRAM_MCP_HTTP", "no"}},
-                       ConfigProfile::kServer);
+  auto c = BuildConfig(
+      {{"REPRAM_PING_INTERVAL", "0.25"}, {"REPRAM_TRUST_PROXY", "TRUE"}, {"REPRAM_MCP_HTTP", "no"}},
+      ConfigProfile::kServer);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->ping_interval, std::chrono::milliseconds(250));
   EXPECT_TRUE(c->trust_proxy);
   EXPECT_FALSE(c->mcp_http);
+}
+
+TEST(BuildConfigTest, DashboardIsOnUnlessUiIsFalseInAnyCase) {
+  auto on = BuildConfig({}, ConfigProfile::kServer);
+  ASSERT_TRUE(on.ok());
+  EXPECT_TRUE(on->ui);
+  for (const char* off : {"false", "FALSE", "False"}) {
+    auto c = BuildConfig({{"REPRAM_UI", off}}, ConfigProfile::kServer);
+    ASSERT_TRUE(c.ok()) << off;
+    EXPECT_FALSE(c->ui) << off;
+  }
+  auto kept = BuildConfig({{"REPRAM_UI", "True"}}, ConfigProfile::kServer);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_TRUE(kept->ui);
 }
 
 TEST(BuildConfigTest, IgnoredUpstreamVariablesWarn) {

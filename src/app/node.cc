@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <thread>
 
+#include "app/dashboard_routes.h"
 #include "app/routes.h"
 #include "util/host_port.h"
 
@@ -159,6 +160,7 @@ Result<uint16_t> Node::Start() {
                             .max_seconds = config_.max_ttl,
                             .default_seconds = data_->ttl_bounds().Clamp(config_.default_ttl)});
   if (config_.mcp_http) AddMcpRoute();
+  if (config_.ui) AddDashboardRoutes(routes_);
   if (config_.inbound) {
     // A substrate owns /v1/ws (ws-tree.md); the tree itself is not built yet, so the upgrade is
     // refused honestly instead of pretending the path does not exist.

@@ -20,6 +20,8 @@ constexpr std::array<std::string_view, static_cast<size_t>(RouteId::kOther) + 1>
     "/v1/antientropy/digest",
     "/v1/antientropy/diff",
     "/v1/antientropy/push",
+    "/",
+    "/ui/{asset}",
     "other"};
 
 }  // namespace

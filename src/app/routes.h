@@ -32,6 +32,8 @@ enum class RouteId : uint8_t {
   kAntiEntropyDigest,
   kAntiEntropyDiff,
   kAntiEntropyPush,
+  kDashboardPage,
+  kDashboardAsset,
   kOther,  // requests that match no route; must stay last
 };
 
