@@ -102,6 +102,7 @@ def test_ui_false_turns_the_dashboard_off(node):
         r = off.get(path)
         assert (r.status, r.body) == (404, b"404 page not found\n"), (path, r)
     assert off.get("/v1/health").status == 200
+    assert not any("Dashboard:" in line for line in off.lines), off.lines
 
 
 # ---- in the browser -------------------------------------------------------------------------

@@ -184,7 +184,11 @@ Result<uint16_t> Node::Start() {
   const bool wildcard = config_.bind == "0.0.0.0" || config_.bind == "::";
   const std::string base =
       "http://" + FormatHostPort(wildcard ? config_.address : config_.bind, *port);
-  spdlog::info("Dashboard: {}/  Metrics: {}/v1/metrics", base, base);
+  if (config_.ui) {
+    spdlog::info("Dashboard: {}/  Metrics: {}/v1/metrics", base, base);
+  } else {
+    spdlog::info("Metrics: {}/v1/metrics (dashboard off: REPRAM_UI=false)", base);
+  }
   return port;
 }
 
