@@ -3,16 +3,25 @@
 # Idempotent: packages already present are skipped, so a second run costs one dpkg query.
 set -euo pipefail
 
+# What building the binaries and the Debian package takes (`--build`: only these, e.g. in the
+# Dockerfile's build stage).
 packages=(
-  build-essential cmake ninja-build git pkg-config ccache
+  build-essential cmake ninja-build git pkg-config ccache dpkg-dev file
   libboost-dev libboost-system-dev libboost-program-options-dev
   nlohmann-json3-dev libsodium-dev libc-ares-dev libspdlog-dev libfmt-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-pytest
-  chromium chromium-driver python3-selenium   # the dashboard test drives a headless browser
-  iproute2 procps curl
-  dnsmasq-base
 )
+if [ "${1:-}" != "--build" ]; then
+  # The tests: unit suites, pytest, network tools, the deployment checks (YAML manifests,
+  # `systemd-analyze verify` of the packaged unit).
+  packages+=(
+    libgtest-dev libgmock-dev libbenchmark-dev
+    python3 python3-pytest python3-yaml
+    chromium chromium-driver python3-selenium   # the dashboard test drives a headless browser
+    iproute2 procps curl
+    dnsmasq-base
+    systemd
+  )
+fi
 if [ "${1:-}" = "--bench" ]; then packages+=(nginx-light wrk); fi
 
 missing=()
@@ -25,6 +34,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+if [ "${1:-}" = "--build" ]; then exit 0; fi
 # The MCP interop tests drive the server with the official TypeScript SDK: Node.js from Debian
 # unless the machine already has one.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
