@@ -192,7 +192,7 @@ function drawTopology(t, peers, children) {
 // ---- metrics: storage capacity, rates and latency over 15 minutes ----------------------------
 
 const storage = { bytes: null, capacity: null };
-const samples = [];  // {t, requests, writes, dataBuckets, allBuckets}, oldest first
+const samples = [];  // {t, requests, writes, entries, dataBuckets, allBuckets}, oldest first
 
 // Parses Prometheus text into [{name, labels, value}].
 function parsePrometheus(text) {
@@ -215,9 +215,10 @@ function parsePrometheus(text) {
 }
 
 function sampleOf(series, t) {
-  const s = { t, requests: 0, writes: 0, dataBuckets: new Map(), allBuckets: new Map() };
+  const s = { t, requests: 0, writes: 0, entries: 0, dataBuckets: new Map(), allBuckets: new Map() };
   for (const { name, labels, value } of series) {
     if (name === 'repram_http_requests_total') s.requests += value;
+    else if (name === 'repram_storage_entries') s.entries = value;
     else if (name === 'repram_writes_total') s.writes += value;
     else if (name === 'repram_storage_capacity_bytes') storage.capacity = value;
     else if (name === 'repram_http_request_duration_seconds_bucket') {
@@ -303,31 +304,45 @@ function renderTraffic() {
 }
 
 function drawRates() {
-  const chart = $('rate-chart');
-  chart.replaceChildren();
-  const w = 600, h = 90, now = samples[samples.length - 1].t;
   const points = [];
   for (let i = 1; i < samples.length; i++) {
     const a = samples[i - 1], b = samples[i];
     const dt = (b.t - a.t) / 1000;
     points.push({ t: b.t, req: (b.requests - a.requests) / dt, wr: (b.writes - a.writes) / dt });
   }
-  const top = Math.max(1, ...points.map((p) => Math.max(p.req, p.wr))) * 1.15;
-  const x = (t) => w - ((now - t) / WINDOW_MS) * w;
+  const peak = drawSeries($('rate-chart'), points, ['req', 'wr']);
+  setText('rate-peak', `· peak ${formatRate(peak)}/s`);
+  const held = drawSeries($('keys-chart'), samples.map((s) => ({ t: s.t, req: s.entries })), ['req']);
+  setText('keys-peak', `peak ${held.toLocaleString()} · last 15 min`);
+}
+
+// Draws points ({t, <series>...}) over the sampled window, newest at the right edge, the first
+// series filled; returns the largest value drawn.
+function drawSeries(chart, points, series) {
+  chart.replaceChildren();
+  const w = Math.max(chart.clientWidth, 100), h = 90, now = samples[samples.length - 1].t;
+  chart.setAttribute('viewBox', `0 0 ${w} ${h}`);  // pixel units: round dots at any width
+  const peak = Math.max(0, ...points.flatMap((p) => series.map((k) => p[k])));
+  const top = Math.max(1, peak) * 1.15;
+  // The window grows from one minute to 15 as history accumulates.
+  const span = Math.min(WINDOW_MS, Math.max(60000, now - samples[0].t));
+  const x = (t) => w - ((now - t) / span) * w;
   const y = (v) => h - (v / top) * (h - 4);
   for (const frac of [0.25, 0.5, 0.75]) {
     svg('line', { x1: 0, x2: w, y1: h * frac, y2: h * frac, class: 'grid-line' }, chart);
   }
+  if (points.length === 0) return peak;
   const line = (key) => points.map((p) => `${x(p.t).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ');
+  const first = series[0], last = points[points.length - 1];
   if (points.length > 1) {
-    const area = `${x(points[0].t).toFixed(1)},${h} ${line('req')} ${x(points[points.length - 1].t).toFixed(1)},${h}`;
+    const area = `${x(points[0].t).toFixed(1)},${h} ${line(first)} ${x(last.t).toFixed(1)},${h}`;
     svg('polygon', { points: area, class: 'area' }, chart);
   }
-  svg('polyline', { points: line('req'), class: 'req' }, chart);
-  svg('polyline', { points: line('wr'), class: 'wr' }, chart);
-  const latest = points[points.length - 1];
-  svg('circle', { cx: x(latest.t), cy: y(latest.req), r: 3, class: 'dot req' }, chart);
-  svg('circle', { cx: x(latest.t), cy: y(latest.wr), r: 3, class: 'dot wr' }, chart);
+  for (const key of series) {
+    svg('polyline', { points: line(key), class: key }, chart);
+    svg('circle', { cx: x(last.t), cy: y(last[key]), r: 3, class: `dot ${key}` }, chart);
+  }
+  return peak;
 }
 
 // ---- live key list ---------------------------------------------------------------------------
