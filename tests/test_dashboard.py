@@ -18,6 +18,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 import harness
 
@@ -64,6 +65,12 @@ def text_of(driver, element_id: str) -> str:
 def key_row(driver, key: str):
     rows = driver.find_elements(By.CSS_SELECTOR, "#key-list li[data-key]")
     return next((r for r in rows if r.get_attribute("data-key") == key), None)
+
+
+def lifetime_share(row) -> float:
+    """Width of a key row's lifetime bar, in percent of the full bar."""
+    return float(row.find_element(By.CLASS_NAME, "fill").value_of_css_property("width")[:-2]) / \
+        float(row.find_element(By.CLASS_NAME, "bar").value_of_css_property("width")[:-2]) * 100
 
 
 # ---- over plain HTTP ------------------------------------------------------------------------
@@ -127,6 +134,12 @@ def test_dashboard_live_in_a_browser(node, browser):
     harness.wait_until(lambda: text_of(browser, "peer-count") == "1", timeout=10,
                        message="peer count after a join")
 
+    key_filter = browser.find_element(By.ID, "key-filter")
+    key_filter.send_keys("fad")
+    harness.wait_until(lambda: key_row(browser, "kept:1") is None, message="filtered out")
+    key_filter.send_keys(Keys.BACKSPACE * 3)
+    harness.wait_until(lambda: key_row(browser, "kept:1") is not None, message="filter cleared")
+
     browser.find_element(By.ID, "put-key").send_keys("fading:1")
     browser.find_element(By.ID, "put-value").send_keys("gone soon")
     ttl = browser.find_element(By.ID, "put-ttl")
@@ -139,6 +152,8 @@ def test_dashboard_live_in_a_browser(node, browser):
     row = harness.wait_until(lambda: key_row(browser, "fading:1"), message="stored key listed")
     harness.wait_until(lambda: re.fullmatch(r"[1-4]s", row.find_element(By.CLASS_NAME, "ttl").text),
                        message="remaining lifetime shown")
+    share = lifetime_share(row)
+    harness.wait_until(lambda: lifetime_share(row) < share, message="lifetime bar drains")
 
     browser.find_element(By.ID, "get-key").send_keys("kept:1")
     browser.find_element(By.ID, "get-submit").click()
