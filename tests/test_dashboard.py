@@ -168,3 +168,23 @@ def test_dashboard_live_in_a_browser(node, browser):
     assert a.get("/v1/data/fading:1").status == 404
     assert key_row(browser, "kept:1") is not None
     assert console_errors(browser) == []
+
+
+def test_latency_percentiles_and_metric_parsing_in_the_page(n1, browser):
+    browser.get(f"http://{n1.host}:{n1.port}/")
+    harness.wait_until(lambda: browser.execute_script("return typeof quantile") == "function",
+                       message="dashboard script loaded")
+    buckets = "new Map([[0.001, 5], [0.01, 10], [Infinity, 10]])"
+    got = [browser.execute_script(f"return quantile({q}, {buckets})") for q in (0.5, 0.75, 1)]
+    assert got == pytest.approx([0.001, 0.0055, 0.01])
+    tail = "new Map([[0.001, 5], [Infinity, 10]])"
+    assert browser.execute_script(f"return quantile(0.99, {tail})") == pytest.approx(0.001)
+    assert browser.execute_script("return quantile(0.5, new Map([[Infinity, 0]]))") is None
+    series = browser.execute_script("""return parsePrometheus(
+        '# HELP x y\\nrepram_http_request_duration_seconds_bucket{route="/v1/data/{key}",le="+Inf"} 7\\n'
+        + 'repram_storage_entries 3\\n')""")
+    assert series == [
+        {"name": "repram_http_request_duration_seconds_bucket",
+         "labels": {"route": "/v1/data/{key}", "le": "+Inf"}, "value": 7},
+        {"name": "repram_storage_entries", "labels": {}, "value": 3}]
+    assert console_errors(browser) == []

@@ -389,7 +389,8 @@ async function lookUpTtl(key, entry, generation) {
     const asked = performance.now();
     const r = await fetch(dataPath(key), { method: 'HEAD', cache: 'no-store' });
     if (generation !== filterGeneration || rows.get(key) !== entry) return;
-    if (!r.ok) return removeRow(key);
+    if (r.status === 404) return removeRow(key);
+    if (!r.ok) return;  // e.g. 429: asked again next round
     const remaining = Number(r.headers.get('X-Remaining-TTL'));
     const original = Number(r.headers.get('X-Original-TTL'));
     const created = Date.parse(r.headers.get('X-Created-At'));
