@@ -6,6 +6,7 @@
 
 #include "mcp/json_rpc.h"
 #include "mcp/tool_catalog.h"
+#include "util/headers.h"
 #include "util/host_port.h"
 #include "util/limits.h"
 #include "util/rfc3339.h"
@@ -77,13 +78,6 @@ Status ConnectionFailure(const RemoteEndpoint& endpoint, const std::string& reas
   return Status(StatusCode::kUnavailable, "connection to " + endpoint.url + " failed: " + reason);
 }
 
-std::optional<std::string_view> FindHeader(const Headers& headers, std::string_view name) {
-  for (const auto& [n, v] : headers) {
-    if (AsciiLower(n) == AsciiLower(name)) return TrimSpace(v);
-  }
-  return std::nullopt;
-}
-
 std::optional<int64_t> IntHeader(const Headers& headers, std::string_view name) {
   const auto v = FindHeader(headers, name);
   return v ? ParseStrictInt(*v) : std::nullopt;
@@ -151,25 +145,6 @@ Result<RemoteEndpoint> ParseRemoteUrl(std::string_view url) {
     const std::optional<uint16_t> port = ParsePort(port_text);
     if (!port) return invalid();
     out.port = *port;
-  }
-  return out;
-}
-
-std::string PercentEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    const bool unreserved = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') ||
-                            (b >= '0' && b <= '9') || b == '-' || b == '.' || b == '_' || b == '~';
-    if (unreserved) {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 0x0F]);
-    }
   }
   return out;
 }

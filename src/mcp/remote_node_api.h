@@ -26,9 +26,6 @@ struct RemoteEndpoint {
 // "REPRAM_URL: invalid URL: <url>".
 Result<RemoteEndpoint> ParseRemoteUrl(std::string_view url);
 
-// Returns s percent-encoded byte by byte except A-Z a-z 0-9 - . _ ~ (uppercase hex).
-std::string PercentEncode(std::string_view s);
-
 // NodeApi of `repram mcp` remote mode (mcp.md §3.1): every tool becomes HTTP requests to the
 // node at REPRAM_URL (10 s timeout each):
 //   Store    PUT  /v1/data/{key} (Content-Type: application/octet-stream, X-TTL when given);

@@ -121,12 +121,6 @@ TEST(ParseRemoteUrlTest, RejectsMalformedUrls) {
   }
 }
 
-TEST(PercentEncodeTest, KeepsOnlyUnreservedBytes) {
-  EXPECT_EQ(PercentEncode("aZ09-._~"), "aZ09-._~");
-  EXPECT_EQ(PercentEncode("a b+c/%\xC3\xBC"), "a%20b%2Bc%2F%25%C3%BC");
-  EXPECT_EQ(PercentEncode(std::string("\0\xff", 2)), "%00%FF");
-}
-
 TEST_F(RemoteNodeApiTest, StoreSendsPutWithTtlAndMaps201ToReplicated) {
   fake_.Reply(201, {{"X-Created-At", "2026-11-27T23:47:41.688Z"}, {"X-Original-TTL", "300"}});
   Result<StoreReceipt> r = Store("a b", "payload", 10);

@@ -29,4 +29,8 @@ void AppendJsonString(std::string& out, std::string_view s);
 // to ' ' (query strings); otherwise '+' stays. Returns nullopt on a malformed escape.
 std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space);
 
+// Returns s percent-encoded byte by byte except A-Z a-z 0-9 - . _ ~ (uppercase hex): a key or
+// query value made safe for one path segment or query parameter.
+std::string PercentEncode(std::string_view s);
+
 }  // namespace repram

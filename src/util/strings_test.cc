@@ -69,6 +69,12 @@ TEST(PercentDecodeTest, KeyAndQueryRules) {
   EXPECT_FALSE(PercentDecode("%2", false).has_value());
 }
 
+TEST(PercentEncodeTest, KeepsOnlyUnreservedBytes) {
+  EXPECT_EQ(PercentEncode("aZ09-._~"), "aZ09-._~");
+  EXPECT_EQ(PercentEncode("a b+c/%\xC3\xBC"), "a%20b%2Bc%2F%25%C3%BC");
+  EXPECT_EQ(PercentEncode(std::string("\0\xff", 2)), "%00%FF");
+}
+
 TEST(JsonWriterTest, BuildsCompactNestedJson) {
   JsonWriter w;
   w.BeginObject().BeginArray("keys").String("", "a").String("", "b").EndArray()

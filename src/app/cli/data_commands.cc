@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "util/base64.h"
+#include "util/headers.h"
 #include "util/strings.h"
 
 namespace repram::cli {
@@ -16,7 +17,7 @@ namespace bhttp = boost::beast::http;
 // A PUT waits for the quorum up to REPRAM_WRITE_TIMEOUT (at most 60 s) before the node answers.
 constexpr std::chrono::seconds kPutTimeout{70};
 
-std::string DataTarget(const std::string& key) { return "/v1/data/" + mcp::PercentEncode(key); }
+std::string DataTarget(const std::string& key) { return "/v1/data/" + PercentEncode(key); }
 
 // Reads all of `file` ("-" = in) as bytes; nullopt when it cannot be read.
 std::optional<std::string> ReadInput(const std::string& file, std::istream& in) {
@@ -33,7 +34,9 @@ std::optional<std::string> ReadInput(const std::string& file, std::istream& in) 
 // not integers are kept as text).
 nlohmann::json EntryFields(const http::ClientResult& r) {
   nlohmann::json fields = nlohmann::json::object();
-  if (auto created = FindHeader(r.headers, "X-Created-At")) fields["created_at"] = *created;
+  if (auto created = FindHeader(r.headers, "X-Created-At")) {
+    fields["created_at"] = std::string(*created);
+  }
   for (const auto& [header, name] : {std::pair{"X-Original-TTL", "original_ttl"},
                                      std::pair{"X-Remaining-TTL", "remaining_ttl"}}) {
     auto value = FindHeader(r.headers, header);
@@ -41,7 +44,7 @@ nlohmann::json EntryFields(const http::ClientResult& r) {
     if (auto seconds = ParseStrictInt(*value)) {
       fields[name] = *seconds;
     } else {
-      fields[name] = *value;
+      fields[name] = std::string(*value);
     }
   }
   return fields;
@@ -124,8 +127,8 @@ int RunKeys(NodeClient& client, const KeysOptions& options, bool json, Streams i
   while (true) {
     const int64_t page = remaining < 0 ? options.page_size : std::min(remaining, options.page_size);
     std::string target = "/v1/keys?limit=" + std::to_string(page);
-    if (!options.prefix.empty()) target += "&prefix=" + mcp::PercentEncode(options.prefix);
-    if (!cursor.empty()) target += "&cursor=" + mcp::PercentEncode(cursor);
+    if (!options.prefix.empty()) target += "&prefix=" + PercentEncode(options.prefix);
+    if (!cursor.empty()) target += "&cursor=" + PercentEncode(cursor);
     const auto r = client.Call(bhttp::verb::get, target);
     if (r.ec || r.status != 200) return ReportFailure(r, "keys", client.url(), io.err);
     const auto body = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);

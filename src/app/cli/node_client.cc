@@ -2,8 +2,6 @@
 
 #include <future>
 
-#include "util/strings.h"
-
 namespace repram::cli {
 
 NodeClient::NodeClient(mcp::RemoteEndpoint endpoint) : endpoint_(std::move(endpoint)) {
@@ -33,15 +31,6 @@ http::ClientResult NodeClient::Call(boost::beast::http::verb method, const std::
   client_->Send(std::move(req),
                 [&answer](http::ClientResult r) { answer.set_value(std::move(r)); });
   return result.get();
-}
-
-std::optional<std::string> FindHeader(
-    const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name) {
-  const std::string wanted = AsciiLower(name);
-  for (const auto& [key, value] : headers) {
-    if (AsciiLower(key) == wanted) return value;
-  }
-  return std::nullopt;
 }
 
 }  // namespace repram::cli

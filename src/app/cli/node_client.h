@@ -3,9 +3,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,9 +38,5 @@ class NodeClient {
   http::IoPool pool_{1};
   std::unique_ptr<http::HttpClient> client_;
 };
-
-// Returns the value of header `name` (ASCII case-insensitive) in `headers`, if present.
-std::optional<std::string> FindHeader(
-    const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name);
 
 }  // namespace repram::cli
