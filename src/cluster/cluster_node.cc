@@ -22,6 +22,8 @@ namespace {
 // than this (the upstream rule, cluster.md §9.2).
 constexpr size_t kForwardThreshold = 10;
 constexpr int kNotifyAttempts = 3;
+// Delay of the HTTP copy of a write an attached transient sent to its parent (ws-tree.md §10.1).
+constexpr Duration kWsBackfillDelay = std::chrono::seconds(1);
 
 NodeInfo SelfInfo(const ClusterConfig& config) {
   return NodeInfo{.id = config.node_id,
@@ -110,6 +112,7 @@ void ClusterNode::Stop() {
   std::unique_ptr<Scheduler::Task> ping_timer;
   std::unique_ptr<Scheduler::Task> sync_timer;
   std::unique_ptr<Scheduler::Task> write_timer;
+  std::unique_ptr<Scheduler::Task> backfill_timer;
   std::map<uint64_t, std::unique_ptr<Scheduler::Task>> retry_timers;
   std::vector<PendingWrites::Done> pending;
   {
@@ -120,6 +123,8 @@ void ClusterNode::Stop() {
     sync_timer = std::move(sync_timer_);
     write_timer = std::move(write_timer_);
     write_deadlines_.clear();
+    backfill_timer = std::move(backfill_timer_);
+    backfills_.clear();
     retry_timers.swap(retry_timers_);
     pending = pending_.TakeAll();
   }
@@ -380,6 +385,9 @@ void ClusterNode::NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg
 
 void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, int64_t ttl_seconds,
                                  std::function<void(bool quorum)> done) {
+  // An attached transient sends to its parent over WS first (ws-tree.md §10.1).
+  const std::optional<std::string> parent =
+      ws_relay_ != nullptr ? ws_relay_->AttachedParent() : std::nullopt;
   SimpleMessage put;
   std::vector<NodeInfo> targets;
   std::vector<NodeInfo> congested;  // targets whose send the write also waits for
@@ -390,8 +398,8 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
     if (!stopped_) {
       std::vector<NodeInfo> enclave = membership_.SameEnclave();
       quorum = QuorumSize(enclave.size(), config_.replication);
-      // Alone in the enclave: nothing to send, so no message id to remember either.
-      if (!enclave.empty()) {
+      // Alone in the enclave and no tree: nothing to send, so no message id to remember either.
+      if (!enclave.empty() || ws_relay_ != nullptr) {
         put = NewMessage("PUT");
         dedup_.MarkFirstSeen(put.message_id, clock_.Now());
         full = enclave.size() <= config_.full_fanout_max;
@@ -402,31 +410,119 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
             targets.push_back(enclave[i]);
           }
         }
+        if (parent) std::erase_if(targets, [&](const NodeInfo& p) { return p.id == *parent; });
         if (quorum > 1) {
           pending_.Add(put.message_id, std::move(done));
           write_deadlines_.emplace_back(clock_.Now() + config_.write_timeout, put.message_id);
           if (!write_timer_) ArmWriteTimer(config_.write_timeout);
           // Backpressure: a peer that answers but lags far behind paces our writers, so its
-          // queue does not overflow (which would drop its copy of the write).
-          std::erase_if(targets, [&](const NodeInfo& peer) {
-            if (!transport_.Congested(peer.address, peer.http_port)) return false;
-            pending_.AddHold(put.message_id);
-            congested.push_back(peer);
-            return true;
-          });
+          // queue does not overflow (which would drop its copy of the write). The delayed copy
+          // of a transient's write is paced by its parent instead.
+          if (!parent) {
+            std::erase_if(targets, [&](const NodeInfo& peer) {
+              if (!transport_.Congested(peer.address, peer.http_port)) return false;
+              pending_.AddHold(put.message_id);
+              congested.push_back(peer);
+              return true;
+            });
+          }
         }
       }
     }
   }
-  if (!targets.empty() || !congested.empty()) {
+  if (!put.message_id.empty()) {
     put.key = std::string(key);
     put.data = std::string(value);
     put.ttl = static_cast<int32_t>(
         std::clamp<int64_t>(ttl_seconds, 0, std::numeric_limits<int32_t>::max()));
-    SendToAll(targets, put, full);
+    if (parent && ws_relay_->SendToParent(put)) {
+      metrics_.CountSent(MessageType::kPut);
+      ScheduleBackfill(put, std::move(targets), full);
+    } else {
+      SendToAll(targets, put, full);
+    }
     SendToAll(congested, put, full, [this, id = put.message_id](bool) { ReleaseHold(id); });
+    if (ws_relay_ != nullptr) ws_relay_->PushToChildren(put);
   }
   if (quorum <= 1) done(quorum == 1);
+}
+
+void ClusterNode::ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targets, bool full) {
+  if (targets.empty()) return;
+  std::lock_guard lock(mu_);
+  if (stopped_) return;
+  backfills_.push_back(
+      Backfill{clock_.Now() + kWsBackfillDelay, std::move(put), std::move(targets), full});
+  if (!backfill_timer_) {
+    backfill_timer_ =
+        scheduler_.After(kWsBackfillDelay, guard_.Wrap([this] { OnBackfillTimer(); }));
+  }
+}
+
+void ClusterNode::OnBackfillTimer() {
+  std::vector<Backfill> due;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    const MonoTime now = clock_.Now();
+    while (!backfills_.empty() && backfills_.front().due <= now) {
+      due.push_back(std::move(backfills_.front()));
+      backfills_.pop_front();
+    }
+    backfill_timer_ = backfills_.empty()
+                          ? nullptr
+                          : scheduler_.After(backfills_.front().due - now,
+                                             guard_.Wrap([this] { OnBackfillTimer(); }));
+  }
+  for (const Backfill& b : due) SendToAll(b.targets, b.put, b.full);
+}
+
+ClusterNode::RelayOutcome ClusterNode::RelayChildPut(const SimpleMessage& put) {
+  if (!ValidatePut(put).ok()) return RelayOutcome::kInvalid;
+  {
+    std::lock_guard lock(mu_);
+    if (!dedup_.MarkFirstSeen(put.message_id, clock_.Now())) return RelayOutcome::kDuplicate;
+  }
+  if (Status stored =
+          store_.Put(put.key, put.data, ClampTtl(put.ttl, config_.min_ttl, config_.max_ttl));
+      !stored.ok()) {
+    spdlog::warn("Relay store of {} failed: {}", put.message_id, stored.message());
+    return RelayOutcome::kStoreFailed;
+  }
+  std::vector<NodeInfo> targets;
+  bool full = false;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return RelayOutcome::kStored;
+    std::vector<NodeInfo> enclave = membership_.SameEnclave();
+    std::erase_if(enclave, [&](const NodeInfo& p) { return p.id == put.from; });
+    full = enclave.size() <= config_.full_fanout_max;
+    if (full) {
+      targets = std::move(enclave);
+    } else {
+      for (size_t i : SampleIndices(enclave.size(), FanoutSize(enclave.size()), rng_)) {
+        targets.push_back(enclave[i]);
+      }
+    }
+  }
+  SimpleMessage relayed = put;
+  relayed.from = self_.id;  // mesh ACKs come back to us and follow the ACK route (§10.2)
+  relayed.to.clear();
+  relayed.node_info.reset();
+  SendToAll(targets, relayed, full);
+  return RelayOutcome::kStored;
+}
+
+void ClusterNode::ApplyTopologySync(const SimpleMessage& msg) {
+  if (!msg.node_info || msg.node_info->id == self_.id) return;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    const bool direct = msg.node_info->id == msg.from;
+    NoteAdd(
+        membership_.AddPeer(*msg.node_info, direct ? AddMode::kSync : AddMode::kPropagatedSync));
+  }
+  ReportRejoined();
 }
 
 void ClusterNode::ReleaseHold(const std::string& message_id) {
@@ -598,17 +694,17 @@ void ClusterNode::SendToAll(std::span<const NodeInfo> peers, const SimpleMessage
   for (const NodeInfo& peer : peers) {
     metrics_.CountSent(type);
     const MonoTime start = clock_.Now();
-    transport_.Post(
-        OutboundRequest{.host = peer.address,
-                        .port = peer.http_port,
-                        .path = std::string(kGossipPath),
-                        .headers = headers,
-                        .body = body},
-        guard_.Wrap([this, start, id = peer.id, type, on_done](TransportResult r) {
-          metrics_.RecordSend(clock_.Now() - start, r.ok());
-          if (!r.ok()) spdlog::debug("{} to {} failed (status {})", TypeName(type), id, r.status);
-          if (on_done) on_done(r.ok());
-        }));
+    transport_.Post(OutboundRequest{.host = peer.address,
+                                    .port = peer.http_port,
+                                    .path = std::string(kGossipPath),
+                                    .headers = headers,
+                                    .body = body},
+                    guard_.Wrap([this, start, id = peer.id, type, on_done](TransportResult r) {
+                      metrics_.RecordSend(clock_.Now() - start, r.ok());
+                      if (!r.ok())
+                        spdlog::debug("{} to {} failed (status {})", TypeName(type), id, r.status);
+                      if (on_done) on_done(r.ok());
+                    }));
   }
 }
 

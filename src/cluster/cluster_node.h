@@ -16,11 +16,11 @@
 #include "cluster/catchup_client.h"
 #include "cluster/cluster_config.h"
 #include "cluster/dedup_cache.h"
-#include "cluster/peer_reply.h"
 #include "cluster/isolation_recovery.h"
 #include "cluster/membership.h"
 #include "cluster/message.h"
 #include "cluster/metrics.h"
+#include "cluster/peer_reply.h"
 #include "cluster/pending_writes.h"
 #include "cluster/seed_fetcher.h"
 #include "cluster/sync_limiter.h"
@@ -78,17 +78,30 @@ class ClusterNode {
   // live entries (ServeCatchupPage). 404 `404 page not found` when catch-up is off.
   PeerReply HandleCatchup(std::string_view body, std::string_view signature);
 
-  // Seam for the WS tree (not built yet): a transient calls this after each attach to its
-  // parent, so it pulls what it missed from that parent over HTTP (§12 "on a transient after
-  // each attach"). Starts a catch-up pass with parent as the only candidate unless a pass is
-  // already running. Startup bootstrap and isolation recovery trigger passes by themselves.
+  // Seam for the WS tree: a transient calls this after each attach to its parent, so it pulls what
+  // it missed from that parent over HTTP (§12 "on a transient after each attach"). Starts a
+  // catch-up pass with parent as the only candidate unless a pass is already running. Startup
+  // bootstrap and isolation recovery trigger passes by themselves.
   void CatchUpFromParent(const NodeInfo& parent);
 
   // Replicates a client write the caller has already stored locally (§9.1): registers it,
   // broadcasts it (always, D19) and calls done(true) at quorum or done(false) after
-  // write_timeout (or at Stop). done runs synchronously when the quorum is 1.
+  // write_timeout (or at Stop). done runs synchronously when the quorum is 1. With a WS tree,
+  // the PUT is also pushed to our same-enclave children; on an attached transient it goes to
+  // the parent over WS first and over HTTP to the other peers 1 s later (ws-tree.md §10.1).
   void ReplicateWrite(std::string_view key, std::string_view value, int64_t ttl_seconds,
                       std::function<void(bool quorum)> done);
+
+  // Outcome of RelayChildPut.
+  enum class RelayOutcome { kStored, kDuplicate, kInvalid, kStoreFailed };
+  // A substrate relays a PUT from a WS child (ws-tree.md §10.2 steps 2, 3 and 5): dedup, store
+  // (TTL clamped), then an originator broadcast to the enclave with `from` rewritten to us. The
+  // caller ACKs the child and pushes to its siblings when this returns kStored.
+  RelayOutcome RelayChildPut(const SimpleMessage& put);
+
+  // Applies a `topology_sync` received over WS as the membership update of an HTTP SYNC
+  // (§5.5 steps 1-4); never answered.
+  void ApplyTopologySync(const SimpleMessage& msg);
 
   // Runs one isolation check now (§11); done(true) iff a re-bootstrap ran and left the peer
   // count above the threshold.
@@ -134,6 +147,10 @@ class ClusterNode {
   bool OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure);
   // Starts a catch-up pass from the same-enclave peers sorted by id (§12), unless one runs.
   void CatchUpFromEnclave();
+  // Queues the delayed HTTP copy of a write sent to our WS parent (ws-tree.md §10.1 step 3).
+  void ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targets, bool full);
+  // Sends every backfill that is due, then re-arms.
+  void OnBackfillTimer();
   void NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt);
 
   // Encodes, signs and posts msg to peer; on_done(ok_2xx) runs on completion (if still open).
@@ -168,14 +185,23 @@ class ClusterNode {
   std::unique_ptr<CatchupClient> catchup_;  // null when catch-up is off
 
   mutable std::mutex mu_;
-  bool stopped_ = false;                                               // GUARDED_BY(mu_)
-  Membership membership_;                                              // GUARDED_BY(mu_)
-  DedupCache dedup_;                                                   // GUARDED_BY(mu_)
-  PendingWrites pending_;                                              // GUARDED_BY(mu_)
+  bool stopped_ = false;   // GUARDED_BY(mu_)
+  Membership membership_;  // GUARDED_BY(mu_)
+  DedupCache dedup_;       // GUARDED_BY(mu_)
+  PendingWrites pending_;  // GUARDED_BY(mu_)
   // (deadline, message id) of every write sent for quorum, oldest first, and the one timer that
   // fires at the oldest deadline (instead of a timer per write).
-  std::deque<std::pair<MonoTime, std::string>> write_deadlines_;      // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> write_timer_;                       // GUARDED_BY(mu_)
+  std::deque<std::pair<MonoTime, std::string>> write_deadlines_;  // GUARDED_BY(mu_)
+  std::unique_ptr<Scheduler::Task> write_timer_;                  // GUARDED_BY(mu_)
+  // HTTP copies of writes sent to the WS parent, oldest first, and the one timer for them.
+  struct Backfill {
+    MonoTime due;
+    SimpleMessage put;
+    std::vector<NodeInfo> targets;
+    bool full = false;
+  };
+  std::deque<Backfill> backfills_;                                     // GUARDED_BY(mu_)
+  std::unique_ptr<Scheduler::Task> backfill_timer_;                    // GUARDED_BY(mu_)
   SyncLimiter sync_limiter_;                                           // GUARDED_BY(mu_)
   std::unique_ptr<Scheduler::Task> ping_timer_;                        // GUARDED_BY(mu_)
   std::unique_ptr<Scheduler::Task> sync_timer_;                        // GUARDED_BY(mu_)

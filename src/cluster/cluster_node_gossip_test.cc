@@ -342,11 +342,19 @@ class FakeRelay final : public WsRelay {
     return true;
   }
   void PushToChildren(const SimpleMessage& put) override { pushed.push_back(put); }
+  std::optional<std::string> AttachedParent() override {
+    return parent.empty() ? std::nullopt : std::optional<std::string>(parent);
+  }
+  bool SendToParent(const SimpleMessage& put) override {
+    to_parent.push_back(put);
+    return !parent.empty();
+  }
 
   std::string parent;
   std::vector<SimpleMessage> acks;
   std::vector<SimpleMessage> routed;
   std::vector<SimpleMessage> pushed;
+  std::vector<SimpleMessage> to_parent;
 };
 
 TEST_F(GossipHandlerTest, AckGoesOverTheTreeWhenTheOriginatorIsTheParent) {
@@ -360,7 +368,8 @@ TEST_F(GossipHandlerTest, AckGoesOverTheTreeWhenTheOriginatorIsTheParent) {
   EXPECT_TRUE(transport_.requests().empty());  // not also over HTTP
   ASSERT_EQ(relay.pushed.size(), 1u);
   EXPECT_EQ(relay.pushed[0].from, "parent");
-  ASSERT_EQ(Gossip(Put("other", "k2")).outcome, PeerOutcome::kAccepted);  // not the parent, not a peer: dropped
+  ASSERT_EQ(Gossip(Put("other", "k2")).outcome,
+            PeerOutcome::kAccepted);  // not the parent, not a peer: dropped
   EXPECT_TRUE(transport_.requests().empty());
 }
 
@@ -372,6 +381,85 @@ TEST_F(GossipHandlerTest, AckForAnUnknownWriteIsRoutedThroughTheTree) {
   ASSERT_EQ(Gossip(ack).outcome, PeerOutcome::kAccepted);
   ASSERT_EQ(relay.routed.size(), 1u);
   EXPECT_EQ(relay.routed[0].message_id, "child-write-1");
+}
+
+TEST_F(GossipHandlerTest,
+       AttachedTransientWritesToItsParentFirstAndBackfillsOverHttpOneSecondLater) {
+  FakeRelay relay;
+  relay.parent = "parent";
+  MakeNode(DefaultConfig(), {}, nullptr, &relay);
+  AddPeer("parent");
+  AddPeer("other");
+  transport_.Clear();
+  bool answered = false;
+  node_->ReplicateWrite("k", "v", 600, [&](bool) { answered = true; });
+  ASSERT_EQ(relay.to_parent.size(), 1u);
+  EXPECT_EQ(relay.to_parent[0].key, "k");
+  EXPECT_EQ(relay.to_parent[0].from, node_->self().id);
+  EXPECT_TRUE(transport_.requests().empty());  // the HTTP copy waits
+  scheduler_.AdvanceBy(std::chrono::milliseconds(999));
+  EXPECT_TRUE(transport_.requests().empty());
+  scheduler_.AdvanceBy(std::chrono::milliseconds(1));
+  ASSERT_EQ(SentTo("other", "PUT").size(), 1u);
+  EXPECT_EQ(SentTo("other", "PUT")[0].message_id, relay.to_parent[0].message_id);
+  EXPECT_TRUE(SentTo("parent").empty());
+  // The parent's ACK (over WS) completes the write: quorum 2 of {self, parent, other}.
+  SimpleMessage ack = Msg("ACK", "parent");
+  ack.message_id = relay.to_parent[0].message_id;
+  node_->HandleMessage(ack, false);
+  EXPECT_TRUE(answered);
+}
+
+TEST_F(GossipHandlerTest, DetachedNodeBroadcastsAtOnceAndPushesItsOwnWritesToChildren) {
+  FakeRelay relay;
+  MakeNode(DefaultConfig(), {}, nullptr, &relay);
+  AddPeer("a");
+  transport_.Clear();
+  node_->ReplicateWrite("k", "v", 600, [](bool) {});
+  EXPECT_TRUE(relay.to_parent.empty());
+  EXPECT_EQ(SentTo("a", "PUT").size(), 1u);
+  ASSERT_EQ(relay.pushed.size(), 1u);  // cluster.md §9.1 (amended): our own children too
+  EXPECT_EQ(relay.pushed[0].from, node_->self().id);
+}
+
+TEST_F(GossipHandlerTest, LoneSubstrateStillPushesClientWritesToChildren) {
+  FakeRelay relay;
+  MakeNode(DefaultConfig(), {}, nullptr, &relay);
+  bool quorum = false;
+  node_->ReplicateWrite("k", "v", 600, [&](bool q) { quorum = q; });
+  EXPECT_TRUE(quorum);
+  ASSERT_EQ(relay.pushed.size(), 1u);
+  EXPECT_EQ(relay.pushed[0].data, "v");
+}
+
+TEST_F(GossipHandlerTest, RelayedChildPutIsStoredOnceAndSentToTheMeshFromUs) {
+  FakeRelay relay;
+  MakeNode(DefaultConfig(), {}, nullptr, &relay);
+  AddPeer("a");
+  AddPeer("b");
+  transport_.Clear();
+  const SimpleMessage put = Put("kid", "k");
+  EXPECT_EQ(node_->RelayChildPut(put), ClusterNode::RelayOutcome::kStored);
+  EXPECT_EQ(store_.Get("k")->value, "value-k");
+  for (const char* peer : {"a", "b"}) {
+    const std::vector<SimpleMessage> sent = SentTo(peer, "PUT");
+    ASSERT_EQ(sent.size(), 1u) << peer;
+    EXPECT_EQ(sent[0].from, node_->self().id);  // rewritten
+    EXPECT_EQ(sent[0].message_id, put.message_id);
+    EXPECT_EQ(sent[0].key, "k");
+  }
+  EXPECT_EQ(node_->RelayChildPut(put), ClusterNode::RelayOutcome::kDuplicate);
+  SimpleMessage bad = Put("kid", "a/b");
+  EXPECT_EQ(node_->RelayChildPut(bad), ClusterNode::RelayOutcome::kInvalid);
+  EXPECT_EQ(transport_.requests().size(), 2u);
+}
+
+TEST_F(GossipHandlerTest, TopologySyncOverWsAddsThePeerWithoutAnswering) {
+  SimpleMessage sync = Msg("SYNC", "sub");
+  sync.node_info = NodeInfo{"sub", "host-sub", 9090, 8080, "default"};
+  node_->ApplyTopologySync(sync);
+  EXPECT_EQ(node_->PeerCount(), 1u);
+  EXPECT_TRUE(transport_.requests().empty());
 }
 
 }  // namespace
