@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 
 namespace repram::tree {
 
@@ -31,5 +33,24 @@ inline constexpr uint16_t kCloseProtocolError = 1002;
 inline constexpr uint16_t kCloseUnsupported = 1003;
 inline constexpr uint16_t kClosePolicy = 1008;
 inline constexpr uint16_t kCloseTooBig = 1009;
+
+}  // namespace repram::tree
+
+namespace repram::tree {
+
+// What a connection reports to the tree logic that owns it. Called on the connection's I/O
+// thread; for one link, calls never overlap and OnClosed comes last, once.
+class WsLinkEvents {
+ public:
+  virtual ~WsLinkEvents() = default;
+  // A server-side connection finished its upgrade.
+  virtual void OnOpen(const std::shared_ptr<WsLink>& link) = 0;
+  // One text frame arrived (binary frames are dropped before this).
+  virtual void OnText(const std::shared_ptr<WsLink>& link, std::string_view text) = 0;
+  // A pong control frame arrived.
+  virtual void OnPong(const std::shared_ptr<WsLink>& link) = 0;
+  // The connection is gone (close frame, error or termination).
+  virtual void OnClosed(const std::shared_ptr<WsLink>& link) = 0;
+};
 
 }  // namespace repram::tree
