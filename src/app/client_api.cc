@@ -129,6 +129,7 @@ void HandleStatus(const ClientApiDeps& d, const RequestContext&, Respond respond
 }
 
 void HandleTopology(const ClientApiDeps& d, const RequestContext&, Respond respond) {
+  const TreeView tree = d.tree ? d.tree() : TreeView{};
   JsonWriter w;
   w.BeginObject()
       .String("node_id", d.identity.node_id)
@@ -143,7 +144,13 @@ void HandleTopology(const ClientApiDeps& d, const RequestContext&, Respond respo
         .String("enclave", p.enclave)
         .EndObject();
   }
-  w.EndArray().BeginArray("children").EndArray().EndObject();
+  w.EndArray().BeginArray("children");
+  for (const auto& [id, enclave] : tree.children) {
+    w.BeginObject().String("id", id).String("enclave", enclave).EndObject();
+  }
+  w.EndArray();
+  if (tree.parent_id) w.String("parent_id", *tree.parent_id);
+  w.EndObject();
   respond(http::JsonResponse(200, w.Take()));
 }
 
@@ -159,10 +166,6 @@ void HandleMetrics(const ClientApiDeps& d, const RequestContext&, Respond respon
   w.Sample("repram_storage_overhead_bytes", "", store.overhead_bytes());
   w.Family("repram_storage_capacity_bytes", "gauge", "Payload capacity in bytes; 0 = unlimited.");
   w.Sample("repram_storage_capacity_bytes", "", store.capacity_bytes());
-  w.Family("repram_ws_children", "gauge", "Attached WebSocket children.");
-  w.Sample("repram_ws_children", "", uint64_t{0});
-  w.Family("repram_ws_attached", "gauge", "1 while a transient has a WebSocket parent.");
-  w.Sample("repram_ws_attached", "", uint64_t{0});
   d.data.RenderMetrics(w);
   d.cluster.RenderMetrics(w);
   w.Family("repram_rate_limited_requests_total", "counter",

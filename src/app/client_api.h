@@ -1,7 +1,10 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/cluster_port.h"
 #include "app/data_service.h"
@@ -17,11 +20,17 @@ struct NodeIdentity {
   std::string node_id;
   std::string network;  // "public" or "private"
   std::string enclave;
-  std::string role = "transient";  // "substrate" with REPRAM_INBOUND (tree not built yet)
+  std::string role = "transient";  // "substrate" with REPRAM_INBOUND
   MonoTime started;
 };
 
 // Everything the client routes read. References outlive the route table.
+// The WS tree as /v1/topology shows it (http-api.md §8.3).
+struct TreeView {
+  std::vector<std::pair<std::string, std::string>> children;  // (id, enclave), sorted by id
+  std::optional<std::string> parent_id;                       // while a transient is attached
+};
+
 struct ClientApiDeps {
   const Clock& clock;
   DataService& data;
@@ -32,6 +41,8 @@ struct ClientApiDeps {
   NodeIdentity identity;
   // Appends metric families owned elsewhere (trust gauges, process metrics, ...).
   std::function<void(http::PrometheusWriter&)> extra_metrics;
+  // The tree's children and parent (empty when unset).
+  std::function<TreeView()> tree;
 };
 
 // Adds the client routes of http-api.md §2 (data, keys, health, status, topology, metrics).

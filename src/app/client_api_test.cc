@@ -41,7 +41,8 @@ class ClientApiTest : public ::testing::Test {
                                                         .network = "private",
                                                         .enclave = "default",
                                                         .started = clock_.Now()},
-                                           .extra_metrics = {}});
+                                           .extra_metrics = {},
+                                           .tree = {}});
   }
 
   // Runs the route of target with the given method and body; returns the response the handler

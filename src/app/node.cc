@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <limits>
 #include <thread>
 
 #include "app/dashboard_routes.h"
@@ -71,6 +72,7 @@ void Node::BuildCluster(uint16_t http_port) {
   hooks.on_peer_rejoined = [this](const cluster::NodeInfo& peer) {
     anti_entropy_->OnPeerRejoined(peer);
   };
+  cluster::WsRelay* const relay = BuildTree(cc);
   cluster_node_ = std::make_unique<cluster::ClusterNode>(
       std::move(cc),
       cluster::ClusterDeps{.scheduler = *scheduler_,
@@ -78,10 +80,60 @@ void Node::BuildCluster(uint16_t http_port) {
                            .transport = *transport_,
                            .store = *replica_sink_,
                            .recovery_seeds = trust_->recovery_seeds(),
+                           .ws_relay = relay,
                            .catchup_store = store_.get()},
       std::move(hooks));
+  tree_port_->Bind(cluster_node_.get());
   cluster_ = std::make_unique<ClusterNodePort>(*cluster_node_);
   BuildAntiEntropy();
+}
+
+cluster::WsRelay* Node::BuildTree(const cluster::ClusterConfig& cc) {
+  tree::TreeOptions options;
+  options.self = cluster::NodeInfo{cc.node_id, cc.address, cc.gossip_port, cc.http_port,
+                                   cluster::NormalizeEnclave(cc.enclave)};
+  options.secret = cc.secret;
+  options.max_children = static_cast<int>(
+      std::clamp<int64_t>(config_.max_children, -1, std::numeric_limits<int>::max()));
+  options.write_timeout = cc.write_timeout;
+  tree_port_ = std::make_unique<tree::ClusterNodePort>();
+  if (config_.inbound) {
+    substrate_ =
+        std::make_unique<tree::Substrate>(options, *tree_port_, *scheduler_, tree_metrics_);
+    return substrate_.get();
+  }
+  if (cc.seeds.empty()) return nullptr;  // a node without seeds has nothing to attach to
+  ws_dialer_ = std::make_unique<tree::BeastWsDialer>(
+      [pool = pool_.get()]() -> boost::asio::io_context& { return pool->context(0); },
+      tree::WsConnectionLimits{});
+  transient_ =
+      std::make_unique<tree::Transient>(options, cc.seeds, trust_->recovery_seeds(), *tree_port_,
+                                        *ws_dialer_, *scheduler_, tree_metrics_);
+  return transient_.get();
+}
+
+void Node::AddWsRoute() {
+  http::RouteSpec ws =
+      MakeRoute(RouteId::kWs, "/v1/ws", Audience::kPeer, {boost::beast::http::verb::get});
+  ws.answers_preflight = false;  // http-api.md §3 step 5: no preflight shortcut for /v1/ws
+  ws.upgrade = [substrate = substrate_.get()](
+                   boost::asio::ip::tcp::socket socket,
+                   boost::beast::http::request<boost::beast::http::empty_body> req) {
+    tree::WsConnection::Accept(std::move(socket), std::move(req), *substrate,
+                               tree::WsConnectionLimits{});
+  };
+  routes_.Add(std::move(ws));
+}
+
+TreeView Node::TreeSnapshot() const {
+  TreeView view;
+  if (substrate_) {
+    for (const tree::ChildRegistry::Child& child : substrate_->Children()) {
+      view.children.emplace_back(child.id, child.enclave);
+    }
+  }
+  if (transient_) view.parent_id = transient_->ParentId();
+  return view;
 }
 
 void Node::BuildAntiEntropy() {
@@ -127,31 +179,33 @@ Result<uint16_t> Node::Start() {
                                         TtlBounds{.min_seconds = config_.min_ttl,
                                                   .max_seconds = config_.max_ttl,
                                                   .default_seconds = config_.default_ttl});
-  AddClientRoutes(routes_,
-                  ClientApiDeps{
-                      .clock = clock_,
-                      .data = *data_,
-                      .cluster = *cluster_,
-                      .http_metrics = *http_metrics_,
-                      .client_limiter = *client_limiter_,
-                      .peer_limiter = *peer_limiter_,
-                      .identity = {.node_id = config_.node_id,
-                                   .network = config_.public_network ? "public" : "private",
-                                   .enclave = config_.enclave,
-                                   .role = config_.inbound ? "substrate" : "transient",
-                                   .started = clock_.Now()},
-                      .extra_metrics =
-                          [trust = trust_.get(), anti_entropy = anti_entropy_.get(),
-                           started = clock_.WallNow()](http::PrometheusWriter& w) {
-                            trust->RenderMetrics(w);
-                            w.Raw(anti_entropy->RenderMetrics());
-                            w.Family("process_start_time_seconds", "gauge",
-                                     "Start time of the process, Unix seconds.");
-                            w.Sample(
-                                "process_start_time_seconds", "",
-                                std::chrono::duration<double>(started.time_since_epoch()).count());
-                          },
-                  });
+  AddClientRoutes(
+      routes_,
+      ClientApiDeps{
+          .clock = clock_,
+          .data = *data_,
+          .cluster = *cluster_,
+          .http_metrics = *http_metrics_,
+          .client_limiter = *client_limiter_,
+          .peer_limiter = *peer_limiter_,
+          .identity = {.node_id = config_.node_id,
+                       .network = config_.public_network ? "public" : "private",
+                       .enclave = config_.enclave,
+                       .role = config_.inbound ? "substrate" : "transient",
+                       .started = clock_.Now()},
+          .extra_metrics =
+              [trust = trust_.get(), anti_entropy = anti_entropy_.get(), tree = &tree_metrics_,
+               started = clock_.WallNow()](http::PrometheusWriter& w) {
+                w.Raw(tree->RenderPrometheus());
+                trust->RenderMetrics(w);
+                w.Raw(anti_entropy->RenderMetrics());
+                w.Family("process_start_time_seconds", "gauge",
+                         "Start time of the process, Unix seconds.");
+                w.Sample("process_start_time_seconds", "",
+                         std::chrono::duration<double>(started.time_since_epoch()).count());
+              },
+          .tree = [this] { return TreeSnapshot(); },
+      });
   AddPeerRoutes(routes_, *cluster_node_);
   AddAntiEntropyRoutes(routes_, *anti_entropy_);
   node_api_ = std::make_unique<EmbeddedNodeApi>(*data_);
@@ -161,21 +215,15 @@ Result<uint16_t> Node::Start() {
                             .default_seconds = data_->ttl_bounds().Clamp(config_.default_ttl)});
   if (config_.mcp_http) AddMcpRoute();
   if (config_.ui) AddDashboardRoutes(routes_);
-  if (config_.inbound) {
-    // A substrate owns /v1/ws (ws-tree.md); the tree itself is not built yet, so the upgrade is
-    // refused honestly instead of pretending the path does not exist.
-    http::RouteSpec ws =
-        MakeRoute(RouteId::kWs, "/v1/ws", Audience::kPeer, {boost::beast::http::verb::get});
-    ws.answers_preflight = false;  // http-api.md §3 step 5: no preflight shortcut for /v1/ws
-    ws.handler = [](const http::RequestContext&, http::Respond respond) {
-      respond(http::TextResponse(501, "WebSocket tree not implemented\n"));
-    };
-    routes_.Add(std::move(ws));
-  }
+  // Only a substrate serves /v1/ws; on a transient the path does not exist (404, ws-tree.md §2).
+  if (substrate_) AddWsRoute();
   pool_->Start();
   server_->Start();
   trust_->Start(*scheduler_);  // before the cluster: a failed join requests a refresh
-  cluster_node_->Start();
+  // A transient attaches 500 ms after the HTTP bootstrap (ws-tree.md §8.1).
+  cluster_node_->Start([transient = transient_.get()] {
+    if (transient != nullptr) transient->Start();
+  });
   anti_entropy_->Start();
   ScheduleReclaim();
   ScheduleLimiterCleanup();
@@ -248,6 +296,10 @@ void Node::Shutdown(std::chrono::milliseconds drain) {
   if (const size_t left = server_->Shutdown(drain); left > 0) {
     spdlog::warn("{} connections still open after the drain; closing them", left);
   }
+  // ws-tree.md §7.2: children get one goodbye, 500 ms, then close 1001; a transient closes its
+  // parent and stops the reattach loop.
+  if (substrate_) substrate_->Shutdown(std::chrono::milliseconds(500));
+  if (transient_) transient_->Stop();
   if (cluster_node_) cluster_node_->Stop();
   if (anti_entropy_) anti_entropy_->Stop();
   anti_entropy_worker_.join();  // its queued tasks are no-ops (or 503s) once stopped

@@ -12,8 +12,6 @@
 #include "app/data_service.h"
 #include "app/embedded_node_api.h"
 #include "app/node_trust.h"
-#include "mcp/http_endpoint.h"
-#include "mcp/mcp_server.h"
 #include "http/asio_scheduler.h"
 #include "http/client.h"
 #include "http/http_metrics.h"
@@ -21,7 +19,13 @@
 #include "http/rate_limiter.h"
 #include "http/route_table.h"
 #include "http/server.h"
+#include "mcp/http_endpoint.h"
+#include "mcp/mcp_server.h"
 #include "store/ttl_store.h"
+#include "tree/substrate.h"
+#include "tree/transient.h"
+#include "tree/tree_metrics.h"
+#include "tree/ws_connection.h"
 #include "util/rng.h"
 #include "util/status.h"
 
@@ -56,6 +60,12 @@ class Node {
   Result<uint16_t> ListenAfterTrust();
   void BuildCluster(uint16_t http_port);
   void BuildAntiEntropy();
+  // Builds the WS tree role of this node (ws-tree.md §1) and returns it as the cluster's relay.
+  cluster::WsRelay* BuildTree(const cluster::ClusterConfig& cc);
+  // GET /v1/ws on a substrate: the upgrade hand-off to the tree.
+  void AddWsRoute();
+  // The tree's children and parent for /v1/topology.
+  TreeView TreeSnapshot() const;
   void AddMcpRoute();
   void ScheduleReclaim();
   void ScheduleLimiterCleanup();
@@ -73,6 +83,13 @@ class Node {
   std::unique_ptr<HttpTransport> transport_;
   std::unique_ptr<StoreReplicaSink> replica_sink_;
   std::unique_ptr<NodeTrust> trust_;
+  // The WS tree: a substrate (REPRAM_INBOUND) or a transient, built before the cluster node it
+  // serves as WsRelay; tree_port_ is bound to the cluster node once that exists.
+  tree::TreeMetrics tree_metrics_;
+  std::unique_ptr<tree::ClusterNodePort> tree_port_;
+  std::unique_ptr<tree::Substrate> substrate_;
+  std::unique_ptr<tree::BeastWsDialer> ws_dialer_;
+  std::unique_ptr<tree::Transient> transient_;
   std::unique_ptr<cluster::ClusterNode> cluster_node_;
   // Anti-entropy scans and hashes on its own thread, never on an I/O thread.
   boost::asio::thread_pool anti_entropy_worker_{1};

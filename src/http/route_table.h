@@ -1,5 +1,8 @@
 #pragma once
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <cstdint>
 #include <functional>
@@ -27,6 +30,12 @@ struct RouteSpec {
   // (the public-network bootstrap gate). Returning a response ends the request with it.
   std::function<std::optional<Response>(const RequestContext&)> before_body;
   Handler handler;
+  // A WebSocket route (ws-tree.md §2) sets this instead of handler: after the checks above, a
+  // request carrying a valid RFC 6455 upgrade hands its socket and parsed header over (the
+  // connection leaves the HTTP server); one without an upgrade answers 400.
+  std::function<void(boost::asio::ip::tcp::socket,
+                     boost::beast::http::request<boost::beast::http::empty_body>)>
+      upgrade;
 };
 
 // Maps raw request paths to routes: exact, case-sensitive, no cleaning (http-api.md §2).

@@ -111,6 +111,8 @@ class BasicSession final : public SessionBase,
   void ParseHeader();
   void OnHeaderError(boost::system::error_code ec);
   void ProcessHeader();
+  // Hands an upgraded connection to route_->upgrade, or answers 400 without an upgrade.
+  void HandOffUpgrade();
   void StartBody();
   void ParseBody();
   void OnBodyError(boost::system::error_code ec);

@@ -10,7 +10,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 #include "http/middleware.h"
@@ -263,7 +265,23 @@ void BasicSession<Stream>::ProcessHeader() {
         received_};
     if (auto early = route_->before_body(ctx)) return SendEarly(std::move(*early));
   }
+  if (route_->upgrade) return HandOffUpgrade();
   StartBody();
+}
+
+template <class Stream>
+void BasicSession<Stream>::HandOffUpgrade() {
+  if (!boost::beast::websocket::is_upgrade(header_parser_->get())) {
+    keep_alive_ = false;
+    return SendEarly(TextResponse(400, "Bad Request\n"));
+  }
+  if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>) {
+    // The connection leaves the HTTP server: no deadline, no registry shutdown, no metrics.
+    phase_ = Phase::kClosed;
+    route_->upgrade(std::move(stream_), header_parser_->release());
+  } else {
+    SendEarly(TextResponse(501, "Not Implemented\n"));  // in-memory test streams cannot upgrade
+  }
 }
 
 template <class Stream>
