@@ -34,7 +34,7 @@ struct Config {
   int64_t max_storage_mb = 0;         // REPRAM_MAX_STORAGE_MB; 0 = unlimited
   std::string cluster_secret;         // REPRAM_CLUSTER_SECRET; empty = open mode
   std::string log_level = "info";     // REPRAM_LOG_LEVEL
-  bool inbound = false;               // REPRAM_INBOUND (WS substrate; tree not built yet)
+  bool inbound = false;               // REPRAM_INBOUND (WS substrate, ws-tree.md)
   int64_t max_children = 100;         // REPRAM_MAX_CHILDREN
   std::string cache_dir;              // REPRAM_CACHE_DIR; empty = trust module default (§8)
   std::string bootstrap_name = "_bootstrap.repram.io";  // REPRAM_BOOTSTRAP_NAME
