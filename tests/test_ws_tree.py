@@ -108,3 +108,17 @@ def test_transient_without_a_substrate_stays_detached_and_writes_over_http(node)
     t.wait_for_log("no seed accepted WS attach", timeout=10)
     assert "parent_id" not in topology(t)
     assert t.put("k?ttl=600", b"v").status == 201  # the peer ACKs over HTTP
+
+
+def test_repram_mcp_behind_nat_is_a_transient_and_its_store_is_replicated(node, mcp):
+    # The upstream agent use case: `repram mcp` with REPRAM_PEERS, advertising an address no
+    # peer can reach, attaches to the substrate and its repram_store answers replicated (201).
+    s1, s2 = two_substrates(node)
+    p = mcp(env={"REPRAM_NODE_ID": "agent", "REPRAM_PEERS": s1.address,
+                 "REPRAM_ADDRESS": "127.0.0.3", "REPRAM_PING_INTERVAL": "0.3"})
+    wait_until(lambda: child_ids(s1) == ["agent"], timeout=10, message="agent under sub-1")
+    p.initialize()
+    stored = p.tool("repram_store", {"key": "agent-note", "data": "hello", "ttl_seconds": 600})
+    assert stored["replicated"] is True, stored
+    wait_until(lambda: readable(s2, "agent-note", b"hello"), timeout=2,
+               message="agent-note on sub-2")

@@ -42,7 +42,7 @@ class ClientApiTest : public ::testing::Test {
                                                         .enclave = "default",
                                                         .started = clock_.Now()},
                                            .extra_metrics = {},
-                                           .tree = {}});
+                                           .tree = [this] { return tree_; }});
   }
 
   // Runs the route of target with the given method and body; returns the response the handler
@@ -76,6 +76,7 @@ class ClientApiTest : public ::testing::Test {
   FakeClock clock_;
   TtlStore store_{clock_, 1024};
   FakeClusterPort cluster_;
+  TreeView tree_;
   DataService data_{clock_, store_, cluster_, TtlBounds{}};
   http::HttpMetrics http_metrics_{1, {"any", "other"}};
   http::RateLimiter limiter_{clock_, 10};
@@ -155,6 +156,20 @@ TEST_F(ClientApiTest, KeysListsByPrefixWithCursorWhenTruncated) {
   EXPECT_EQ(page.body, "{\"keys\":[\"app:1\",\"app:2\"],\"next_cursor\":\"app:2\"}\n");
   EXPECT_EQ(Call(bhttp::verb::get, "/v1/keys?prefix=app:&cursor=app:2").body,
             "{\"keys\":[\"app:3\"]}\n");
+}
+
+TEST_F(ClientApiTest, TopologyShowsTreeChildrenAndTheParentOnlyWhileAttached) {
+  EXPECT_EQ(Call(bhttp::verb::get, "/v1/topology").body,
+            R"({"node_id":"node-a","enclave":"default","role":"transient","peers":[],)"
+            R"("children":[]})"
+            "\n");
+  tree_.children = {{"kid-1", "default"}, {"kid-2", "e2"}};
+  tree_.parent_id = "sub-1";
+  EXPECT_EQ(Call(bhttp::verb::get, "/v1/topology").body,
+            R"({"node_id":"node-a","enclave":"default","role":"transient","peers":[],)"
+            R"("children":[{"id":"kid-1","enclave":"default"},{"id":"kid-2","enclave":"e2"}],)"
+            R"("parent_id":"sub-1"})"
+            "\n");
 }
 
 TEST_F(ClientApiTest, HealthNamesTheNode) {
