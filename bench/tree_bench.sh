@@ -37,3 +37,9 @@ wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/put_cluster.lua "http://127.0
 
 /usr/bin/python3 bench/tree_bench.py "$work/wrk.out" "$port_1" "$port_2" "$port_t" \
   "${pids[0]}"
+if [ -n "${BENCH_VERBOSE:-}" ]; then
+  for log in "$work"/*.log; do
+    echo "--- $(basename "$log"): $(grep -c 'full' "$log") 'queue full' lines" >&2
+    grep -E 'WARN|warn' "$log" | sort | uniq -c | sort -rn | head -5 >&2
+  done
+fi
