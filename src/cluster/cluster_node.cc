@@ -416,16 +416,15 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
           write_deadlines_.emplace_back(clock_.Now() + config_.write_timeout, put.message_id);
           if (!write_timer_) ArmWriteTimer(config_.write_timeout);
           // Backpressure: a peer that answers but lags far behind paces our writers, so its
-          // queue does not overflow (which would drop its copy of the write). The delayed copy
-          // of a transient's write is paced by its parent instead.
-          if (!parent) {
-            std::erase_if(targets, [&](const NodeInfo& peer) {
-              if (!transport_.Congested(peer.address, peer.http_port)) return false;
-              pending_.AddHold(put.message_id);
-              congested.push_back(peer);
-              return true;
-            });
-          }
+          // queue does not overflow (which would drop its copy of the write). On an attached
+          // transient a congested peer gets its copy at once instead of 1 s later: it is behind
+          // already, and the write waits for that send as on the plain HTTP path.
+          std::erase_if(targets, [&](const NodeInfo& peer) {
+            if (!transport_.Congested(peer.address, peer.http_port)) return false;
+            pending_.AddHold(put.message_id);
+            congested.push_back(peer);
+            return true;
+          });
         }
       }
     }

@@ -410,6 +410,27 @@ TEST_F(GossipHandlerTest,
   EXPECT_TRUE(answered);
 }
 
+TEST_F(GossipHandlerTest, AttachedTransientWriteWaitsForItsCopyToACongestedPeer) {
+  FakeRelay relay;
+  relay.parent = "parent";
+  MakeNode(DefaultConfig(), {}, nullptr, &relay);
+  AddPeer("parent");
+  AddPeer("other");
+  transport_.Clear();
+  transport_.SetCongested(true);
+  transport_.Hold(true);
+  std::optional<bool> quorum;
+  node_->ReplicateWrite("k", "v", 600, [&](bool q) { quorum = q; });
+  ASSERT_EQ(SentTo("other", "PUT").size(), 1u);  // at once: no backfill delay when congested
+  EXPECT_TRUE(SentTo("parent").empty());
+  SimpleMessage ack = Msg("ACK", "parent");
+  ack.message_id = relay.to_parent[0].message_id;
+  node_->HandleMessage(ack, false);
+  EXPECT_FALSE(quorum.has_value());  // quorum reached, the congested copy still in flight
+  transport_.ReleaseHeld();
+  EXPECT_EQ(quorum, true);
+}
+
 TEST_F(GossipHandlerTest, DetachedNodeBroadcastsAtOnceAndPushesItsOwnWritesToChildren) {
   FakeRelay relay;
   MakeNode(DefaultConfig(), {}, nullptr, &relay);
