@@ -100,6 +100,7 @@ def test_max_children_1_redirects_the_second_child_to_the_other_substrate(node):
     wait_parent(t2, "sub-2")
     assert child_ids(s1) == ["kid-1"] and child_ids(s2) == ["kid-2"]
     s1.wait_for_log("Redirecting WS child kid-2")
+    t2.wait_for_log(f"Redirected by seed-{s1.address} (at capacity)")
 
 
 def test_transient_without_a_substrate_stays_detached_and_writes_over_http(node):

@@ -227,18 +227,20 @@ void Transient::OnGoodbye(const std::shared_ptr<WsLink>& link, std::string_view 
   std::optional<Goodbye> goodbye = ParseGoodbye(payload);
   if (!goodbye) goodbye = Goodbye{};
   uint64_t attempt_id = 0;
+  std::string substrate;
   {
     std::lock_guard lock(mu_);
     if (stopped_) return;
     if (attempt_ && attempt_->link == link) {
       if (plan_) plan_->AddRedirectAlternatives(goodbye->alternatives);
       attempt_id = attempt_->id;
+      substrate = attempt_->candidate.id;
     } else if (parent_ != link) {
       return;
     }
   }
   if (attempt_id != 0) {
-    spdlog::info("WS attach redirected ({}); {} alternatives", goodbye->reason,
+    spdlog::info("Redirected by {} ({}); {} alternatives", substrate, goodbye->reason,
                  goodbye->alternatives.size());
     return FailAttempt(attempt_id, "redirected");
   }
