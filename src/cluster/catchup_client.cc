@@ -16,7 +16,13 @@ namespace repram::cluster {
 struct CatchupClient::Pass {
   std::vector<NodeInfo> candidates;
   size_t index = 0;    // the candidate asked now
-  std::string cursor;  // last key of the last page stored
+  std::string cursor;  // the cursor of the page asked last (the previous page's next_cursor)
+  // Pages are handled one at a time: an answer that arrives while the previous page is still
+  // being stored waits here and is handled by that thread next.
+  std::mutex mu;
+  bool busy = false;                      // GUARDED_BY(mu): a page is being handled
+  bool finished = false;                  // GUARDED_BY(mu): later answers are dropped
+  std::optional<TransportResult> parked;  // GUARDED_BY(mu)
   uint64_t stored = 0;
   uint64_t kept = 0;  // entries skipped because the local copy expires later
   uint64_t bytes = 0;
@@ -88,11 +94,47 @@ void CatchupClient::RequestPage(const std::shared_ptr<Pass>& pass) {
 }
 
 void CatchupClient::OnPage(const std::shared_ptr<Pass>& pass, TransportResult result) {
+  {
+    std::lock_guard lock(pass->mu);
+    if (pass->finished) return;
+    if (pass->busy) {
+      pass->parked = std::move(result);
+      return;
+    }
+    pass->busy = true;
+  }
+  for (;;) {
+    HandlePage(pass, std::move(result));
+    std::lock_guard lock(pass->mu);
+    if (pass->finished || !pass->parked) {
+      pass->busy = false;
+      return;
+    }
+    result = std::move(*pass->parked);
+    pass->parked.reset();
+  }
+}
+
+void CatchupClient::HandlePage(const std::shared_ptr<Pass>& pass, TransportResult result) {
   if (result.transport_error) return NextCandidate(pass, "no answer");
   if (result.status != 200) return NextCandidate(pass, "HTTP " + std::to_string(result.status));
   Result<CatchupPage> page = ParseCatchupPage(result.body);
   if (!page.ok()) return NextCandidate(pass, "unreadable page");
-  for (const CatchupEntry& entry : page->entries) {
+  // Pipelining: the next page is asked for before this one is stored, so the source builds it
+  // while this node stores (one page ahead at most: its answer waits for this one).
+  const bool more = page->next_cursor && *page->next_cursor > pass->cursor;
+  if (more) {
+    pass->cursor = std::move(*page->next_cursor);
+    RequestPage(pass);
+  }
+  if (!StorePage(pass, page->entries)) return Finish(pass, false, "node storage capacity exceeded");
+  if (!page->next_cursor) return Finish(pass, true, "");
+  if (!more) return NextCandidate(pass, "cursor did not advance");
+}
+
+bool CatchupClient::StorePage(const std::shared_ptr<Pass>& pass,
+                              const std::vector<CatchupEntry>& entries) {
+  for (const CatchupEntry& entry : entries) {
     if (entry.remaining_ttl < 1) continue;  // never negative: a dead entry is not stored
     // A lifetime is never extended: expiry = now + remaining_ttl, capped by our REPRAM_MAX_TTL;
     // the original TTL is at least that.
@@ -101,9 +143,7 @@ void CatchupClient::OnPage(const std::shared_ptr<Pass>& pass, TransportResult re
     Result<bool> put =
         store_.PutUnlessNewer(entry.key, entry.value, original, std::chrono::seconds(remaining));
     if (!put.ok()) {
-      if (put.status().code() == StatusCode::kFull) {
-        return Finish(pass, false, "node storage capacity exceeded");
-      }
+      if (put.status().code() == StatusCode::kFull) return false;
       continue;  // a key this node cannot hold (e.g. empty): skipped
     }
     if (!*put) {
@@ -114,10 +154,7 @@ void CatchupClient::OnPage(const std::shared_ptr<Pass>& pass, TransportResult re
     pass->bytes += entry.value.size();
     metrics_.catchup_entries_total++;
   }
-  if (!page->next_cursor) return Finish(pass, true, "");
-  if (*page->next_cursor <= pass->cursor) return NextCandidate(pass, "cursor did not advance");
-  pass->cursor = std::move(*page->next_cursor);
-  RequestPage(pass);
+  return true;
 }
 
 void CatchupClient::NextCandidate(const std::shared_ptr<Pass>& pass, const std::string& why) {
@@ -129,6 +166,10 @@ void CatchupClient::NextCandidate(const std::shared_ptr<Pass>& pass, const std::
 }
 
 void CatchupClient::Finish(const std::shared_ptr<Pass>& pass, bool ok, const std::string& why) {
+  {
+    std::lock_guard lock(pass->mu);
+    pass->finished = true;  // the answer to a page asked ahead is dropped
+  }
   {
     std::lock_guard lock(mu_);
     running_ = false;

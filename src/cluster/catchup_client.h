@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cluster/callback_guard.h"
+#include "cluster/catchup_codec.h"
 #include "cluster/metrics.h"
 #include "cluster/node_info.h"
 #include "cluster/transport.h"
@@ -60,7 +61,12 @@ class CatchupClient {
   struct Pass;
   // Posts the next page request of pass to its current candidate.
   void RequestPage(const std::shared_ptr<Pass>& pass);
+  // Handles the answer to a page request, or parks it while the previous page is handled.
   void OnPage(const std::shared_ptr<Pass>& pass, TransportResult result);
+  // Parses one answer, asks for the next page, stores this one; ends or moves the pass on.
+  void HandlePage(const std::shared_ptr<Pass>& pass, TransportResult result);
+  // Stores a page's entries; returns false when the store is full.
+  bool StorePage(const std::shared_ptr<Pass>& pass, const std::vector<CatchupEntry>& entries);
   // Moves to the next candidate after a failed page, or ends the pass when none is left.
   void NextCandidate(const std::shared_ptr<Pass>& pass, const std::string& why);
   void Finish(const std::shared_ptr<Pass>& pass, bool ok, const std::string& why);

@@ -54,7 +54,8 @@ struct CatchupPage {
 // base64), so the server can stop once size() passes kCatchupPageBytes.
 class CatchupPageWriter {
  public:
-  CatchupPageWriter();
+  // reserve: bytes to allocate up front (the expected page size; growing costs copies).
+  explicit CatchupPageWriter(size_t reserve = 0);
   // Appends one entry.
   void Add(std::string_view key, std::string_view value, int64_t remaining_ttl,
            int64_t original_ttl);
@@ -66,6 +67,8 @@ class CatchupPageWriter {
   std::string Finish(const std::optional<std::string>& next_cursor);
 
  private:
+  void AppendInt(int64_t v);
+
   std::string out_;
   size_t count_ = 0;
 };
@@ -73,6 +76,13 @@ class CatchupPageWriter {
 // Parses a 200 body strictly: an object with an `entries` array of objects holding a string key,
 // strict padded base64 data and integer remaining_ttl / original_ttl, and an optional string
 // next_cursor. Returns kUnavailable otherwise (the page failed).
+// A body in the exact form CatchupPageWriter emits is read by a fast reader, any other by the
+// general one (same acceptance).
 Result<CatchupPage> ParseCatchupPage(std::string_view body);
+
+// The two readers of ParseCatchupPage, exposed for its differential test. The canonical one
+// returns nullopt for any body not in the writer's exact form (and for invalid base64).
+std::optional<CatchupPage> ReadCanonicalCatchupPage(std::string_view body);
+Result<CatchupPage> ReadCatchupPageGeneral(std::string_view body);
 
 }  // namespace repram::cluster

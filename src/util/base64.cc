@@ -28,47 +28,66 @@ int8_t Sextet(char c) { return kDecodeTable[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
-std::string EncodeBase64(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
+void AppendBase64(std::string& out, std::string_view bytes) {
+  const size_t at = out.size();
+  out.resize(at + (bytes.size() + 2) / 3 * 4);
+  char* dst = out.data() + at;
   const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(bytes[i])); };
   size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
+  for (; i + 3 <= bytes.size(); i += 3, dst += 4) {
     const uint32_t group = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
-    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kAlphabet[(group >> shift) & 63]);
+    dst[0] = kAlphabet[group >> 18];
+    dst[1] = kAlphabet[(group >> 12) & 63];
+    dst[2] = kAlphabet[(group >> 6) & 63];
+    dst[3] = kAlphabet[group & 63];
   }
   const size_t left = bytes.size() - i;
   if (left > 0) {
     const uint32_t group = byte(i) << 16 | (left == 2 ? byte(i + 1) << 8 : 0);
-    out.push_back(kAlphabet[(group >> 18) & 63]);
-    out.push_back(kAlphabet[(group >> 12) & 63]);
-    out.push_back(left == 2 ? kAlphabet[(group >> 6) & 63] : '=');
-    out.push_back('=');
+    dst[0] = kAlphabet[group >> 18];
+    dst[1] = kAlphabet[(group >> 12) & 63];
+    dst[2] = left == 2 ? kAlphabet[(group >> 6) & 63] : '=';
+    dst[3] = '=';
   }
+}
+
+std::string EncodeBase64(std::string_view bytes) {
+  std::string out;
+  AppendBase64(out, bytes);
   return out;
 }
 
 std::optional<std::string> DecodeBase64Strict(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
-    const size_t padding =
-        last ? (text[i + 3] == '=') + (text[i + 2] == '=' && text[i + 3] == '=') : 0;
-    uint32_t group = 0;
-    for (size_t k = 0; k < 4 - padding; ++k) {
-      const int8_t v = Sextet(text[i + k]);
-      if (v == kInvalid) return std::nullopt;
-      group = group << 6 | static_cast<uint32_t>(v);
-    }
-    group <<= 6 * padding;
-    const uint32_t unused_bits = padding == 2 ? 0xFFFF : padding == 1 ? 0xFF : 0;
-    if ((group & unused_bits) != 0) return std::nullopt;  // not the canonical encoding
-    out.push_back(static_cast<char>(group >> 16));
-    if (padding < 2) out.push_back(static_cast<char>(group >> 8 & 0xFF));
-    if (padding < 1) out.push_back(static_cast<char>(group & 0xFF));
+  const size_t padding = text.empty()                           ? 0
+                         : text.substr(text.size() - 2) == "==" ? 2
+                         : text.back() == '='                   ? 1
+                                                                : 0;
+  std::string out(text.size() / 4 * 3 - padding, '\0');
+  char* dst = out.data();
+  // Full groups: any invalid character (including a '=' before the end) makes the OR negative.
+  const size_t full = padding == 0 ? text.size() : text.size() - 4;
+  for (size_t i = 0; i < full; i += 4, dst += 3) {
+    const int32_t a = Sextet(text[i]), b = Sextet(text[i + 1]), c = Sextet(text[i + 2]),
+                  d = Sextet(text[i + 3]);
+    if ((a | b | c | d) < 0) return std::nullopt;
+    const uint32_t group = static_cast<uint32_t>(a) << 18 | static_cast<uint32_t>(b) << 12 |
+                           static_cast<uint32_t>(c) << 6 | static_cast<uint32_t>(d);
+    dst[0] = static_cast<char>(group >> 16);
+    dst[1] = static_cast<char>(group >> 8 & 0xFF);
+    dst[2] = static_cast<char>(group & 0xFF);
   }
+  if (padding == 0) return out;
+  // The last group: 2 or 3 data characters, then the padding; unused trailing bits must be zero
+  // (the canonical encoding only).
+  const std::string_view last = text.substr(full);
+  const int32_t a = Sextet(last[0]), b = Sextet(last[1]), c = padding == 1 ? Sextet(last[2]) : 0;
+  if ((a | b | c) < 0) return std::nullopt;
+  const uint32_t group = static_cast<uint32_t>(a) << 18 | static_cast<uint32_t>(b) << 12 |
+                         static_cast<uint32_t>(c) << 6;
+  if ((group & (padding == 2 ? 0xFFFF : 0xFF)) != 0) return std::nullopt;
+  dst[0] = static_cast<char>(group >> 16);
+  if (padding == 1) dst[1] = static_cast<char>(group >> 8 & 0xFF);
   return out;
 }
 

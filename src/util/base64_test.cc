@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <string>
 
 namespace repram {
@@ -72,6 +73,40 @@ TEST(Base64Test, RoundTripsEveryByteValueAndLength) {
     const std::string bytes = all.substr(all.size() - len);
     EXPECT_EQ(DecodeBase64Strict(EncodeBase64(bytes)), bytes) << len;
   }
+}
+
+// Every string of length 4 and 8 over characters chosen to hit each branch (alphabet edges,
+// values with and without zero trailing bits, padding, URL-safe and foreign bytes) is accepted
+// exactly when it is the canonical standard encoding (an independent regular expression), and
+// decodes to the bytes that encode back to it.
+TEST(DecodeBase64StrictTest, AcceptsExactlyTheCanonicalEncodings) {
+  const std::string chars = std::string("ABQgw/+=-_ z9", 13) + std::string("\0\xff", 2);
+  const std::regex canonical(
+      "([A-Za-z0-9+/]{4})*([A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?");
+  size_t accepted = 0;
+  for (const std::string prefix : {"", "QUJD"}) {
+    std::string text = prefix + "xxxx";
+    for (size_t n = 0; n < chars.size() * chars.size() * chars.size() * chars.size(); ++n) {
+      size_t rest = n;
+      for (size_t k = 0; k < 4; ++k, rest /= chars.size()) {
+        text[prefix.size() + k] = chars[rest % chars.size()];
+      }
+      const std::optional<std::string> bytes = DecodeBase64Strict(text);
+      ASSERT_EQ(bytes.has_value(), std::regex_match(text, canonical)) << text;
+      if (bytes) {
+        ++accepted;
+        ASSERT_EQ(EncodeBase64(*bytes), text);
+      }
+    }
+  }
+  EXPECT_GT(accepted, 1000u);
+}
+
+TEST(AppendBase64Test, AppendsToWhatIsThere) {
+  std::string out = "x:";
+  AppendBase64(out, "hi");
+  AppendBase64(out, "abc");
+  EXPECT_EQ(out, "x:aGk=YWJj");
 }
 
 }  // namespace
