@@ -253,6 +253,8 @@ class CanonicalPageReader {
   std::optional<CatchupPage> Read() {
     CatchupPage page;
     if (!Literal(R"({"entries":[)")) return std::nullopt;
+    // The shortest entry takes 55 bytes: this bounds the count (the cap bounds the guess only).
+    page.entries.reserve(std::min<size_t>(s_.size() / 55 + 1, kCatchupMaxLimit));
     if (!Literal("]")) {
       do {
         CatchupEntry& e = page.entries.emplace_back();

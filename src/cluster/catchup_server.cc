@@ -16,15 +16,15 @@ size_t EstimatedEntryBytes(const ScannedEntry& e) {
 
 std::string ServeCatchupPage(const TtlStore& store, const CatchupRequest& req) {
   EntryScanner scanner = store.Scan(req.cursor, std::chrono::seconds(1));
-  std::optional<ScannedEntry> e = scanner.Next();
+  const ScannedEntry* e = scanner.Next();
   // One allocation for the page when its entries look like the first one (a page grown by
   // doubling costs copies and page faults on fresh memory).
   CatchupPageWriter page(
       e ? std::min(static_cast<size_t>(req.limit) * EstimatedEntryBytes(*e), kCatchupPageBytes)
         : 0);
-  std::optional<std::string> last_key;
+  std::string last_key;
   std::optional<std::string> next_cursor;
-  for (; e; e = scanner.Next()) {
+  for (; e != nullptr; e = scanner.Next()) {
     if (page.count() >= static_cast<size_t>(req.limit) || page.size() > kCatchupPageBytes) {
       next_cursor = std::move(last_key);
       break;
@@ -32,7 +32,7 @@ std::string ServeCatchupPage(const TtlStore& store, const CatchupRequest& req) {
     const auto remaining =
         std::chrono::duration_cast<std::chrono::seconds>(e->remaining).count();  // floor
     page.Add(e->key, e->value, remaining, e->ttl_seconds);
-    last_key = std::move(e->key);
+    last_key = e->key;
   }
   return page.Finish(next_cursor);
 }

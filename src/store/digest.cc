@@ -40,7 +40,7 @@ void ScanLive(const TtlStore& store, const Clock& clock, WallTime cutoff,
   const Duration horizon = cutoff - clock.WallNow();
   const MonoTime mono_cutoff = clock.Now() + horizon;
   EntryScanner scanner = store.Scan({}, std::max(horizon, Duration::zero()));
-  while (std::optional<ScannedEntry> e = scanner.Next()) {
+  while (const ScannedEntry* e = scanner.Next()) {
     // remaining was measured when the entry was read, moments ago: accurate to well under 1 ms.
     const MonoTime expires = clock.Now() + e->remaining;
     if (expires < mono_cutoff) continue;

@@ -20,7 +20,7 @@ std::vector<ScannedEntry> ScanAll(const TtlStore& store, std::string_view cursor
                                   Duration min_remaining = seconds(1)) {
   std::vector<ScannedEntry> out;
   EntryScanner scanner = store.Scan(cursor, min_remaining);
-  while (auto e = scanner.Next()) out.push_back(std::move(*e));
+  while (const ScannedEntry* e = scanner.Next()) out.push_back(*e);
   return out;
 }
 

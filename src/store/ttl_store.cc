@@ -269,7 +269,7 @@ bool EntryScanner::Refill(size_t i) {
   constexpr size_t kMaxEntries = 64;
   constexpr size_t kMaxBytes = 256 * 1024;
   Lane& lane = lanes_[i];
-  lane.buffer.clear();
+  lane.count = 0;
   lane.pos = 0;
   if (lane.done) return false;
   const int64_t now = store_->NowNs();
@@ -278,24 +278,26 @@ bool EntryScanner::Refill(size_t i) {
   {
     std::shared_lock lock(shard.mu);
     auto it = shard.index.UpperBound(lane.after);  // keys are never empty: "" = from the start
-    for (; it.Valid() && lane.buffer.size() < kMaxEntries && bytes < kMaxBytes; it.Next()) {
+    for (; it.Valid() && lane.count < kMaxEntries && bytes < kMaxBytes; it.Next()) {
       const Entry* e = it.entry();
       const int64_t remaining = e->expires_ns() - now;
       if (remaining < min_remaining_ns_) continue;
-      lane.buffer.push_back(ScannedEntry{.key = std::string(e->key()),
-                                         .value = std::string(e->value()),
-                                         .remaining = std::chrono::nanoseconds(remaining),
-                                         .ttl_seconds = e->ttl_seconds()});
+      if (lane.count == lane.buffer.size()) lane.buffer.emplace_back();
+      ScannedEntry& out = lane.buffer[lane.count++];
+      out.key.assign(e->key());  // assign: reuses the capacity of the entry read before
+      out.value.assign(e->value());
+      out.remaining = std::chrono::nanoseconds(remaining);
+      out.ttl_seconds = e->ttl_seconds();
       bytes += e->key().size() + e->value_size();
     }
     lane.done = !it.Valid();
   }
-  if (lane.buffer.empty()) return false;
-  lane.after = lane.buffer.back().key;
+  if (lane.count == 0) return false;
+  lane.after = lane.buffer[lane.count - 1].key;
   return true;
 }
 
-std::optional<ScannedEntry> EntryScanner::Next() {
+const ScannedEntry* EntryScanner::Next() {
   auto later = [this](size_t a, size_t b) {
     return lanes_[a].buffer[lanes_[a].pos].key > lanes_[b].buffer[lanes_[b].pos].key;
   };
@@ -306,17 +308,21 @@ std::optional<ScannedEntry> EntryScanner::Next() {
     }
     std::make_heap(heap_.begin(), heap_.end(), later);
   }
-  if (heap_.empty()) return std::nullopt;
-  std::pop_heap(heap_.begin(), heap_.end(), later);
-  const size_t i = heap_.back();
-  Lane& lane = lanes_[i];
-  ScannedEntry out = std::move(lane.buffer[lane.pos++]);
-  if (lane.pos < lane.buffer.size() || Refill(i)) {
-    std::push_heap(heap_.begin(), heap_.end(), later);
-  } else {
-    heap_.pop_back();
+  if (returned_) {
+    // The lane of the last entry returned sits at heap_.back(), outside the heap proper.
+    Lane& lane = lanes_[*returned_];
+    if (++lane.pos < lane.count || Refill(*returned_)) {
+      std::push_heap(heap_.begin(), heap_.end(), later);
+    } else {
+      heap_.pop_back();
+    }
+    returned_.reset();
   }
-  return out;
+  if (heap_.empty()) return nullptr;
+  std::pop_heap(heap_.begin(), heap_.end(), later);
+  returned_ = heap_.back();
+  const Lane& lane = lanes_[*returned_];
+  return &lane.buffer[lane.pos];
 }
 
 size_t TtlStore::ReclaimExpired() { return ReclaimAt(NowNs()); }

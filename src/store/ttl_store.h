@@ -147,16 +147,18 @@ class TtlStore {
 // (at most 64 entries or 256 KiB per refill) under its read lock, and the shards' read-ahead
 // buffers are merged. Writers wait at most one refill. Not a snapshot: an entry written or
 // expiring during the scan may or may not be returned; every key is returned at most once and
-// keys are strictly ascending. Not thread-safe (one reader); REQUIRES: the store outlives it.
+// keys are strictly ascending. The read-ahead buffers are reused (no allocation per entry once
+// they have grown). Not thread-safe (one reader); REQUIRES: the store outlives it.
 class EntryScanner {
  public:
-  // Returns the next entry, or nullopt at the end.
-  std::optional<ScannedEntry> Next();
+  // Returns the next entry, valid until the next call, or nullptr at the end.
+  const ScannedEntry* Next();
 
  private:
   friend class TtlStore;
   struct Lane {
-    std::vector<ScannedEntry> buffer;
+    std::vector<ScannedEntry> buffer;  // entries [0, count) are the read-ahead
+    size_t count = 0;
     size_t pos = 0;
     std::string after;  // last key read from this shard (starts at the cursor)
     bool done = false;  // the shard has nothing after `after`
@@ -171,6 +173,9 @@ class EntryScanner {
   bool started_ = false;
   std::vector<Lane> lanes_;
   std::vector<size_t> heap_;  // lanes with buffered entries, min-heap by their front key
+  // The lane whose entry Next returned last: it moves on (and is put back into the heap) at the
+  // next call, so that the returned entry stays valid until then.
+  std::optional<size_t> returned_;
 };
 
 }  // namespace repram
