@@ -271,7 +271,7 @@ void Node::AddMcpRoute() {
 }
 
 void Node::ScheduleReclaim() {
-  std::lock_guard lock(tasks_mu_);  // the callback re-arms on an I/O thread; Shutdown resets
+  MutexLock lock(tasks_mu_);  // the callback re-arms on an I/O thread; Shutdown resets
   if (tasks_stopped_) return;
   reclaim_task_ = scheduler_->After(kReclaimPeriod, [this] {
     store_->ReclaimExpired();
@@ -280,7 +280,7 @@ void Node::ScheduleReclaim() {
 }
 
 void Node::ScheduleLimiterCleanup() {
-  std::lock_guard lock(tasks_mu_);
+  MutexLock lock(tasks_mu_);
   if (tasks_stopped_) return;
   limiter_task_ = scheduler_->After(kLimiterCleanupPeriod, [this] {
     client_limiter_->DropIdle();
@@ -305,7 +305,7 @@ void Node::Shutdown(std::chrono::milliseconds drain) {
   anti_entropy_worker_.join();  // its queued tasks are no-ops (or 503s) once stopped
   trust_->Stop();
   {
-    std::lock_guard lock(tasks_mu_);
+    MutexLock lock(tasks_mu_);
     tasks_stopped_ = true;
     reclaim_task_.reset();
     limiter_task_.reset();

@@ -3,7 +3,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <memory>
-#include <mutex>
 
 #include "app/client_api.h"
 #include "app/cluster_adapters.h"
@@ -26,6 +25,7 @@
 #include "tree/transient.h"
 #include "tree/tree_metrics.h"
 #include "tree/ws_connection.h"
+#include "util/mutex.h"
 #include "util/rng.h"
 #include "util/status.h"
 
@@ -101,10 +101,10 @@ class Node {
   std::unique_ptr<mcp::McpHttpEndpoint> mcp_endpoint_;
   http::RouteTable routes_;
   std::unique_ptr<http::HttpServer> server_;
-  std::mutex tasks_mu_;
-  bool tasks_stopped_ = false;                        // GUARDED_BY(tasks_mu_)
-  std::unique_ptr<Scheduler::Task> reclaim_task_;     // GUARDED_BY(tasks_mu_)
-  std::unique_ptr<Scheduler::Task> limiter_task_;     // GUARDED_BY(tasks_mu_)
+  Mutex tasks_mu_;
+  bool tasks_stopped_ GUARDED_BY(tasks_mu_) = false;
+  std::unique_ptr<Scheduler::Task> reclaim_task_ GUARDED_BY(tasks_mu_);
+  std::unique_ptr<Scheduler::Task> limiter_task_ GUARDED_BY(tasks_mu_);
   bool stopped_ = false;
 };
 

@@ -56,7 +56,7 @@ AntiEntropy::~AntiEntropy() { Stop(); }
 
 void AntiEntropy::Start() {
   if (config_.interval <= Duration::zero()) return;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (stopped_) return;
   const MonoTime now = clock_.Now();
   next_periodic_ = now + config_.interval;
@@ -67,7 +67,7 @@ void AntiEntropy::Start() {
 void AntiEntropy::Stop() {
   guard_.Close();
   std::unique_ptr<Scheduler::Task> tick;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   stopped_ = true;
   tick = std::move(tick_);
   queued_.clear();
@@ -78,7 +78,7 @@ void AntiEntropy::Tick() {
   bool late = false;
   Duration lateness{};
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     const MonoTime now = clock_.Now();
     lateness = now - tick_due_;
@@ -104,7 +104,7 @@ void AntiEntropy::Tick() {
 void AntiEntropy::OnPeerRejoined(const NodeInfo& peer) {
   std::optional<NodeInfo> start;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_ || config_.interval <= Duration::zero() || upstream_.contains(peer.id) ||
         NormalizeEnclave(peer.enclave) != config_.enclave) {
       return;
@@ -134,9 +134,11 @@ void AntiEntropy::StartRandomRound(std::string_view reason) {
   std::vector<NodeInfo> candidates = peers_();
   std::optional<NodeInfo> start;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_ || running_) return;
-    std::erase_if(candidates, [&](const NodeInfo& p) { return upstream_.contains(p.id); });
+    for (auto it = candidates.begin(); it != candidates.end();) {  // no lambda: it reads upstream_
+      it = upstream_.contains(it->id) ? candidates.erase(it) : it + 1;
+    }
     if (candidates.empty()) return;
     start = Enqueue(candidates[rng_.Below(candidates.size())]);
   }
@@ -170,7 +172,7 @@ void AntiEntropy::FinishRound(const NodeInfo& peer, RoundOutcome outcome) {
   }
   std::optional<NodeInfo> next;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (outcome == RoundOutcome::kUpstream && upstream_.insert(peer.id).second) {
       spdlog::info("Peer {} answers 404 on {}: an upstream node, never asked again", peer.id,
                    kAntiEntropyDigestPath);
@@ -186,7 +188,7 @@ void AntiEntropy::FinishRound(const NodeInfo& peer, RoundOutcome outcome) {
 }
 
 bool AntiEntropy::IsUpstream(std::string_view peer_id) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return upstream_.contains(peer_id);
 }
 

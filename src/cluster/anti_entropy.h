@@ -6,7 +6,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -19,6 +18,7 @@
 #include "cluster/node_info.h"
 #include "cluster/transport.h"
 #include "store/ttl_store.h"
+#include "util/mutex.h"
 #include "util/rng.h"
 #include "util/scheduler.h"
 
@@ -81,11 +81,11 @@ class AntiEntropy {
 
  private:
   void Tick();
-  // Queues a round with peer, or starts it when none runs. REQUIRES: mu_ held; returns the peer
-  // to start now (the caller starts it after unlocking) or nullopt.
-  std::optional<NodeInfo> Enqueue(const NodeInfo& peer);
-  // Starts a round with one random eligible peer, if any. REQUIRES: mu_ not held.
-  void StartRandomRound(std::string_view reason);
+  // Queues a round with peer, or starts it when none runs. Returns the peer to start now (the
+  // caller starts it after unlocking) or nullopt.
+  std::optional<NodeInfo> Enqueue(const NodeInfo& peer) REQUIRES(mu_);
+  // Starts a round with one random eligible peer, if any.
+  void StartRandomRound(std::string_view reason) EXCLUDES(mu_);
   void StartRound(const NodeInfo& peer);
   void FinishRound(const NodeInfo& peer, RoundOutcome outcome);
   // Runs work on the background executor and replies with its result; answers 503 when the
@@ -107,15 +107,15 @@ class AntiEntropy {
   AntiEntropyMetrics metrics_;
   CallbackGuard guard_;
 
-  mutable std::mutex mu_;
-  bool stopped_ = false;                   // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> tick_;  // GUARDED_BY(mu_)
-  MonoTime tick_due_;                      // GUARDED_BY(mu_)
-  MonoTime next_periodic_;                 // GUARDED_BY(mu_)
-  bool running_ = false;                   // GUARDED_BY(mu_): a round is in flight
-  std::deque<NodeInfo> queued_;            // GUARDED_BY(mu_)
-  std::map<std::string, MonoTime, std::less<>> last_triggered_;  // GUARDED_BY(mu_)
-  std::set<std::string, std::less<>> upstream_;                  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  bool stopped_ GUARDED_BY(mu_) = false;
+  std::unique_ptr<Scheduler::Task> tick_ GUARDED_BY(mu_);
+  MonoTime tick_due_ GUARDED_BY(mu_);
+  MonoTime next_periodic_ GUARDED_BY(mu_);
+  bool running_ GUARDED_BY(mu_) = false;  // a round is in flight
+  std::deque<NodeInfo> queued_ GUARDED_BY(mu_);
+  std::map<std::string, MonoTime, std::less<>> last_triggered_ GUARDED_BY(mu_);
+  std::set<std::string, std::less<>> upstream_ GUARDED_BY(mu_);
 };
 
 }  // namespace repram::cluster

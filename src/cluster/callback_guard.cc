@@ -5,31 +5,31 @@
 namespace repram::cluster {
 
 bool CallbackGuard::Enter(State& state) {
-  std::lock_guard lock(state.mu);
+  MutexLock lock(state.mu);
   if (!state.open) return false;
   state.running.push_back(std::this_thread::get_id());
   return true;
 }
 
 void CallbackGuard::Leave(State& state) {
-  std::lock_guard lock(state.mu);
+  MutexLock lock(state.mu);
   auto it = std::find(state.running.begin(), state.running.end(), std::this_thread::get_id());
   state.running.erase(it);
-  state.cv.notify_all();
+  state.left.NotifyAll();
 }
 
 void CallbackGuard::Close() {
-  std::unique_lock lock(state_->mu);
+  MutexLock lock(state_->mu);
   state_->open = false;
   const std::thread::id self = std::this_thread::get_id();
-  state_->cv.wait(lock, [&] {
-    return std::all_of(state_->running.begin(), state_->running.end(),
-                       [self](std::thread::id id) { return id == self; });
-  });
+  auto other = [self](std::thread::id id) { return id != self; };
+  while (std::any_of(state_->running.begin(), state_->running.end(), other)) {
+    state_->left.Wait(state_->mu);
+  }
 }
 
 bool CallbackGuard::closed() const {
-  std::lock_guard lock(state_->mu);
+  MutexLock lock(state_->mu);
   return !state_->open;
 }
 

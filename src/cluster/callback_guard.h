@@ -1,11 +1,11 @@
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "util/mutex.h"
 
 namespace repram::cluster {
 
@@ -27,10 +27,7 @@ class CallbackGuard {
   auto Wrap(F fn) const {
     return [state = state_, fn = std::move(fn)](auto&&... args) mutable {
       if (!Enter(*state)) return;
-      struct Exit {
-        State& state;
-        ~Exit() { Leave(state); }
-      } exit{*state};
+      const Exit exit{*state};
       fn(std::forward<decltype(args)>(args)...);
     };
   }
@@ -43,14 +40,21 @@ class CallbackGuard {
 
  private:
   struct State {
-    mutable std::mutex mu;
-    std::condition_variable cv;
-    bool open = true;
-    std::vector<std::thread::id> running;  // one entry per callback in progress
+    mutable Mutex mu;
+    CondVar left;  // notified whenever a callback returns
+    bool open GUARDED_BY(mu) = true;
+    std::vector<std::thread::id> running GUARDED_BY(mu);  // one entry per callback in progress
   };
 
   static bool Enter(State& state);
   static void Leave(State& state);
+
+  // Leaves the guard when the callback returns (or throws). A class of its own rather than one
+  // local to Wrap's lambda, which clang reports as an undefined internal destructor.
+  struct Exit {
+    State& state;
+    ~Exit() { Leave(state); }
+  };
 
   std::shared_ptr<State> state_;
 };

@@ -19,10 +19,10 @@ struct CatchupClient::Pass {
   std::string cursor;  // the cursor of the page asked last (the previous page's next_cursor)
   // Pages are handled one at a time: an answer that arrives while the previous page is still
   // being stored waits here and is handled by that thread next.
-  std::mutex mu;
-  bool busy = false;                      // GUARDED_BY(mu): a page is being handled
-  bool finished = false;                  // GUARDED_BY(mu): later answers are dropped
-  std::optional<TransportResult> parked;  // GUARDED_BY(mu)
+  Mutex mu;
+  bool busy GUARDED_BY(mu) = false;      // a page is being handled
+  bool finished GUARDED_BY(mu) = false;  // later answers are dropped
+  std::optional<TransportResult> parked GUARDED_BY(mu);
   uint64_t stored = 0;
   uint64_t kept = 0;  // entries skipped because the local copy expires later
   uint64_t bytes = 0;
@@ -43,7 +43,7 @@ CatchupClient::~CatchupClient() { Stop(); }
 bool CatchupClient::Run(std::vector<NodeInfo> candidates, std::function<void(bool)> done) {
   if (candidates.empty()) return false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (running_ || stopped_) return false;
     running_ = true;
   }
@@ -60,14 +60,14 @@ bool CatchupClient::Run(std::vector<NodeInfo> candidates, std::function<void(boo
 
 void CatchupClient::Stop() {
   guard_.Close();
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   stopped_ = true;
   if (running_) metrics_.catchup_in_progress = 0;
   running_ = false;
 }
 
 bool CatchupClient::running() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return running_;
 }
 
@@ -95,7 +95,7 @@ void CatchupClient::RequestPage(const std::shared_ptr<Pass>& pass) {
 
 void CatchupClient::OnPage(const std::shared_ptr<Pass>& pass, TransportResult result) {
   {
-    std::lock_guard lock(pass->mu);
+    MutexLock lock(pass->mu);
     if (pass->finished) return;
     if (pass->busy) {
       pass->parked = std::move(result);
@@ -105,7 +105,7 @@ void CatchupClient::OnPage(const std::shared_ptr<Pass>& pass, TransportResult re
   }
   for (;;) {
     HandlePage(pass, std::move(result));
-    std::lock_guard lock(pass->mu);
+    MutexLock lock(pass->mu);
     if (pass->finished || !pass->parked) {
       pass->busy = false;
       return;
@@ -167,11 +167,11 @@ void CatchupClient::NextCandidate(const std::shared_ptr<Pass>& pass, const std::
 
 void CatchupClient::Finish(const std::shared_ptr<Pass>& pass, bool ok, const std::string& why) {
   {
-    std::lock_guard lock(pass->mu);
+    MutexLock lock(pass->mu);
     pass->finished = true;  // the answer to a page asked ahead is dropped
   }
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     running_ = false;
   }
   metrics_.catchup_in_progress = 0;

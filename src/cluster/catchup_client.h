@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,6 +13,7 @@
 #include "cluster/transport.h"
 #include "store/ttl_store.h"
 #include "util/clock.h"
+#include "util/mutex.h"
 
 namespace repram::cluster {
 
@@ -78,9 +78,9 @@ class CatchupClient {
   ClusterMetrics& metrics_;
   CallbackGuard guard_;
 
-  mutable std::mutex mu_;
-  bool running_ = false;  // GUARDED_BY(mu_)
-  bool stopped_ = false;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  bool running_ GUARDED_BY(mu_) = false;
+  bool stopped_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace repram::cluster

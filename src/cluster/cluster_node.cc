@@ -84,7 +84,7 @@ ClusterNode::ClusterNode(ClusterConfig config, ClusterDeps deps, ClusterHooks ho
     catchup_ = std::make_unique<CatchupClient>(std::move(options), transport_, clock_,
                                                *catchup_store_, metrics_);
   }
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   UpdatePeerGauges();
 }
 
@@ -92,7 +92,7 @@ ClusterNode::~ClusterNode() { Stop(); }
 
 void ClusterNode::Start(std::function<void()> bootstrapped) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     ping_timer_ = scheduler_.After(config_.ping_interval, guard_.Wrap([this] { PingRound(); }));
     sync_timer_ = scheduler_.After(config_.sync_interval, guard_.Wrap([this] { SyncRound(); }));
@@ -116,7 +116,7 @@ void ClusterNode::Stop() {
   std::map<uint64_t, std::unique_ptr<Scheduler::Task>> retry_timers;
   std::vector<PendingWrites::Done> pending;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     stopped_ = true;
     ping_timer = std::move(ping_timer_);
@@ -168,7 +168,7 @@ PeerReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
     return PeerReply{PeerOutcome::kInvalidMessage, valid.message()};
   }
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!dedup_.MarkFirstSeen(msg.message_id, clock_.Now()))
       return PeerReply{PeerOutcome::kAccepted};
   }
@@ -185,7 +185,7 @@ PeerReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
   std::optional<NodeInfo> originator;
   std::vector<NodeInfo> forward_to;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return PeerReply{PeerOutcome::kAccepted};
     originator = membership_.Find(msg.from);
     if (!fanout_full) {
@@ -221,7 +221,7 @@ void ClusterNode::HandleAck(const SimpleMessage& msg) {
   std::optional<PendingWrites::Done> done;
   bool ours = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ours = pending_.Contains(msg.message_id);
     if (ours && msg.from != self_.id) {
       const int quorum = QuorumSize(membership_.SameEnclaveCount(), config_.replication);
@@ -238,7 +238,7 @@ void ClusterNode::HandleAck(const SimpleMessage& msg) {
 void ClusterNode::HandlePing(const SimpleMessage& msg) {
   std::optional<NodeInfo> pinger;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!membership_.Contains(msg.from) && membership_.Readmit(msg.from)) {
       NoteAdd(AddResult::kAdded);
     }
@@ -258,7 +258,7 @@ void ClusterNode::HandlePong(const SimpleMessage& msg) {
 }
 
 void ClusterNode::RecordPongFrom(const SimpleMessage& msg) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (!membership_.Contains(msg.from) && membership_.IsQuarantined(msg.from)) {
     if (msg.node_info && msg.node_info->id == msg.from) {
       NoteAdd(membership_.AddPeer(*msg.node_info, AddMode::kSync));
@@ -278,7 +278,7 @@ void ClusterNode::HandleSync(const SimpleMessage& msg) {
   std::optional<NodeInfo> sender;
   std::vector<NodeInfo> entries;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     NoteAdd(
         membership_.AddPeer(*msg.node_info, direct ? AddMode::kSync : AddMode::kPropagatedSync));
     if (!direct || stopped_) return;
@@ -312,7 +312,7 @@ void ClusterNode::CatchUpFromEnclave() {
   if (!catchup_) return;
   std::vector<NodeInfo> candidates;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     candidates = membership_.SameEnclave();
   }
@@ -341,7 +341,7 @@ PeerReply ClusterNode::HandleBootstrap(std::string_view body, std::string_view s
   std::vector<NodeInfo> peers;  // the others sorted by id, then the joiner, then us
   std::vector<NodeInfo> notify;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     AddResult added = AddResult::kRejected;
     if (joiner.id != self_.id) {
       added = membership_.AddPeer(joiner, AddMode::kBootstrap);
@@ -367,14 +367,14 @@ PeerReply ClusterNode::HandleBootstrap(std::string_view body, std::string_view s
 void ClusterNode::NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt) {
   Send(peer, msg, false, [this, peer, msg, attempt](bool ok) {
     if (ok || attempt >= kNotifyAttempts) return;
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     const uint64_t id = next_retry_id_++;
     const Duration delay = std::chrono::seconds(attempt);  // 1 s, then 2 s (Go parity)
     retry_timers_[id] = scheduler_.After(delay, guard_.Wrap([this, id, peer, msg, attempt] {
       std::unique_ptr<Scheduler::Task> self_task;
       {
-        std::lock_guard inner(mu_);
+        MutexLock inner(mu_);
         auto node = retry_timers_.extract(id);
         if (!node.empty()) self_task = std::move(node.mapped());
       }
@@ -390,11 +390,10 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
       ws_relay_ != nullptr ? ws_relay_->AttachedParent() : std::nullopt;
   SimpleMessage put;
   std::vector<NodeInfo> targets;
-  std::vector<NodeInfo> congested;  // targets whose send the write also waits for
   bool full = false;
   int quorum = 0;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!stopped_) {
       std::vector<NodeInfo> enclave = membership_.SameEnclave();
       quorum = QuorumSize(enclave.size(), config_.replication);
@@ -411,22 +410,27 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
           }
         }
         if (parent) std::erase_if(targets, [&](const NodeInfo& p) { return p.id == *parent; });
-        if (quorum > 1) {
-          pending_.Add(put.message_id, std::move(done));
-          write_deadlines_.emplace_back(clock_.Now() + config_.write_timeout, put.message_id);
-          if (!write_timer_) ArmWriteTimer(config_.write_timeout);
-          // Backpressure: a peer that answers but lags far behind paces our writers, so its
-          // queue does not overflow (which would drop its copy of the write). On an attached
-          // transient a congested peer gets its copy at once instead of 1 s later: it is behind
-          // already, and the write waits for that send as on the plain HTTP path.
-          std::erase_if(targets, [&](const NodeInfo& peer) {
-            if (!transport_.Congested(peer.address, peer.http_port)) return false;
-            pending_.AddHold(put.message_id);
-            congested.push_back(peer);
-            return true;
-          });
-        }
       }
+    }
+  }
+  std::vector<NodeInfo> congested;  // targets whose send the write also waits for
+  if (quorum > 1) {
+    // Backpressure: a peer that answers but lags far behind paces our writers, so its queue
+    // does not overflow (which would drop its copy of the write). On an attached transient a
+    // congested peer gets its copy at once instead of 1 s later: it is behind already, and the
+    // write waits for that send as on the plain HTTP path. Asked without mu_ held, like every
+    // transport call; nothing is sent before the write and its holds are registered.
+    std::erase_if(targets, [&](const NodeInfo& peer) {
+      if (!transport_.Congested(peer.address, peer.http_port)) return false;
+      congested.push_back(peer);
+      return true;
+    });
+    MutexLock lock(mu_);
+    if (!stopped_) {  // stopped meanwhile: done is answered below, and nothing is sent
+      pending_.Add(put.message_id, std::exchange(done, nullptr));
+      for (size_t i = 0; i < congested.size(); ++i) pending_.AddHold(put.message_id);
+      write_deadlines_.emplace_back(clock_.Now() + config_.write_timeout, put.message_id);
+      if (!write_timer_) ArmWriteTimer(config_.write_timeout);
     }
   }
   if (!put.message_id.empty()) {
@@ -443,12 +447,13 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
     SendToAll(congested, put, full, [this, id = put.message_id](bool) { ReleaseHold(id); });
     if (ws_relay_ != nullptr) ws_relay_->PushToChildren(put);
   }
-  if (quorum <= 1) done(quorum == 1);
+  // Not handed to pending_: nothing to wait for (alone or quorum 1), or stopped meanwhile.
+  if (done) done(quorum == 1);
 }
 
 void ClusterNode::ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targets, bool full) {
   if (targets.empty()) return;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (stopped_) return;
   backfills_.push_back(
       Backfill{clock_.Now() + kWsBackfillDelay, std::move(put), std::move(targets), full});
@@ -461,7 +466,7 @@ void ClusterNode::ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targ
 void ClusterNode::OnBackfillTimer() {
   std::vector<Backfill> due;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     const MonoTime now = clock_.Now();
     while (!backfills_.empty() && backfills_.front().due <= now) {
@@ -479,7 +484,7 @@ void ClusterNode::OnBackfillTimer() {
 ClusterNode::RelayOutcome ClusterNode::RelayChildPut(const SimpleMessage& put) {
   if (!ValidatePut(put).ok()) return RelayOutcome::kInvalid;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!dedup_.MarkFirstSeen(put.message_id, clock_.Now())) return RelayOutcome::kDuplicate;
   }
   if (Status stored =
@@ -491,7 +496,7 @@ ClusterNode::RelayOutcome ClusterNode::RelayChildPut(const SimpleMessage& put) {
   std::vector<NodeInfo> targets;
   bool full = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return RelayOutcome::kStored;
     std::vector<NodeInfo> enclave = membership_.SameEnclave();
     std::erase_if(enclave, [&](const NodeInfo& p) { return p.id == put.from; });
@@ -515,7 +520,7 @@ ClusterNode::RelayOutcome ClusterNode::RelayChildPut(const SimpleMessage& put) {
 void ClusterNode::ApplyTopologySync(const SimpleMessage& msg) {
   if (!msg.node_info || msg.node_info->id == self_.id) return;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     const bool direct = msg.node_info->id == msg.from;
     NoteAdd(
@@ -527,7 +532,7 @@ void ClusterNode::ApplyTopologySync(const SimpleMessage& msg) {
 void ClusterNode::ReleaseHold(const std::string& message_id) {
   std::optional<PendingWrites::Done> done;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     done = pending_.ReleaseHold(message_id);
   }
   if (done) (*done)(true);
@@ -540,7 +545,7 @@ void ClusterNode::ArmWriteTimer(Duration delay) {
 void ClusterNode::OnWriteTimer() {
   std::vector<PendingWrites::Expired> expired;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     const MonoTime now = clock_.Now();
     // Every write waits the same time, so the queue is in deadline order; writes that reached
@@ -564,24 +569,24 @@ void ClusterNode::CheckIsolation(std::function<void(bool)> done) {
 }
 
 int ClusterNode::Quorum() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return QuorumSize(membership_.SameEnclaveCount(), config_.replication);
 }
 
 std::vector<NodeInfo> ClusterNode::Peers() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return membership_.All();
 }
 
 std::vector<NodeInfo> ClusterNode::SameEnclavePeers() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return membership_.SameEnclave();
 }
 
 void ClusterNode::ReportRejoined() {
   std::vector<NodeInfo> rejoined;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     rejoined = membership_.TakeRejoined();
   }
   if (!hooks_.on_peer_rejoined) return;
@@ -589,14 +594,14 @@ void ClusterNode::ReportRejoined() {
 }
 
 size_t ClusterNode::PeerCount() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return membership_.size();
 }
 
 void ClusterNode::PingRound() {
   RoundPlan plan;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     plan = membership_.StartRound();
     dedup_.PurgeExpired(clock_.Now());
@@ -619,7 +624,7 @@ void ClusterNode::PingRound() {
     SimpleMessage ping = NewMessage("PING");
     ping.to = peer.id;
     Send(peer, ping, false, [this, id = peer.id, round = plan.round](bool ok) {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       membership_.RecordPingResult(id, round, ok);
     });
   }
@@ -628,7 +633,7 @@ void ClusterNode::PingRound() {
 void ClusterNode::SyncRound() {
   std::vector<NodeInfo> peers;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     const size_t n = membership_.size();
     if (n > 0 && static_cast<int64_t>(n) < config_.replication - 1) peers = membership_.All();
@@ -658,7 +663,7 @@ void ClusterNode::Bootstrap(std::vector<std::string> seeds, bool refresh_on_fail
 
 bool ClusterNode::OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     for (const NodeInfo& peer : result.peers) {
       NoteAdd(membership_.AddPeer(peer, AddMode::kBootstrap));
     }

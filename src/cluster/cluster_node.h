@@ -5,7 +5,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -24,6 +23,7 @@
 #include "cluster/pending_writes.h"
 #include "cluster/seed_fetcher.h"
 #include "cluster/sync_limiter.h"
+#include "util/mutex.h"
 
 namespace repram::cluster {
 
@@ -124,49 +124,51 @@ class ClusterNode {
   std::string RenderMetrics() const { return metrics_.RenderPrometheus(); }
 
  private:
-  PeerReply HandlePut(const SimpleMessage& msg, bool fanout_full);
-  void HandleAck(const SimpleMessage& msg);
-  void HandlePing(const SimpleMessage& msg);
-  void HandlePong(const SimpleMessage& msg);
-  // HandlePong's membership update. REQUIRES: mu_ not held (takes it).
-  void RecordPongFrom(const SimpleMessage& msg);
-  void HandleSync(const SimpleMessage& msg);
+  PeerReply HandlePut(const SimpleMessage& msg, bool fanout_full) EXCLUDES(mu_);
+  void HandleAck(const SimpleMessage& msg) EXCLUDES(mu_);
+  void HandlePing(const SimpleMessage& msg) EXCLUDES(mu_);
+  void HandlePong(const SimpleMessage& msg) EXCLUDES(mu_);
+  // HandlePong's membership update.
+  void RecordPongFrom(const SimpleMessage& msg) EXCLUDES(mu_);
+  void HandleSync(const SimpleMessage& msg) EXCLUDES(mu_);
 
-  void PingRound();
-  void SyncRound();
-  // Arms the single write-timeout timer. REQUIRES: mu_ held.
-  void ArmWriteTimer(Duration delay);
+  void PingRound() EXCLUDES(mu_);
+  void SyncRound() EXCLUDES(mu_);
+  // Arms the single write-timeout timer.
+  void ArmWriteTimer(Duration delay) REQUIRES(mu_);
   // Answers every write whose deadline passed (202 without quorum), then re-arms.
-  void OnWriteTimer();
+  void OnWriteTimer() EXCLUDES(mu_);
   // A send a write waited for (backpressure) finished: completes the write if that was all.
-  void ReleaseHold(const std::string& message_id);
+  void ReleaseHold(const std::string& message_id) EXCLUDES(mu_);
   // Runs the joiner algorithm; done(joined) runs once, joined = at least one seed answered.
   void Bootstrap(std::vector<std::string> seeds, bool refresh_on_failure,
-                 std::function<void(bool joined)> done);
+                 std::function<void(bool joined)> done) EXCLUDES(mu_);
   // Adds the peers a bootstrap pass learned (§7.3 step 4-5). Returns whether a seed answered.
-  bool OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure);
+  bool OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure) EXCLUDES(mu_);
   // Starts a catch-up pass from the same-enclave peers sorted by id (§12), unless one runs.
-  void CatchUpFromEnclave();
+  void CatchUpFromEnclave() EXCLUDES(mu_);
   // Queues the delayed HTTP copy of a write sent to our WS parent (ws-tree.md §10.1 step 3).
-  void ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targets, bool full);
+  void ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targets, bool full)
+      EXCLUDES(mu_);
   // Sends every backfill that is due, then re-arms.
-  void OnBackfillTimer();
-  void NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt);
+  void OnBackfillTimer() EXCLUDES(mu_);
+  void NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt) EXCLUDES(mu_);
 
   // Encodes, signs and posts msg to peer; on_done(ok_2xx) runs on completion (if still open).
+  // Like every transport call, never with mu_ held.
   void Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,
-            std::function<void(bool)> on_done = {});
+            std::function<void(bool)> on_done = {}) EXCLUDES(mu_);
   // Sends the same message to every peer, encoding and signing the body once; on_done (if
   // any) runs once per peer.
   void SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg, bool fanout_full,
-                 std::function<void(bool)> on_done = nullptr);
+                 std::function<void(bool)> on_done = nullptr) EXCLUDES(mu_);
   SimpleMessage NewMessage(std::string_view type) const;
-  // Hands the peers that came back to hooks_.on_peer_rejoined. REQUIRES: mu_ not held.
-  void ReportRejoined();
-  // Records an AddPeer outcome in the metrics. REQUIRES: mu_ held.
-  void NoteAdd(AddResult result);
-  // Refreshes repram_peers_active and repram_isolated. REQUIRES: mu_ held.
-  void UpdatePeerGauges();
+  // Hands the peers that came back to hooks_.on_peer_rejoined.
+  void ReportRejoined() EXCLUDES(mu_);
+  // Records an AddPeer outcome in the metrics.
+  void NoteAdd(AddResult result) REQUIRES(mu_);
+  // Refreshes repram_peers_active and repram_isolated.
+  void UpdatePeerGauges() REQUIRES(mu_);
 
   const ClusterConfig config_;
   const NodeInfo self_;
@@ -184,15 +186,15 @@ class ClusterNode {
   std::unique_ptr<IsolationRecovery> recovery_;
   std::unique_ptr<CatchupClient> catchup_;  // null when catch-up is off
 
-  mutable std::mutex mu_;
-  bool stopped_ = false;   // GUARDED_BY(mu_)
-  Membership membership_;  // GUARDED_BY(mu_)
-  DedupCache dedup_;       // GUARDED_BY(mu_)
-  PendingWrites pending_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  bool stopped_ GUARDED_BY(mu_) = false;
+  Membership membership_ GUARDED_BY(mu_);
+  DedupCache dedup_ GUARDED_BY(mu_);
+  PendingWrites pending_ GUARDED_BY(mu_);
   // (deadline, message id) of every write sent for quorum, oldest first, and the one timer that
   // fires at the oldest deadline (instead of a timer per write).
-  std::deque<std::pair<MonoTime, std::string>> write_deadlines_;  // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> write_timer_;                  // GUARDED_BY(mu_)
+  std::deque<std::pair<MonoTime, std::string>> write_deadlines_ GUARDED_BY(mu_);
+  std::unique_ptr<Scheduler::Task> write_timer_ GUARDED_BY(mu_);
   // HTTP copies of writes sent to the WS parent, oldest first, and the one timer for them.
   struct Backfill {
     MonoTime due;
@@ -200,13 +202,13 @@ class ClusterNode {
     std::vector<NodeInfo> targets;
     bool full = false;
   };
-  std::deque<Backfill> backfills_;                                     // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> backfill_timer_;                    // GUARDED_BY(mu_)
-  SyncLimiter sync_limiter_;                                           // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> ping_timer_;                        // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> sync_timer_;                        // GUARDED_BY(mu_)
-  uint64_t next_retry_id_ = 0;                                         // GUARDED_BY(mu_)
-  std::map<uint64_t, std::unique_ptr<Scheduler::Task>> retry_timers_;  // GUARDED_BY(mu_)
+  std::deque<Backfill> backfills_ GUARDED_BY(mu_);
+  std::unique_ptr<Scheduler::Task> backfill_timer_ GUARDED_BY(mu_);
+  SyncLimiter sync_limiter_ GUARDED_BY(mu_);
+  std::unique_ptr<Scheduler::Task> ping_timer_ GUARDED_BY(mu_);
+  std::unique_ptr<Scheduler::Task> sync_timer_ GUARDED_BY(mu_);
+  uint64_t next_retry_id_ GUARDED_BY(mu_) = 0;
+  std::map<uint64_t, std::unique_ptr<Scheduler::Task>> retry_timers_ GUARDED_BY(mu_);
 };
 
 }  // namespace repram::cluster

@@ -1,13 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <mutex>
 #include <thread>
 
 #include "cluster/cluster_node.h"
 #include "cluster/testing/fake_transport.h"
 #include "cluster/testing/memory_store.h"
 #include "util/fake_clock.h"
+#include "util/mutex.h"
 
 namespace repram::cluster {
 namespace {
@@ -17,7 +17,7 @@ class CollectingScheduler final : public Scheduler {
  public:
   explicit CollectingScheduler(const Clock& clock) : clock_(clock) {}
   std::unique_ptr<Task> After(Duration, std::function<void()>) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++scheduled_;
     return std::make_unique<NoopTask>();
   }
@@ -29,8 +29,8 @@ class CollectingScheduler final : public Scheduler {
     void Cancel() override {}
   };
   const Clock& clock_;
-  std::mutex mu_;
-  int scheduled_ = 0;
+  Mutex mu_;
+  int scheduled_ GUARDED_BY(mu_) = 0;
 };
 
 SimpleMessage Message(const std::string& type, const std::string& from, const std::string& id) {

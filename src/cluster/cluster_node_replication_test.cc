@@ -1,7 +1,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <future>
 #include <set>
+#include <vector>
 
 #include "cluster/cluster_node.h"
 #include "cluster/testing/cluster_node_fixture.h"
@@ -257,6 +259,32 @@ TEST_F(ReplicationTest, CongestionNeverHoldsPastTheWriteTimeout) {
   transport_.ReleaseHeld();       // late sends change nothing
   EXPECT_EQ(*with_quorum, true);
   EXPECT_EQ(*without, false);
+}
+
+TEST_F(ReplicationTest, CongestionIsAskedWithoutTheClusterLock) {
+  Make(3);
+  AddPeers(2);
+  // Another thread reads the cluster state while Congested() runs: that completes only if the
+  // cluster's lock is free (the futures outlive the calls, so a held lock fails, not hangs).
+  std::vector<std::future<size_t>> readers;
+  int lock_free = 0;
+  transport_.SetCongestedProbe([&] {
+    readers.push_back(std::async(std::launch::async, [&] { return node_->PeerCount(); }));
+    if (readers.back().wait_for(seconds(5)) == std::future_status::ready) ++lock_free;
+  });
+  transport_.SetCongested(true);
+  Write();
+  EXPECT_EQ(lock_free, 2);
+}
+
+TEST_F(ReplicationTest, StopWhileCongestionIsAskedAnswersWithoutQuorumAndSendsNothing) {
+  Make(3);
+  AddPeers(2);
+  transport_.SetCongestedProbe([&] { node_->Stop(); });
+  transport_.SetCongested(true);
+  auto outcome = Write();
+  EXPECT_EQ(*outcome, false);
+  EXPECT_TRUE(transport_.messages("PUT").empty());
 }
 
 TEST_F(ReplicationTest, OwnWriteEchoedBackIsADuplicate) {

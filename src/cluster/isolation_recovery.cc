@@ -28,7 +28,7 @@ IsolationRecovery::~IsolationRecovery() { Stop(); }
 
 void IsolationRecovery::Start() {
   if (provider_ == nullptr) return;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (stopped_) return;
   timer_ = scheduler_.After(options_.interval, guard_.Wrap([this] { Tick(); }));
 }
@@ -37,7 +37,7 @@ void IsolationRecovery::Stop() {
   guard_.Close();
   std::unique_ptr<Scheduler::Task> timer;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopped_ = true;
     timer = std::move(timer_);
   }
@@ -45,7 +45,7 @@ void IsolationRecovery::Stop() {
 
 void IsolationRecovery::Tick() {
   RunCheck([this](bool, Duration next) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     timer_ = scheduler_.After(next, guard_.Wrap([this] { Tick(); }));
   });
@@ -58,7 +58,7 @@ void IsolationRecovery::Check(std::function<void(bool)> done) {
 void IsolationRecovery::RunCheck(std::function<void(bool, Duration)> done) {
   std::optional<Duration> skipped_delay;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_ || running_) {
       skipped_delay = policy_.OnCheck(CheckOutcome::kSkipped, rng_);
     } else {
@@ -92,7 +92,7 @@ void IsolationRecovery::Finish(CheckOutcome outcome,
                                const std::function<void(bool, Duration)>& done) {
   Duration next;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     running_ = false;
     next = policy_.OnCheck(outcome, rng_);
   }

@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "cluster/isolation_policy.h"
 #include "cluster/metrics.h"
 #include "cluster/seed_provider.h"
+#include "util/mutex.h"
 #include "util/rng.h"
 #include "util/scheduler.h"
 
@@ -70,11 +70,11 @@ class IsolationRecovery {
   const std::function<void()> on_recovered_;
   CallbackGuard guard_;
 
-  std::mutex mu_;
-  IsolationPolicy policy_;                  // GUARDED_BY(mu_)
-  bool running_ = false;                    // GUARDED_BY(mu_)
-  bool stopped_ = false;                    // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> timer_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  IsolationPolicy policy_ GUARDED_BY(mu_);
+  bool running_ GUARDED_BY(mu_) = false;
+  bool stopped_ GUARDED_BY(mu_) = false;
+  std::unique_ptr<Scheduler::Task> timer_ GUARDED_BY(mu_);
 };
 
 }  // namespace repram::cluster

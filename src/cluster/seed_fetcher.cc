@@ -4,16 +4,19 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 
 #include "cluster/hmac.h"
 #include "util/host_port.h"
+#include "util/mutex.h"
 #include "util/strings.h"
 
 namespace repram::cluster {
 namespace {
+
+// One seed's peer list; nullopt when it failed.
+using Answer = std::optional<std::vector<NodeInfo>>;
 
 // Shared by the in-flight requests of one Fetch; the last completion merges and reports.
 struct FetchState {
@@ -24,20 +27,20 @@ struct FetchState {
   std::string self_id;
   std::function<void(SeedFetchResult)> done;
 
-  std::mutex mu;
-  size_t next = 0;
-  size_t in_flight = 0;
-  size_t finished = 0;
-  std::vector<std::optional<std::vector<NodeInfo>>> answers;
+  Mutex mu;
+  size_t next GUARDED_BY(mu) = 0;
+  size_t in_flight GUARDED_BY(mu) = 0;
+  size_t finished GUARDED_BY(mu) = 0;
+  std::vector<Answer> answers GUARDED_BY(mu);  // by seed index
 };
 
 void Launch(const std::shared_ptr<FetchState>& state);
 
-void Finish(FetchState& state) {
+void Finish(const FetchState& state, std::vector<Answer> answers) {
   SeedFetchResult result;
   result.contacted = state.seeds.size();
   std::set<std::string, std::less<>> seen;
-  for (auto& answer : state.answers) {
+  for (Answer& answer : answers) {
     if (!answer) continue;
     ++result.succeeded;
     for (NodeInfo& node : *answer) {
@@ -49,7 +52,7 @@ void Finish(FetchState& state) {
 }
 
 void OnAnswer(const std::shared_ptr<FetchState>& state, size_t index, const TransportResult& r) {
-  std::optional<std::vector<NodeInfo>> answer;
+  Answer answer;
   if (!r.transport_error && r.status == 200) {
     Result<std::vector<NodeInfo>> parsed = ParseBootstrapResponse(r.body);
     if (parsed.ok()) answer = std::move(parsed).value();
@@ -59,14 +62,16 @@ void OnAnswer(const std::shared_ptr<FetchState>& state, size_t index, const Tran
                   state->seeds[index].port, r.status);
   }
   bool all_done = false;
+  std::vector<Answer> answers;
   {
-    std::lock_guard lock(state->mu);
+    MutexLock lock(state->mu);
     state->answers[index] = std::move(answer);
     --state->in_flight;
     all_done = ++state->finished == state->seeds.size();
+    if (all_done) answers = std::move(state->answers);
   }
   if (all_done) {
-    Finish(*state);
+    Finish(*state, std::move(answers));
   } else {
     Launch(state);
   }
@@ -76,7 +81,7 @@ void Launch(const std::shared_ptr<FetchState>& state) {
   while (true) {
     size_t index = 0;
     {
-      std::lock_guard lock(state->mu);
+      MutexLock lock(state->mu);
       if (state->next >= state->seeds.size() || state->in_flight >= SeedFetcher::kMaxInFlight) {
         return;
       }
@@ -111,14 +116,17 @@ void SeedFetcher::Fetch(const std::vector<std::string>& seeds, const BootstrapRe
     }
     state->seeds.push_back(std::move(*endpoint));
   }
-  state->answers.resize(state->seeds.size());
+  {
+    MutexLock lock(state->mu);  // not shared yet: taken for the analysis only
+    state->answers.resize(state->seeds.size());
+  }
   state->body = EncodeBootstrapRequest(self);
   state->headers.emplace_back("Content-Type", "application/json");
   if (!secret_.empty()) {
     state->headers.emplace_back(std::string(kSignatureHeader), SignBody(secret_, state->body));
   }
   if (state->seeds.empty()) {
-    Finish(*state);
+    Finish(*state, {});
     return;
   }
   Launch(state);

@@ -36,15 +36,15 @@ struct TransportResult {
 // Sends node-to-node HTTP requests. Production: an adapter over http::HttpClient (per-peer pools,
 // 5 s timeout, User-Agent). Tests: FakeTransport.
 // Thread-safe. Post never blocks and never calls back into the cluster before returning, except
-// that `done` may run synchronously (fakes); the cluster never calls Post while holding a lock.
+// that `done` may run synchronously (fakes); the cluster never calls the transport (Post or
+// Congested) while holding its lock.
 class Transport {
  public:
   virtual ~Transport() = default;
   // Sends req and calls done exactly once with the outcome (possibly on another thread).
   virtual void Post(OutboundRequest req, std::function<void(TransportResult)> done) = 0;
   // Returns true while requests to host:port queue up beyond half the per-peer cap and the peer
-  // still answers (a stalled peer is not congested: nothing would drain). Cheap; any thread;
-  // may be called with the cluster's lock held (it never calls back into the cluster).
+  // still answers (a stalled peer is not congested: nothing would drain). Cheap; any thread.
   virtual bool Congested(const std::string& /*host*/, uint16_t /*port*/) const { return false; }
 };
 

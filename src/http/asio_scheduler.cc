@@ -20,6 +20,14 @@ class AsioTask final : public Scheduler::Task {
   AsioTask(asio::io_context& ioc, std::shared_ptr<TimerState> state)
       : ioc_(ioc), state_(std::move(state)) {}
   ~AsioTask() override { Cancel(); }
+  // Sets the cancelled flag, which the callback checks just before calling fn, and posts the
+  // timer's cancellation so the callback is released now rather than at its deadline. Returns
+  // at once and never waits for fn. Guarantees: fn does not start once the flag is visible to
+  // the context's thread, so Cancel called on that thread (the only one running the context)
+  // means fn never runs afterwards. Called from another thread, fn may be running, or may have
+  // passed the check an instant before, and so may run or still be running after Cancel
+  // returns; callers that cancel from another thread must make that harmless (CallbackGuard,
+  // weak_ptr, or a lock the callback takes).
   void Cancel() override {
     if (state_->cancelled.exchange(true)) return;
     asio::post(ioc_, [s = state_] { s->timer.cancel(); });

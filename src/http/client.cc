@@ -443,7 +443,7 @@ void HttpClient::Send(ClientRequest req, std::function<void(ClientResult)> done)
   std::string key = FormatHostPort(req.host, req.port);
   Peer peer;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto [it, fresh] = peers_.try_emplace(key);
     if (fresh) {
       it->second = Peer{(peers_.size() - 1) % shards_.size(), std::make_shared<PeerStats>()};
@@ -457,7 +457,7 @@ void HttpClient::Send(ClientRequest req, std::function<void(ClientResult)> done)
 bool HttpClient::Congested(const std::string& host, uint16_t port) const {
   std::shared_ptr<PeerStats> stats;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = peers_.find(FormatHostPort(host, port));
     if (it == peers_.end()) return false;
     stats = it->second.stats;

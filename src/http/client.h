@@ -8,11 +8,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "util/mutex.h"
 
 namespace repram::http {
 
@@ -82,8 +83,8 @@ class HttpClient {
     std::shared_ptr<PeerStats> stats;
   };
   std::vector<std::shared_ptr<Impl>> shards_;  // one per io_context
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Peer> peers_;  // GUARDED_BY(mu_): "host:port" -> peer
+  mutable Mutex mu_;
+  std::unordered_map<std::string, Peer> peers_ GUARDED_BY(mu_);  // "host:port" -> peer
 };
 
 }  // namespace repram::http

@@ -8,13 +8,13 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "util/mutex.h"
 
 namespace repram::http {
 namespace {
@@ -59,7 +59,7 @@ class TestServer {
     close(listener_);
     acceptor_.join();
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       for (int fd : fds_) shutdown(fd, SHUT_RDWR);
     }
     for (auto& t : workers_) t.join();
@@ -68,12 +68,12 @@ class TestServer {
   uint16_t port() const { return port_; }
 
   std::vector<SeenRequest> seen() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return seen_;
   }
 
   int connections() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return static_cast<int>(fds_.size());
   }
 
@@ -86,7 +86,7 @@ class TestServer {
     while (!stopping_) {
       const int fd = accept(listener_, nullptr, nullptr);
       if (fd < 0) return;
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       const int id = static_cast<int>(fds_.size());
       fds_.push_back(fd);
       workers_.emplace_back([this, fd, id] { Serve(fd, id); });
@@ -124,7 +124,7 @@ class TestServer {
       if (static_cast<int>(batch.size()) > max_batch_) max_batch_ = static_cast<int>(batch.size());
       for (const SeenRequest& r : batch) {
         {
-          std::lock_guard lock(mu_);
+          MutexLock lock(mu_);
           seen_.push_back(r);
         }
         const std::string reply = behaviour_(r, index++);
@@ -147,10 +147,10 @@ class TestServer {
   std::atomic<bool> stopping_{false};
   std::atomic<int> max_batch_{0};
   std::thread acceptor_;
-  std::mutex mu_;
-  std::vector<int> fds_;                // GUARDED_BY(mu_)
-  std::vector<std::thread> workers_;    // GUARDED_BY(mu_)
-  std::vector<SeenRequest> seen_;       // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::vector<int> fds_ GUARDED_BY(mu_);
+  std::vector<std::thread> workers_ GUARDED_BY(mu_);
+  std::vector<SeenRequest> seen_ GUARDED_BY(mu_);
 };
 
 // Runs an HttpClient on its own io_context thread and collects results.
@@ -180,17 +180,21 @@ class ClientTest : public ::testing::Test {
   std::vector<ClientResult> SendAll(std::vector<ClientRequest> reqs) {
     std::vector<ClientResult> results(reqs.size());
     size_t left = reqs.size();
-    std::mutex mu;
-    std::condition_variable cv;
+    Mutex mu;
+    CondVar all_done;
     for (size_t i = 0; i < reqs.size(); ++i) {
       client_.Send(std::move(reqs[i]), [&, i](ClientResult r) {
-        std::lock_guard lock(mu);
+        MutexLock lock(mu);
         results[i] = std::move(r);
-        if (--left == 0) cv.notify_all();
+        if (--left == 0) all_done.NotifyAll();
       });
     }
-    std::unique_lock lock(mu);
-    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return left == 0; }));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    MutexLock lock(mu);
+    while (left > 0) {
+      if (!all_done.WaitUntil(mu, deadline)) break;
+    }
+    EXPECT_EQ(left, 0u);
     return results;
   }
 

@@ -18,7 +18,7 @@ bool RateLimiter::TakeToken(std::string_view ip) {
   if (burst_ <= 0) return false;
   Shard& shard = shards_[std::hash<std::string_view>{}(ip) % kShards];
   const MonoTime now = clock_.Now();
-  std::lock_guard lock(shard.mu);
+  MutexLock lock(shard.mu);
   auto it = shard.buckets.find(ip);
   if (it == shard.buckets.end()) {
     it = shard.buckets.emplace(std::string(ip), BucketState{burst_, now}).first;
@@ -39,7 +39,7 @@ size_t RateLimiter::DropIdle() {
   const MonoTime cutoff = clock_.Now() - std::chrono::minutes(10);
   size_t dropped = 0;
   for (Shard& shard : shards_) {
-    std::lock_guard lock(shard.mu);
+    MutexLock lock(shard.mu);
     dropped += std::erase_if(shard.buckets,
                              [&](const auto& kv) { return kv.second.last_refill < cutoff; });
   }

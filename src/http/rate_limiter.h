@@ -3,11 +3,11 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "util/clock.h"
+#include "util/mutex.h"
 #include "util/string_map.h"
 
 namespace repram::http {
@@ -36,8 +36,8 @@ class RateLimiter {
     MonoTime last_refill;
   };
   struct Shard {
-    std::mutex mu;
-    StringMap<BucketState> buckets;
+    Mutex mu;
+    StringMap<BucketState> buckets GUARDED_BY(mu);
   };
   static constexpr size_t kShards = 16;
 

@@ -4,7 +4,6 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +11,7 @@
 #include "mcp/node_api.h"
 #include "mcp/tool_catalog.h"
 #include "util/fake_clock.h"
+#include "util/mutex.h"
 
 namespace repram::mcp {
 
@@ -25,30 +25,34 @@ class FakeNodeApi final : public NodeApi {
 
   // Makes writes report quorum pending (HTTP 202) instead of observed (201).
   void set_replicated(bool replicated) {
-    Locked([&] { replicated_ = replicated; });
+    MutexLock lock(mu_);
+    replicated_ = replicated;
   }
   // Sets the payload capacity in bytes (0 = unlimited).
   void set_capacity(size_t bytes) {
-    Locked([&] { capacity_ = bytes; });
+    MutexLock lock(mu_);
+    capacity_ = bytes;
   }
   // Makes every operation fail with status (nullopt = succeed).
   void set_failure(std::optional<Status> status) {
-    Locked([&] { failure_ = std::move(status); });
+    MutexLock lock(mu_);
+    failure_ = std::move(status);
   }
   // Holds completions until CompleteNewest/CompleteAll instead of completing synchronously.
   void set_deferred(bool deferred) {
-    Locked([&] { deferred_ = deferred; });
+    MutexLock lock(mu_);
+    deferred_ = deferred;
   }
   // Returns how many completions are held.
   size_t pending() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return held_.size();
   }
   // Runs the most recently held completion. REQUIRES: pending() > 0.
   void CompleteNewest() {
     std::function<void()> fn;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       fn = std::move(held_.back());
       held_.pop_back();
     }
@@ -56,18 +60,18 @@ class FakeNodeApi final : public NodeApi {
   }
   // Returns the TTL argument of the last Store and the limit of the last ListKeys.
   std::optional<int64_t> last_store_ttl() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return last_store_ttl_;
   }
   int64_t last_list_limit() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return last_list_limit_;
   }
 
   void Store(std::string key, std::string value, std::optional<int64_t> ttl,
              StoreDone done) override {
     Result<StoreReceipt> result = [&]() -> Result<StoreReceipt> {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       last_store_ttl_ = ttl;
       if (failure_) return *failure_;
       const int64_t t = bounds_.Effective(ttl);
@@ -88,7 +92,7 @@ class FakeNodeApi final : public NodeApi {
 
   void Retrieve(std::string key, RetrieveDone done) override {
     Result<std::optional<Entry>> result = [&]() -> Result<std::optional<Entry>> {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (failure_) return *failure_;
       const auto it = entries_.find(key);
       if (it == entries_.end() || !Live(it->second)) return std::optional<Entry>();
@@ -99,7 +103,7 @@ class FakeNodeApi final : public NodeApi {
 
   void Exists(std::string key, ExistsDone done) override {
     Result<std::optional<EntryMeta>> result = [&]() -> Result<std::optional<EntryMeta>> {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (failure_) return *failure_;
       const auto it = entries_.find(key);
       if (it == entries_.end() || !Live(it->second)) return std::optional<EntryMeta>();
@@ -110,7 +114,7 @@ class FakeNodeApi final : public NodeApi {
 
   void ListKeys(std::string prefix, std::string cursor, int64_t limit, ListDone done) override {
     Result<KeyListing> result = [&]() -> Result<KeyListing> {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       last_list_limit_ = limit;
       if (failure_) return *failure_;
       KeyListing page;
@@ -149,7 +153,7 @@ class FakeNodeApi final : public NodeApi {
       done(std::move(result));
     };
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (deferred_) {
         held_.push_back(std::move(fn));
         return;
@@ -158,23 +162,17 @@ class FakeNodeApi final : public NodeApi {
     fn();
   }
 
-  template <typename F>
-  void Locked(F f) {
-    std::lock_guard lock(mu_);
-    f();
-  }
-
   FakeClock& clock_;
   const TtlBounds bounds_;
-  mutable std::mutex mu_;
-  std::map<std::string, StoredValue> entries_;
-  std::deque<std::function<void()>> held_;
-  bool replicated_ = true;
-  bool deferred_ = false;
-  size_t capacity_ = 0;
-  std::optional<Status> failure_;
-  std::optional<int64_t> last_store_ttl_;
-  int64_t last_list_limit_ = 0;
+  mutable Mutex mu_;
+  std::map<std::string, StoredValue> entries_ GUARDED_BY(mu_);
+  std::deque<std::function<void()>> held_ GUARDED_BY(mu_);
+  bool replicated_ GUARDED_BY(mu_) = true;
+  bool deferred_ GUARDED_BY(mu_) = false;
+  size_t capacity_ GUARDED_BY(mu_) = 0;
+  std::optional<Status> failure_ GUARDED_BY(mu_);
+  std::optional<int64_t> last_store_ttl_ GUARDED_BY(mu_);
+  int64_t last_list_limit_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace repram::mcp

@@ -15,12 +15,12 @@
 namespace repram::mcp {
 
 std::string McpSession::protocol_version() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return protocol_version_;
 }
 
 bool McpSession::initialized() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return initialized_;
 }
 
@@ -46,7 +46,7 @@ void McpServer::HandleMessage(const JsonRpcMessage& message, McpSession& session
   if (message.kind == Kind::kNotification) {
     spdlog::debug("mcp: notification {}", message.method);
     if (message.method == "notifications/initialized") {
-      std::lock_guard lock(session.mu_);
+      MutexLock lock(session.mu_);
       session.initialized_ = true;
     }
     return;
@@ -68,7 +68,7 @@ void McpServer::HandleInitialize(const JsonRpcMessage& message, McpSession& sess
   }
   const std::string version = NegotiateProtocolVersion(requested);
   {
-    std::lock_guard lock(session.mu_);
+    MutexLock lock(session.mu_);
     session.protocol_version_ = version;
   }
   Json result = {{"protocolVersion", version},

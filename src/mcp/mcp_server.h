@@ -1,13 +1,13 @@
 #pragma once
 
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "mcp/json_rpc.h"
 #include "mcp/node_api.h"
 #include "mcp/tool_catalog.h"
+#include "util/mutex.h"
 
 namespace repram::mcp {
 
@@ -24,9 +24,9 @@ class McpSession {
 
  private:
   friend class McpServer;
-  mutable std::mutex mu_;
-  std::string protocol_version_;  // GUARDED_BY(mu_)
-  bool initialized_ = false;      // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  std::string protocol_version_ GUARDED_BY(mu_);
+  bool initialized_ GUARDED_BY(mu_) = false;
 };
 
 // The transport-independent MCP protocol core (mcp.md §1, §2): takes one JSON-RPC message and

@@ -4,27 +4,26 @@
 
 #include <array>
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <string>
 #include <utility>
 
 #include "mcp/json_rpc.h"
+#include "util/mutex.h"
 #include "util/strings.h"
 
 namespace repram::mcp {
 
 // Shared between the transport and reply callbacks that may outlive it.
 struct StdioTransport::Output {
-  std::mutex mu;
-  std::condition_variable idle;
-  std::ostream* out;     // GUARDED_BY(mu); nullptr once drained
-  size_t in_flight = 0;  // GUARDED_BY(mu)
+  Mutex mu;
+  CondVar idle;
+  std::ostream* out GUARDED_BY(mu);  // nullptr once drained
+  size_t in_flight GUARDED_BY(mu) = 0;
 
   explicit Output(std::ostream& o) : out(&o) {}
 
   void Write(const std::string& line) {
-    std::lock_guard lock(mu);
+    MutexLock lock(mu);
     if (out == nullptr) return;
     *out << line << '\n';
     out->flush();
@@ -71,7 +70,7 @@ StdioTransport::StdioTransport(const McpServer& server, std::ostream& out, Stdio
     : server_(server), options_(options), output_(std::make_shared<Output>(out)) {}
 
 StdioTransport::~StdioTransport() {
-  std::lock_guard lock(output_->mu);
+  MutexLock lock(output_->mu);
   output_->out = nullptr;
 }
 
@@ -86,15 +85,15 @@ int StdioTransport::Run(std::istream& in) {
     }
     if (TrimSpace(line).empty()) continue;
     {
-      std::lock_guard lock(output_->mu);
+      MutexLock lock(output_->mu);
       ++output_->in_flight;
     }
     // Settles the in-flight count exactly once: on the reply, or when no reply will come.
     auto settled = std::make_shared<std::atomic<bool>>(false);
     auto settle = [output = output_, settled] {
       if (settled->exchange(true)) return;
-      std::lock_guard lock(output->mu);
-      if (--output->in_flight == 0) output->idle.notify_all();
+      MutexLock lock(output->mu);
+      if (--output->in_flight == 0) output->idle.NotifyAll();
     };
     try {
       const bool will_reply =
@@ -113,9 +112,12 @@ int StdioTransport::Run(std::istream& in) {
 }
 
 bool StdioTransport::Drain(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(output_->mu);
-  const bool drained =
-      output_->idle.wait_for(lock, timeout, [this] { return output_->in_flight == 0; });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(output_->mu);
+  while (output_->in_flight > 0) {
+    if (!output_->idle.WaitUntil(output_->mu, deadline)) break;
+  }
+  const bool drained = output_->in_flight == 0;
   if (!drained) {
     spdlog::warn("mcp: {} request(s) still in flight at shutdown", output_->in_flight);
   }

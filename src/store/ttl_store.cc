@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
-#include <mutex>
-#include <shared_mutex>
 
 #include "store/entry.h"
 #include "store/expiry_index.h"
 #include "store/ordered_index.h"
 #include "util/limits.h"
+#include "util/mutex.h"
 
 namespace repram {
 
@@ -44,12 +43,38 @@ struct alignas(64) TtlStore::Shard {
     counter.store(counter.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
   }
 
-  mutable std::shared_mutex mu;
-  store::OrderedIndex index;          // GUARDED_BY(mu)
-  store::ExpiryIndex expiry;          // GUARDED_BY(mu)
-  uint64_t structure_bytes = 0;       // GUARDED_BY(mu): index part of overhead
-  std::atomic<uint64_t> entries{0};   // written under mu
-  std::atomic<uint64_t> overhead{0};  // written under mu: entries' and structures' bytes
+  // Re-estimates the index structure bytes into the overhead counter.
+  void UpdateStructureBytes() REQUIRES(mu) {
+    const uint64_t bytes =
+        index.chunk_count() * index.chunk_bytes() + expiry.bucket_count() * kBucketNodeBytes;
+    if (bytes == structure_bytes) return;
+    Bump(overhead, bytes - structure_bytes);
+    structure_bytes = bytes;
+  }
+
+  mutable SharedMutex mu;
+  store::OrderedIndex index GUARDED_BY(mu);
+  store::ExpiryIndex expiry GUARDED_BY(mu);
+  uint64_t structure_bytes GUARDED_BY(mu) = 0;  // index part of overhead
+  std::atomic<uint64_t> entries{0};             // written under mu
+  std::atomic<uint64_t> overhead{0};            // written under mu: entries' and structures' bytes
+};
+
+// Read-locks every shard, in index order, for its scope. The analysis cannot follow locks taken
+// in a loop, so code relying on this one states it with SharedMutex::AssertReaderHeld.
+class TtlStore::AllShardsReadLock {
+ public:
+  explicit AllShardsReadLock(Shard* shards) NO_THREAD_SAFETY_ANALYSIS : shards_(shards) {
+    for (size_t i = 0; i < kShardCount; ++i) shards_[i].mu.ReaderLock();
+  }
+  ~AllShardsReadLock() NO_THREAD_SAFETY_ANALYSIS {
+    for (size_t i = kShardCount; i > 0; --i) shards_[i - 1].mu.ReaderUnlock();
+  }
+  AllShardsReadLock(const AllShardsReadLock&) = delete;
+  AllShardsReadLock& operator=(const AllShardsReadLock&) = delete;
+
+ private:
+  Shard* const shards_;
 };
 
 TtlStore::TtlStore(const Clock& clock, uint64_t capacity_bytes)
@@ -83,14 +108,6 @@ bool TtlStore::ReservePayload(uint64_t old_size, uint64_t new_size) {
     if (next > capacity_bytes_) return false;
   } while (!payload_bytes_.compare_exchange_weak(held, next, std::memory_order_relaxed));
   return true;
-}
-
-void TtlStore::UpdateStructureBytes(Shard& shard) {
-  const uint64_t bytes = shard.index.chunk_count() * shard.index.chunk_bytes() +
-                         shard.expiry.bucket_count() * kBucketNodeBytes;
-  if (bytes == shard.structure_bytes) return;
-  Shard::Bump(shard.overhead, bytes - shard.structure_bytes);
-  shard.structure_bytes = bytes;
 }
 
 Status TtlStore::Put(std::string_view key, std::string_view value, int64_t ttl_seconds,
@@ -128,39 +145,43 @@ Result<bool> TtlStore::Insert(std::string_view key, std::string_view value, int6
   Shard& shard = ShardFor(hash);
   for (int attempt = 0; attempt < 2; ++attempt) {
     Entry* old = nullptr;
+    bool reserved = false;
+    bool superseded = false;  // keep_newer and a live local copy expires no earlier
     {
-      std::unique_lock lock(shard.mu);
+      WriterMutexLock lock(shard.mu);
       if (keep_newer) {
         const Entry* held = shard.index.Find(key, hash);
-        if (held != nullptr && !held->ExpiredAt(now) && held->expires_ns() >= expires_ns) {
-          lock.unlock();
-          Entry::Destroy(fresh);
-          return false;
-        }
+        superseded = held != nullptr && !held->ExpiredAt(now) && held->expires_ns() >= expires_ns;
       }
-      old = shard.index.Upsert(fresh, hash);
-      if (!ReservePayload(old == nullptr ? 0 : old->value_size(), value.size())) {
-        if (old != nullptr) {
+      if (!superseded) {
+        old = shard.index.Upsert(fresh, hash);
+        reserved = ReservePayload(old == nullptr ? 0 : old->value_size(), value.size());
+        if (reserved) {
+          shard.expiry.Add(fresh, now);
+          uint64_t overhead = EntryOverheadBytes(*fresh);
+          if (old != nullptr) {
+            old->hook.unlink();
+            overhead -= EntryOverheadBytes(*old);
+          } else {
+            Shard::Bump(shard.entries, 1);
+          }
+          Shard::Bump(shard.overhead, overhead);
+        } else if (old != nullptr) {
           shard.index.Upsert(old, hash);
         } else {
           shard.index.Erase(fresh, hash);
         }
-        UpdateStructureBytes(shard);
-        lock.unlock();
-        // Expired entries never count: free them at this instant and check once more.
-        if (attempt == 0) ReclaimAt(now);
-        continue;
+        shard.UpdateStructureBytes();
       }
-      shard.expiry.Add(fresh, now);
-      uint64_t overhead = EntryOverheadBytes(*fresh);
-      if (old != nullptr) {
-        old->hook.unlink();
-        overhead -= EntryOverheadBytes(*old);
-      } else {
-        Shard::Bump(shard.entries, 1);
-      }
-      Shard::Bump(shard.overhead, overhead);
-      UpdateStructureBytes(shard);
+    }
+    if (superseded) {
+      Entry::Destroy(fresh);
+      return false;
+    }
+    if (!reserved) {
+      // Expired entries never count: free them at this instant and check once more.
+      if (attempt == 0) ReclaimAt(now);
+      continue;
     }
     Entry::Destroy(old);  // outside the lock: freeing a large value may unmap memory
     if (created_at != nullptr) *created_at = WallAt(expires_ns - ttl_seconds * kNanosPerSecond);
@@ -188,7 +209,7 @@ std::optional<StoredEntry> TtlStore::Lookup(std::string_view key, bool with_valu
   const int64_t now = NowNs();
   const uint64_t hash = store::OrderedIndex::KeyHash(key);
   Shard& shard = ShardFor(hash);
-  std::shared_lock lock(shard.mu);
+  ReaderMutexLock lock(shard.mu);
   const Entry* e = shard.index.Find(key, hash);
   if (e == nullptr || e->ExpiredAt(now)) return std::nullopt;
   StoredEntry out = MetaOf(*e);
@@ -206,9 +227,7 @@ KeyPage TtlStore::List(std::string_view prefix, std::string_view cursor, int64_t
   const int64_t now = NowNs();
   // All shards are read-locked in index order for one consistent merge; writers take a single
   // shard lock, so there is no lock-order cycle.
-  std::vector<std::shared_lock<std::shared_mutex>> locks;
-  locks.reserve(kShardCount);
-  for (size_t i = 0; i < kShardCount; ++i) locks.emplace_back(shards_[i].mu);
+  const AllShardsReadLock locks(shards_.get());
 
   using Iterator = store::OrderedIndex::Iterator;
   // Moves it to the next live key with the prefix; returns false when the shard has no more.
@@ -225,8 +244,9 @@ KeyPage TtlStore::List(std::string_view prefix, std::string_view cursor, int64_t
   std::vector<Iterator> heads;
   heads.reserve(kShardCount);
   for (size_t i = 0; i < kShardCount; ++i) {
-    const store::OrderedIndex& index = shards_[i].index;
-    Iterator it = after_cursor ? index.UpperBound(cursor) : index.LowerBound(prefix);
+    const Shard& shard = shards_[i];
+    shard.mu.AssertReaderHeld();
+    Iterator it = after_cursor ? shard.index.UpperBound(cursor) : shard.index.LowerBound(prefix);
     if (settle(it)) heads.push_back(it);
   }
   auto later = [](const Iterator& a, const Iterator& b) {
@@ -276,7 +296,7 @@ bool EntryScanner::Refill(size_t i) {
   const TtlStore::Shard& shard = store_->shards_[i];
   size_t bytes = 0;
   {
-    std::shared_lock lock(shard.mu);
+    ReaderMutexLock lock(shard.mu);
     auto it = shard.index.UpperBound(lane.after);  // keys are never empty: "" = from the start
     for (; it.Valid() && lane.count < kMaxEntries && bytes < kMaxBytes; it.Next()) {
       const Entry* e = it.entry();
@@ -333,7 +353,7 @@ size_t TtlStore::ReclaimAt(int64_t now_ns) {
     Shard& shard = shards_[i];
     EntryList doomed;
     {
-      std::unique_lock lock(shard.mu);
+      WriterMutexLock lock(shard.mu);
       shard.expiry.TakeExpired(now_ns, doomed);
       // Erase one by one while the batch is small; past an eighth of the shard one compacting
       // pass over the index is cheaper (and counting the batch stops at that point).
@@ -365,7 +385,7 @@ size_t TtlStore::ReclaimAt(int64_t now_ns) {
       Shard::Bump(shard.entries, uint64_t{0} - count);
       Shard::Bump(shard.overhead, uint64_t{0} - overhead);
       payload_bytes_.fetch_sub(payload, std::memory_order_relaxed);
-      UpdateStructureBytes(shard);
+      shard.UpdateStructureBytes();
       freed += count;
     }
     doomed.clear_and_dispose(&Entry::Destroy);  // outside the lock

@@ -110,6 +110,7 @@ class TtlStore {
  private:
   friend class EntryScanner;
   struct Shard;
+  class AllShardsReadLock;
   static constexpr size_t kShardCount = 16;
 
   // Put and PutUnlessNewer: stores an entry expiring lifetime_ns from now with ttl_seconds as
@@ -123,9 +124,6 @@ class TtlStore {
   bool ReservePayload(uint64_t old_size, uint64_t new_size);
   // Frees entries expired at now_ns; returns how many.
   size_t ReclaimAt(int64_t now_ns);
-  // Re-estimates the shard's index structure bytes into its overhead counter.
-  // REQUIRES: shard.mu held exclusively.
-  static void UpdateStructureBytes(Shard& shard);
   StoredEntry MetaOf(const store::Entry& e) const;
   // Wall-clock creation time (ms precision) of an entry created at monotonic created_ns.
   WallTime WallAt(int64_t created_ns) const;

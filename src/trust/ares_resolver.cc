@@ -111,7 +111,7 @@ AresResolver::AresResolver(std::string servers_csv, int wake_fd)
 
 AresResolver::~AresResolver() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
   Wake();
@@ -127,7 +127,7 @@ TxtResolver::LookupId AresResolver::LookupTxt(std::string name, Duration timeout
                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeout);
   LookupId id;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     id = next_id_++;
     job->id = id;
     queued_.push_back(std::move(job));
@@ -138,10 +138,10 @@ TxtResolver::LookupId AresResolver::LookupTxt(std::string name, Duration timeout
 
 void AresResolver::Cancel(LookupId id) {
   {
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     cancelled_.insert(id);
     if (std::this_thread::get_id() != thread_.get_id()) {
-      callback_done_.wait(lock, [&] { return running_callback_ != id; });
+      while (running_callback_ == id) callback_done_.Wait(mu_);
     }
   }
   Wake();
@@ -180,17 +180,17 @@ void AresResolver::CompleteFinished(std::vector<std::unique_ptr<Job>>& jobs) {
     if (job.channel != nullptr) ares_destroy(job.channel);
     bool run = false;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       run = cancelled_.erase(job.id) == 0;
       if (run) running_callback_ = job.id;
     }
     if (run) {
       job.done(std::move(*job.result));
       {
-        std::lock_guard lock(mu_);
+        MutexLock lock(mu_);
         running_callback_ = 0;
       }
-      callback_done_.notify_all();
+      callback_done_.NotifyAll();
     }
     it = jobs.erase(it);
   }
@@ -204,7 +204,7 @@ void AresResolver::Run() {
     std::deque<std::unique_ptr<Job>> fresh;
     std::set<LookupId> cancels;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (stopping_) break;
       fresh.swap(queued_);
       cancels.swap(cancelled_);

@@ -1,15 +1,14 @@
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "trust/txt_resolver.h"
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace repram::trust {
@@ -47,13 +46,13 @@ class AresResolver final : public TxtResolver {
   const std::string servers_csv_;  // empty = system configuration
   const int wake_fd_;
 
-  std::mutex mu_;
-  std::condition_variable callback_done_;
-  bool stopping_ = false;                    // GUARDED_BY(mu_)
-  LookupId next_id_ = 1;                     // GUARDED_BY(mu_)
-  std::deque<std::unique_ptr<Job>> queued_;  // GUARDED_BY(mu_)
-  std::set<LookupId> cancelled_;             // GUARDED_BY(mu_)
-  LookupId running_callback_ = 0;            // GUARDED_BY(mu_), 0 = none
+  Mutex mu_;
+  CondVar callback_done_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  LookupId next_id_ GUARDED_BY(mu_) = 1;
+  std::deque<std::unique_ptr<Job>> queued_ GUARDED_BY(mu_);
+  std::set<LookupId> cancelled_ GUARDED_BY(mu_);
+  LookupId running_callback_ GUARDED_BY(mu_) = 0;  // 0 = none
 
   std::thread thread_;  // last: started after everything above exists
 };

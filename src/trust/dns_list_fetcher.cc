@@ -19,7 +19,7 @@ DnsListFetcher::DnsListFetcher(std::unique_ptr<TxtResolver> resolver, std::strin
 DnsListFetcher::~DnsListFetcher() { Cancel(); }
 
 void DnsListFetcher::Fetch(Callback done) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const uint64_t id = next_attempt_++;
   Attempt& attempt = attempts_[id];
   attempt.done = std::move(done);
@@ -33,7 +33,7 @@ void DnsListFetcher::Fetch(Callback done) {
 void DnsListFetcher::Cancel() {
   std::vector<TxtResolver::LookupId> lookups;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     for (const auto& [id, attempt] : attempts_) lookups.push_back(attempt.lookup);
     attempts_.clear();
   }
@@ -49,7 +49,7 @@ void DnsListFetcher::OnBootstrapAnswer(uint64_t attempt_id,
   Result<std::string> target = ParseBootstrapIndirection(*records);
   if (!target.ok()) return Finish(attempt_id, target.status());
 
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const auto it = attempts_.find(attempt_id);
   if (it == attempts_.end()) return;  // cancelled meanwhile
   const Duration remaining = it->second.deadline - clock_.Now();
@@ -72,7 +72,7 @@ void DnsListFetcher::OnOmegaAnswer(uint64_t attempt_id, const std::string& targe
 void DnsListFetcher::Finish(uint64_t attempt_id, Result<SignedList> result) {
   Callback done;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const auto it = attempts_.find(attempt_id);
     if (it == attempts_.end()) return;
     done = std::move(it->second.done);

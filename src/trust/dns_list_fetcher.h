@@ -3,13 +3,13 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "trust/list_fetcher.h"
 #include "trust/omega_key.h"
 #include "trust/txt_resolver.h"
 #include "util/clock.h"
+#include "util/mutex.h"
 
 namespace repram::trust {
 
@@ -50,9 +50,9 @@ class DnsListFetcher final : public ListFetcher {
   const Clock& clock_;
   const Duration deadline_;
 
-  std::mutex mu_;
-  uint64_t next_attempt_ = 1;             // GUARDED_BY(mu_)
-  std::map<uint64_t, Attempt> attempts_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  uint64_t next_attempt_ GUARDED_BY(mu_) = 1;
+  std::map<uint64_t, Attempt> attempts_ GUARDED_BY(mu_);
 };
 
 }  // namespace repram::trust

@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <mutex>
 #include <optional>
 
 #include "trust/refresh_policy.h"
 #include "trust/unix_time.h"
+#include "util/mutex.h"
 #include "util/rfc3339.h"
 
 namespace repram::trust {
@@ -15,8 +15,8 @@ struct Refresher::Core : std::enable_shared_from_this<Core> {
   Core(Scheduler& s, ListFetcher& f, Rng& r, int64_t current_exp, ApplyFn a)
       : scheduler(s), fetcher(f), rng(r), apply(std::move(a)), policy(current_exp) {}
 
-  // Replaces the pending task (cancelling it) by one running Tick after d. REQUIRES: mu held.
-  void ScheduleLocked(Duration d) {
+  // Replaces the pending task (cancelling it) by one running Tick after d.
+  void ScheduleLocked(Duration d) REQUIRES(mu) {
     due = scheduler.clock().Now() + d;
     task = scheduler.After(d, [weak = weak_from_this()] {
       if (auto core = weak.lock()) core->Tick();
@@ -24,7 +24,7 @@ struct Refresher::Core : std::enable_shared_from_this<Core> {
   }
 
   void Tick() {
-    std::lock_guard lock(mu);
+    MutexLock lock(mu);
     if (stopped || policy.attempt_running()) return;
     due.reset();  // the task that ran stays in `task` until replaced: never destroy it here
     policy.OnAttemptStart(scheduler.clock().Now());
@@ -36,7 +36,7 @@ struct Refresher::Core : std::enable_shared_from_this<Core> {
   }
 
   void OnFetched(uint64_t id, Result<SignedList> result) {
-    std::lock_guard lock(mu);
+    MutexLock lock(mu);
     if (stopped || id != attempt) return;
     const int64_t now = UnixSeconds(scheduler.clock().WallNow());
     Duration next;
@@ -71,13 +71,13 @@ struct Refresher::Core : std::enable_shared_from_this<Core> {
   Rng& rng;
   const ApplyFn apply;
 
-  std::mutex mu;
-  RefreshPolicy policy;                   // GUARDED_BY(mu)
-  bool started = false;                   // GUARDED_BY(mu)
-  bool stopped = false;                   // GUARDED_BY(mu)
-  std::unique_ptr<Scheduler::Task> task;  // GUARDED_BY(mu)
-  std::optional<MonoTime> due;            // GUARDED_BY(mu): when `task` runs, if pending
-  uint64_t attempt = 0;                   // GUARDED_BY(mu)
+  Mutex mu;
+  RefreshPolicy policy GUARDED_BY(mu);
+  bool started GUARDED_BY(mu) = false;
+  bool stopped GUARDED_BY(mu) = false;
+  std::unique_ptr<Scheduler::Task> task GUARDED_BY(mu);
+  std::optional<MonoTime> due GUARDED_BY(mu);  // when `task` runs, if pending
+  uint64_t attempt GUARDED_BY(mu) = 0;
 };
 
 Refresher::Refresher(Scheduler& scheduler, ListFetcher& fetcher, Rng& rng, int64_t current_exp,
@@ -87,7 +87,7 @@ Refresher::Refresher(Scheduler& scheduler, ListFetcher& fetcher, Rng& rng, int64
 Refresher::~Refresher() { Stop(); }
 
 void Refresher::Start() {
-  std::lock_guard lock(core_->mu);
+  MutexLock lock(core_->mu);
   if (core_->started || core_->stopped) return;
   core_->started = true;
   const int64_t now = UnixSeconds(core_->scheduler.clock().WallNow());
@@ -96,7 +96,7 @@ void Refresher::Start() {
 
 void Refresher::Stop() {
   {
-    std::lock_guard lock(core_->mu);
+    MutexLock lock(core_->mu);
     if (core_->stopped) return;
     core_->stopped = true;
     core_->task.reset();
@@ -106,7 +106,7 @@ void Refresher::Stop() {
 }
 
 void Refresher::RequestRefresh() {
-  std::lock_guard lock(core_->mu);
+  MutexLock lock(core_->mu);
   if (!core_->started || core_->stopped) return;
   const std::optional<Duration> delay =
       core_->policy.OnDemand(core_->scheduler.clock().Now(), core_->due);

@@ -57,33 +57,33 @@ Result<SignedList> TrustService::Bootstrap() {
 void TrustService::Start(Scheduler& scheduler) {
   int64_t exp;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     exp = current_.exp;
   }
-  std::lock_guard lock(refresher_mu_);
+  MutexLock lock(refresher_mu_);
   refresher_ = std::make_unique<Refresher>(scheduler, *fetcher_, *rng_, exp,
                                            [this](const SignedList& list) { OnRefreshed(list); });
   refresher_->Start();
 }
 
 void TrustService::Stop() {
-  std::lock_guard lock(refresher_mu_);
+  MutexLock lock(refresher_mu_);
   if (refresher_) refresher_->Stop();
 }
 
 std::vector<std::string> TrustService::CurrentNodes() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return current_.nodes;
 }
 
 void TrustService::RequestRefresh() {
-  std::lock_guard lock(refresher_mu_);
+  MutexLock lock(refresher_mu_);
   if (refresher_) refresher_->RequestRefresh();
 }
 
 void TrustService::ApplyList(const SignedList& list) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     current_ = list;
   }
   last_refresh_.store(UnixSeconds(clock_.WallNow()));

@@ -3,7 +3,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "trust/root_status.h"
 #include "trust/signed_list.h"
 #include "util/clock.h"
+#include "util/mutex.h"
 #include "util/rng.h"
 #include "util/scheduler.h"
 #include "util/status.h"
@@ -99,12 +99,12 @@ class TrustService {
 
   RootStatus root_;
   std::atomic<int64_t> last_refresh_{0};
-  mutable std::mutex mu_;
-  SignedList current_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  SignedList current_ GUARDED_BY(mu_);
   // Separate from mu_: the refresher calls OnRefreshed (which takes mu_) under its own lock, and
   // RequestRefresh/Stop take the refresher's lock under this one.
-  std::mutex refresher_mu_;
-  std::unique_ptr<Refresher> refresher_;  // GUARDED_BY(refresher_mu_)
+  Mutex refresher_mu_;
+  std::unique_ptr<Refresher> refresher_ GUARDED_BY(refresher_mu_);
 };
 
 }  // namespace repram::trust

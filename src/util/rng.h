@@ -1,8 +1,9 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <random>
+
+#include "util/mutex.h"
 
 namespace repram {
 
@@ -21,17 +22,17 @@ class DefaultRng final : public Rng {
  public:
   DefaultRng() : engine_(std::random_device{}()) {}
   double Uniform01() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return std::uniform_real_distribution<double>(0.0, 1.0)(engine_);
   }
   uint64_t Below(uint64_t n) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return std::uniform_int_distribution<uint64_t>(0, n - 1)(engine_);
   }
 
  private:
-  std::mutex mu_;
-  std::mt19937_64 engine_;
+  Mutex mu_;
+  std::mt19937_64 engine_ GUARDED_BY(mu_);
 };
 
 }  // namespace repram

@@ -7,13 +7,13 @@ namespace repram::cluster::testing {
 void FakeTransport::Post(OutboundRequest req, std::function<void(TransportResult)> done) {
   Responder responder;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     requests_.push_back(req);
     responder = responder_;
   }
   TransportResult result = responder ? responder(req) : Answer(200);
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (hold_) {
       held_.push_back(Held{std::move(result), std::move(done)});
       return;
@@ -23,19 +23,19 @@ void FakeTransport::Post(OutboundRequest req, std::function<void(TransportResult
 }
 
 void FakeTransport::SetResponder(Responder responder) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   responder_ = std::move(responder);
 }
 
 void FakeTransport::Hold(bool hold) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   hold_ = hold;
 }
 
 size_t FakeTransport::ReleaseHeld() {
   std::vector<Held> held;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     held.swap(held_);
   }
   for (Held& h : held) h.done(std::move(h.result));
@@ -45,7 +45,7 @@ size_t FakeTransport::ReleaseHeld() {
 void FakeTransport::ReleaseAt(size_t index) {
   Held one;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     one = std::move(held_[index]);
     held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(index));
   }
@@ -53,12 +53,12 @@ void FakeTransport::ReleaseAt(size_t index) {
 }
 
 size_t FakeTransport::held() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return held_.size();
 }
 
 std::vector<OutboundRequest> FakeTransport::requests() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return requests_;
 }
 
@@ -73,7 +73,7 @@ std::vector<SimpleMessage> FakeTransport::messages(std::string_view type) const 
 }
 
 void FakeTransport::Clear() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   requests_.clear();
 }
 

@@ -2,13 +2,14 @@
 
 #include <atomic>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cluster/message.h"
 #include "cluster/transport.h"
+#include "util/mutex.h"
 
 namespace repram::cluster::testing {
 
@@ -25,7 +26,13 @@ class FakeTransport final : public Transport {
   void SetResponder(Responder responder);
   // Makes Congested() report every peer as congested (or none).
   void SetCongested(bool congested) { congested_ = congested; }
-  bool Congested(const std::string&, uint16_t) const override { return congested_; }
+  // Runs probe inside every Congested() call (to test what the caller holds meanwhile).
+  // REQUIRES: set before the transport is used.
+  void SetCongestedProbe(std::function<void()> probe) { congested_probe_ = std::move(probe); }
+  bool Congested(const std::string&, uint16_t) const override {
+    if (congested_probe_) congested_probe_();
+    return congested_;
+  }
   // While held, completions are queued instead of run; ReleaseHeld runs them in order.
   void Hold(bool hold);
   // Runs every queued completion; returns how many ran.
@@ -53,12 +60,13 @@ class FakeTransport final : public Transport {
     std::function<void(TransportResult)> done;
   };
 
-  mutable std::mutex mu_;
-  Responder responder_;
-  bool hold_ = false;
+  mutable Mutex mu_;
+  Responder responder_ GUARDED_BY(mu_);
+  bool hold_ GUARDED_BY(mu_) = false;
   std::atomic<bool> congested_{false};
-  std::vector<Held> held_;
-  std::vector<OutboundRequest> requests_;
+  std::function<void()> congested_probe_;
+  std::vector<Held> held_ GUARDED_BY(mu_);
+  std::vector<OutboundRequest> requests_ GUARDED_BY(mu_);
 };
 
 }  // namespace repram::cluster::testing

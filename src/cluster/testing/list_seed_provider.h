@@ -1,12 +1,12 @@
 #pragma once
 
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "cluster/seed_provider.h"
+#include "util/mutex.h"
 
 namespace repram::cluster::testing {
 
@@ -17,31 +17,31 @@ class ListSeedProvider final : public SeedProvider {
   explicit ListSeedProvider(std::vector<std::string> seeds = {}) : seeds_(std::move(seeds)) {}
 
   std::vector<std::string> Seeds() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++calls_;
     if (throw_) throw std::runtime_error("seed provider failure");
     return seeds_;
   }
   // Replaces the list returned from now on.
   void Set(std::vector<std::string> seeds) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     seeds_ = std::move(seeds);
   }
   // Makes Seeds() throw (or stop throwing).
   void set_throw(bool value) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     throw_ = value;
   }
   int calls() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return calls_;
   }
 
  private:
-  mutable std::mutex mu_;
-  std::vector<std::string> seeds_;
-  bool throw_ = false;
-  int calls_ = 0;
+  mutable Mutex mu_;
+  std::vector<std::string> seeds_ GUARDED_BY(mu_);
+  bool throw_ GUARDED_BY(mu_) = false;
+  int calls_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace repram::cluster::testing

@@ -2,12 +2,12 @@
 
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "cluster/replica_store.h"
+#include "util/mutex.h"
 
 namespace repram::cluster::testing {
 
@@ -21,7 +21,7 @@ class MemoryStore final : public ReplicaStore {
   };
 
   Status Put(std::string_view key, std::string_view value, int64_t ttl_seconds) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++puts_;
     if (!fail_with_.ok()) return fail_with_;
     entries_[std::string(key)] = Entry{std::string(value), ttl_seconds};
@@ -30,27 +30,27 @@ class MemoryStore final : public ReplicaStore {
 
   // Makes every later Put return status (Status::Ok() restores success).
   void FailWith(Status status) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     fail_with_ = std::move(status);
   }
   // Returns the stored entry, or nullopt.
   std::optional<Entry> Get(std::string_view key) const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = entries_.find(std::string(key));
     if (it == entries_.end()) return std::nullopt;
     return it->second;
   }
   // Returns how many Put calls were made (successful or not).
   int puts() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return puts_;
   }
 
  private:
-  mutable std::mutex mu_;
-  std::map<std::string, Entry> entries_;
-  Status fail_with_;
-  int puts_ = 0;
+  mutable Mutex mu_;
+  std::map<std::string, Entry> entries_ GUARDED_BY(mu_);
+  Status fail_with_ GUARDED_BY(mu_);
+  int puts_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace repram::cluster::testing

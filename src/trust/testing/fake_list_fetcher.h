@@ -1,12 +1,12 @@
 #pragma once
 
 #include <deque>
-#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "trust/list_fetcher.h"
+#include "util/mutex.h"
 
 namespace repram::trust::testing {
 
@@ -19,34 +19,34 @@ class FakeListFetcher final : public ListFetcher {
 
   // Queues a result for the next Fetch, delivered asynchronously.
   void Script(Result<SignedList> result) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     script_.push_back(std::move(result));
   }
   // Delivers result to the oldest pending fetch. REQUIRES: pending() > 0.
   void Complete(Result<SignedList> result) {
     Callback done;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       done = std::move(pending_.front());
       pending_.pop_front();
     }
     done(std::move(result));
   }
   size_t pending() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return pending_.size();
   }
   int fetches() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return fetches_;
   }
   int cancels() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return cancels_;
   }
 
   void Fetch(Callback done) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++fetches_;
     if (script_.empty()) {
       pending_.push_back(std::move(done));
@@ -59,7 +59,7 @@ class FakeListFetcher final : public ListFetcher {
   }
   void Cancel() override {
     JoinHelpers();
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++cancels_;
     pending_.clear();
   }
@@ -68,18 +68,18 @@ class FakeListFetcher final : public ListFetcher {
   void JoinHelpers() {
     std::vector<std::thread> helpers;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       helpers.swap(helpers_);
     }
     for (std::thread& t : helpers) t.join();
   }
 
-  mutable std::mutex mu_;
-  std::deque<Result<SignedList>> script_;
-  std::deque<Callback> pending_;
-  std::vector<std::thread> helpers_;
-  int fetches_ = 0;
-  int cancels_ = 0;
+  mutable Mutex mu_;
+  std::deque<Result<SignedList>> script_ GUARDED_BY(mu_);
+  std::deque<Callback> pending_ GUARDED_BY(mu_);
+  std::vector<std::thread> helpers_ GUARDED_BY(mu_);
+  int fetches_ GUARDED_BY(mu_) = 0;
+  int cancels_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace repram::trust::testing

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the libraries and executables with clang 16 and its thread-safety analysis
+# (-Wthread-safety as errors) in ./build-tsa (or $REPRAM_TSA_BUILD_DIR), so every GUARDED_BY,
+# REQUIRES, ACQUIRE... of util/thread_annotations.h is checked. Unit tests are left out to keep
+# CI time down. Usage: scripts/check-thread-safety.sh [ninja args and targets...] (e.g. `all`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+build_dir=${REPRAM_TSA_BUILD_DIR:-build-tsa}
+# Same ccache setup as scripts/build.sh. No optimisation and no debug info: only the compile
+# and the link matter here.
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+if [ ! -f "$build_dir/build.ninja" ]; then
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 \
+    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0 \
+    -DCMAKE_CXX_FLAGS="-Wthread-safety -Werror=thread-safety" -DREPRAM_BUILD_BENCH=OFF \
+    "${launcher[@]}" >/dev/null
+fi
+if [ $# -eq 0 ]; then
+  set -- repram_util repram_store repram_http repram_trust repram_omega_cli repram_cluster \
+    repram_cluster_testing repram_mcp repram_app repram repram-omega
+fi
+ninja -C "$build_dir" "$@"
