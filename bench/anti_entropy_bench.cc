@@ -19,8 +19,8 @@
 namespace {
 
 using repram::cluster::AntiEntropy;
-using repram::cluster::GossipReply;
 using repram::cluster::OutboundRequest;
+using repram::cluster::PeerReply;
 using repram::cluster::TransportResult;
 
 // Hands each request to the target's handler at once and counts the body bytes both ways.
@@ -29,9 +29,9 @@ class DirectTransport final : public repram::cluster::Transport {
   void Post(OutboundRequest req, std::function<void(TransportResult)> done) override {
     bytes += req.body.size();
     AntiEntropy* target = targets.at(req.host);
-    auto reply = [this, done](GossipReply r) {
-      bytes += r.body.size();
-      done(TransportResult{.status = r.status, .transport_error = false, .body = r.body});
+    auto reply = [this, done](PeerReply r) {
+      bytes += r.detail.size();
+      done(TransportResult{.status = r.ok() ? 200 : 400, .transport_error = false, .body = r.detail});
     };
     if (req.path == repram::cluster::kAntiEntropyDigestPath) {
       target->HandleDigest(req.body, "", reply);

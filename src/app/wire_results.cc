@@ -64,18 +64,14 @@ http::Response PeerResponse(const cluster::PeerReply& reply) {
       return http::JsonResponse(403, "{\"error\":\"not a bootstrap root\"}");
     case PeerOutcome::kEnclaveMismatch:
       return http::TextResponse(403, "Enclave mismatch\n");
+    case PeerOutcome::kEnclaveConflict:
+      return http::TextResponse(409, "Enclave mismatch\n");
     case PeerOutcome::kNotServed:
       return http::TextResponse(404, "404 page not found\n");
+    case PeerOutcome::kShuttingDown:
+      return http::TextResponse(503, "Shutting down\n");
   }
   return http::TextResponse(500, "Internal Server Error\n");
-}
-
-http::Response PeerResponse(const cluster::GossipReply& reply) {
-  http::Response r;
-  r.status = static_cast<unsigned>(reply.status);
-  r.content_type = reply.content_type;
-  r.body = reply.body;
-  return r;
 }
 
 }  // namespace repram

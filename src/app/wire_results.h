@@ -1,7 +1,6 @@
 #pragma once
 
 #include "app/data_service.h"
-#include "cluster/gossip_reply.h"
 #include "cluster/peer_reply.h"
 #include "http/types.h"
 
@@ -16,11 +15,7 @@ unsigned WriteStatus(WriteResult result);
 // Returns the answer to a client PUT: 201/202 with X-Created-At and X-Original-TTL, 507, or 500.
 http::Response WriteResponse(const WriteOutcome& outcome);
 
-// Returns the answer to a peer request (gossip message or bootstrap).
+// Returns the answer to a peer request (gossip, bootstrap, catch-up or anti-entropy).
 http::Response PeerResponse(const cluster::PeerReply& reply);
-
-// Returns the answer to an anti-entropy request. Anti-entropy still builds its own status and
-// body (cluster::GossipReply); moving it to PeerReply outcomes is left to do.
-http::Response PeerResponse(const cluster::GossipReply& reply);
 
 }  // namespace repram

@@ -15,26 +15,13 @@
 namespace repram::cluster {
 namespace {
 
-std::optional<GossipReply> SignatureFailure(std::string_view secret, std::string_view body,
-                                            std::string_view signature) {
-  switch (VerifyBody(secret, body, signature)) {
-    case SignatureCheck::kOk:
-      return std::nullopt;
-    case SignatureCheck::kMissing:
-      return GossipReply::Text(403, "Missing signature\n");
-    case SignatureCheck::kInvalid:
-      break;
-  }
-  return GossipReply::Text(403, "Invalid signature\n");
-}
-
-GossipReply Json(std::string body) {
+PeerReply Json(std::string body) {
   body.push_back('\n');
-  return GossipReply{200, std::string(kContentTypeJson), std::move(body)};
+  return PeerReply{PeerOutcome::kDocument, std::move(body)};
 }
 
-GossipReply InvalidJson() { return GossipReply::Text(400, "Invalid JSON\n"); }
-GossipReply WrongEnclave() { return GossipReply::Text(409, "Enclave mismatch\n"); }
+PeerReply InvalidJson() { return PeerReply{PeerOutcome::kInvalidJson}; }
+PeerReply WrongEnclave() { return PeerReply{PeerOutcome::kEnclaveConflict}; }
 
 WallTime CutoffOf(const AntiEntropyScope& scope) {
   return WallTime(std::chrono::milliseconds(scope.cutoff_unix_ms));
@@ -208,22 +195,22 @@ void AntiEntropy::HandlePush(std::string body, std::string signature, Reply repl
 }
 
 void AntiEntropy::Serve(std::string body, std::string signature, Reply reply,
-                        std::function<GossipReply(std::string_view body)> work) {
+                        std::function<PeerReply(std::string_view body)> work) {
   auto pending = std::make_shared<Reply>(std::move(reply));
   // The HMAC of a 16 MiB body costs tens of milliseconds: it runs on the worker too.
   auto run = guard_.Wrap([this, pending, body = std::move(body), signature = std::move(signature),
                           work = std::move(work)] {
-    std::optional<GossipReply> failure = SignatureFailure(config_.secret, body, signature);
-    GossipReply answer = failure ? std::move(*failure) : work(body);
+    std::optional<PeerReply> failure = SignatureFailure(config_.secret, body, signature);
+    PeerReply answer = failure ? std::move(*failure) : work(body);
     std::exchange(*pending, nullptr)(std::move(answer));
   });
   background_([run = std::move(run), pending]() mutable {
     run();
-    if (*pending) std::exchange(*pending, nullptr)(GossipReply::Text(503, "Shutting down\n"));
+    if (*pending) std::exchange(*pending, nullptr)(PeerReply{PeerOutcome::kShuttingDown});
   });
 }
 
-GossipReply AntiEntropy::Digest(std::string_view body) {
+PeerReply AntiEntropy::Digest(std::string_view body) {
   Result<AntiEntropyScope> scope = ParseDigestRequest(body);
   if (!scope.ok()) return InvalidJson();
   if (NormalizeEnclave(scope->enclave) != config_.enclave) return WrongEnclave();
@@ -231,7 +218,7 @@ GossipReply AntiEntropy::Digest(std::string_view body) {
       EncodeDigestResponse(store::ComputeDigest(store_, clock_, scope->buckets, CutoffOf(*scope))));
 }
 
-GossipReply AntiEntropy::Diff(std::string_view body) {
+PeerReply AntiEntropy::Diff(std::string_view body) {
   Result<DiffRequest> req = ParseDiffRequest(body);
   if (!req.ok()) return InvalidJson();
   if (NormalizeEnclave(req->scope.enclave) != config_.enclave) return WrongEnclave();
@@ -255,7 +242,7 @@ GossipReply AntiEntropy::Diff(std::string_view body) {
   return Json(EncodeDiffResponse(resp));
 }
 
-GossipReply AntiEntropy::Push(std::string_view body) {
+PeerReply AntiEntropy::Push(std::string_view body) {
   Result<PushRequest> req = ParsePushRequest(body);
   if (!req.ok()) return InvalidJson();
   if (NormalizeEnclave(req->enclave) != config_.enclave) return WrongEnclave();

@@ -14,7 +14,7 @@
 #include "cluster/anti_entropy_codec.h"
 #include "cluster/anti_entropy_config.h"
 #include "cluster/callback_guard.h"
-#include "cluster/gossip_reply.h"
+#include "cluster/peer_reply.h"
 #include "cluster/node_info.h"
 #include "cluster/transport.h"
 #include "store/ttl_store.h"
@@ -50,7 +50,7 @@ struct AntiEntropyDeps {
 // are never called while it is held. Stop() cancels the timer and waits for running callbacks.
 class AntiEntropy {
  public:
-  using Reply = std::function<void(GossipReply)>;
+  using Reply = std::function<void(PeerReply)>;
 
   AntiEntropy(AntiEntropyConfig config, AntiEntropyDeps deps);
   ~AntiEntropy();
@@ -91,10 +91,10 @@ class AntiEntropy {
   // Runs work on the background executor and replies with its result; answers 503 when the
   // node stopped before it ran.
   void Serve(std::string body, std::string signature, Reply reply,
-             std::function<GossipReply(std::string_view body)> work);
-  GossipReply Digest(std::string_view body);
-  GossipReply Diff(std::string_view body);
-  GossipReply Push(std::string_view body);
+             std::function<PeerReply(std::string_view body)> work);
+  PeerReply Digest(std::string_view body);
+  PeerReply Diff(std::string_view body);
+  PeerReply Push(std::string_view body);
 
   const AntiEntropyConfig config_;
   Scheduler& scheduler_;

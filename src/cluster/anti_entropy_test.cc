@@ -154,7 +154,10 @@ class LoopbackTransport final : public Transport {
     auto it = targets.find(req.host);
     if (it == targets.end()) return done(testing::FakeTransport::Answer(0, ""));
     std::string signature = testing::FakeTransport::Header(req, kSignatureHeader);
-    auto reply = [done](GossipReply r) { done(testing::FakeTransport::Answer(r.status, r.body)); };
+    // Only success matters to the requesting side; the status mapping itself lives in app.
+    auto reply = [done](PeerReply r) {
+      done(testing::FakeTransport::Answer(r.ok() ? 200 : 400, r.detail));
+    };
     if (req.path == kAntiEntropyDigestPath) {
       it->second->HandleDigest(req.body, signature, reply);
     } else if (req.path == kAntiEntropyDiffPath) {
@@ -350,8 +353,8 @@ TEST_F(AntiEntropyTest, UpstreamPeerAnswering404IsNeverChosenAgain) {
 
 TEST_F(AntiEntropyTest, HandlersCheckSignatureBodyAndEnclave) {
   Member& a = Add("a");
-  std::vector<GossipReply> replies;
-  auto keep = [&](GossipReply r) { replies.push_back(std::move(r)); };
+  std::vector<PeerReply> replies;
+  auto keep = [&](PeerReply r) { replies.push_back(std::move(r)); };
   const std::string body = EncodeDigestRequest(
       {.node_id = "x", .enclave = "default", .buckets = 16, .cutoff_unix_ms = 1});
   a.ae->HandleDigest(body, "", keep);
@@ -366,18 +369,16 @@ TEST_F(AntiEntropyTest, HandlersCheckSignatureBodyAndEnclave) {
   const std::string bad_push = R"({"node_id":"x","enclave":"default","entries":[{"key":""}]})";
   a.ae->HandlePush(bad_push, SignBody("s3cret", bad_push), keep);
   ASSERT_EQ(replies.size(), 7u);
-  EXPECT_EQ(replies[0].status, 403);
-  EXPECT_EQ(replies[0].body, "Missing signature\n");
-  EXPECT_EQ(replies[1].body, "Invalid signature\n");
-  EXPECT_EQ(replies[2].status, 400);
-  EXPECT_EQ(replies[2].body, "Invalid JSON\n");
-  EXPECT_EQ(replies[3].status, 400);
-  EXPECT_EQ(replies[4].status, 409);
-  EXPECT_EQ(replies[5].status, 200);
-  Result<std::vector<uint64_t>> digest = ParseDigestResponse(replies[5].body);
+  EXPECT_EQ(replies[0].outcome, PeerOutcome::kMissingSignature);
+  EXPECT_EQ(replies[1].outcome, PeerOutcome::kInvalidSignature);
+  EXPECT_EQ(replies[2].outcome, PeerOutcome::kInvalidJson);
+  EXPECT_EQ(replies[3].outcome, PeerOutcome::kInvalidJson);
+  EXPECT_EQ(replies[4].outcome, PeerOutcome::kEnclaveConflict);
+  EXPECT_EQ(replies[5].outcome, PeerOutcome::kDocument);
+  Result<std::vector<uint64_t>> digest = ParseDigestResponse(replies[5].detail);
   ASSERT_TRUE(digest.ok());
   EXPECT_EQ(digest->size(), 16u);
-  EXPECT_EQ(replies[6].status, 400);
+  EXPECT_EQ(replies[6].outcome, PeerOutcome::kInvalidJson);
 }
 
 TEST(AntiEntropyCodecTest, DiffRequestRoundTripsAndRejectsBadIds) {

@@ -33,19 +33,6 @@ NodeInfo SelfInfo(const ClusterConfig& config) {
                   .enclave = NormalizeEnclave(config.enclave)};
 }
 
-std::optional<PeerReply> SignatureFailure(std::string_view secret, std::string_view body,
-                                          std::string_view signature) {
-  switch (VerifyBody(secret, body, signature)) {
-    case SignatureCheck::kOk:
-      return std::nullopt;
-    case SignatureCheck::kMissing:
-      return PeerReply{PeerOutcome::kMissingSignature};
-    case SignatureCheck::kInvalid:
-      break;
-  }
-  return PeerReply{PeerOutcome::kInvalidSignature};
-}
-
 }  // namespace
 
 ClusterNode::ClusterNode(ClusterConfig config, ClusterDeps deps, ClusterHooks hooks)

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace repram::cluster {
 
@@ -16,7 +19,9 @@ enum class PeerOutcome : uint8_t {
   kStoreFailed,       // the replica store refused the PUT; detail = why
   kNotBootstrapRoot,  // public network and this node is not a root: no bootstrap here
   kEnclaveMismatch,   // a catch-up request for another enclave
+  kEnclaveConflict,   // an anti-entropy request names another enclave (docs/anti-entropy.md)
   kNotServed,         // this node does not serve the route (catch-up without a store)
+  kShuttingDown,      // the node stopped before the answer was computed
 };
 
 // The result of one cluster handler call.
@@ -27,5 +32,10 @@ struct PeerReply {
   // Returns true for the outcomes a peer counts as success.
   bool ok() const { return outcome == PeerOutcome::kAccepted || outcome == PeerOutcome::kDocument; }
 };
+
+// Checks X-Repram-Signature over body (cluster.md §4): nullopt when it passes (or no secret is
+// set), else the kMissingSignature / kInvalidSignature reply.
+std::optional<PeerReply> SignatureFailure(std::string_view secret, std::string_view body,
+                                          std::string_view signature);
 
 }  // namespace repram::cluster
