@@ -31,7 +31,8 @@ class DirectTransport final : public repram::cluster::Transport {
     AntiEntropy* target = targets.at(req.host);
     auto reply = [this, done](PeerReply r) {
       bytes += r.detail.size();
-      done(TransportResult{.status = r.ok() ? 200 : 400, .transport_error = false, .body = r.detail});
+      done(TransportResult{
+          .status = r.ok() ? 200 : 400, .transport_error = false, .body = r.detail});
     };
     if (req.path == repram::cluster::kAntiEntropyDigestPath) {
       target->HandleDigest(req.body, "", reply);

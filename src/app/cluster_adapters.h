@@ -19,7 +19,8 @@ namespace repram {
 class HttpTransport final : public cluster::Transport {
  public:
   explicit HttpTransport(http::HttpClient& client) : client_(client) {}
-  void Post(cluster::OutboundRequest req, std::function<void(cluster::TransportResult)> done) override;
+  void Post(cluster::OutboundRequest req,
+            std::function<void(cluster::TransportResult)> done) override;
   bool Congested(const std::string& host, uint16_t port) const override {
     return client_.Congested(host, port);
   }

@@ -12,10 +12,14 @@ namespace {
 std::string_view LevelName(spdlog::level::level_enum l) {
   switch (l) {
     case spdlog::level::trace:
-    case spdlog::level::debug: return "DEBUG";
-    case spdlog::level::info: return "INFO";
-    case spdlog::level::warn: return "WARN";
-    default: return "ERROR";
+    case spdlog::level::debug:
+      return "DEBUG";
+    case spdlog::level::info:
+      return "INFO";
+    case spdlog::level::warn:
+      return "WARN";
+    default:
+      return "ERROR";
   }
 }
 
@@ -49,8 +53,8 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
 }  // namespace
 
 void SetUpLogging(const std::string& level, bool json) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "repram", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger =
+      std::make_shared<spdlog::logger>("repram", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
   formatter->add_flag<LevelFlag>('*').add_flag<JsonMessageFlag>('J');
   formatter->set_pattern(json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%*","msg":%J})"

@@ -173,7 +173,8 @@ class LoopbackTransport final : public Transport {
 };
 
 NodeInfo PeerInfo(const std::string& id) {
-  return NodeInfo{.id = id, .address = id, .gossip_port = 9090, .http_port = 8080, .enclave = "default"};
+  return NodeInfo{
+      .id = id, .address = id, .gossip_port = 9090, .http_port = 8080, .enclave = "default"};
 }
 
 // Node "a" (under test) and its peers, each an AntiEntropy over its own TtlStore, all on one

@@ -149,7 +149,8 @@ TEST_F(BootstrapSeedTest, NotifyRetriesThreeTimesWithOneAndTwoSecondSleeps) {
     return FakeTransport::Answer(503, "busy\n");
   });
   const MonoTime start = clock_.Now();
-  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).outcome, PeerOutcome::kDocument);
+  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).outcome,
+            PeerOutcome::kDocument);
   scheduler_.AdvanceBy(seconds(10));
   ASSERT_EQ(attempts.size(), 3u);
   EXPECT_EQ(attempts[0] - start, seconds(0));
@@ -163,7 +164,8 @@ TEST_F(BootstrapSeedTest, NotifyStopsRetryingAfterSuccess) {
   int attempts = 0;
   transport_.SetResponder(
       [&](const OutboundRequest&) { return FakeTransport::Answer(++attempts == 1 ? 0 : 200); });
-  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).outcome, PeerOutcome::kDocument);
+  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).outcome,
+            PeerOutcome::kDocument);
   scheduler_.AdvanceBy(seconds(10));
   EXPECT_EQ(attempts, 2);
 }
@@ -171,7 +173,8 @@ TEST_F(BootstrapSeedTest, NotifyStopsRetryingAfterSuccess) {
 TEST_F(BootstrapSeedTest, StopCancelsPendingNotifyRetries) {
   KnowNode1();
   transport_.SetResponder([](const OutboundRequest&) { return FakeTransport::Answer(0); });
-  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).outcome, PeerOutcome::kDocument);
+  ASSERT_EQ(Bootstrap(vectors_.at("examples").at(0).at("request_body")).outcome,
+            PeerOutcome::kDocument);
   node_->Stop();
   scheduler_.AdvanceBy(seconds(10));
   EXPECT_EQ(transport_.requests().size(), 1u);

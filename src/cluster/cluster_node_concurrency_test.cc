@@ -66,16 +66,19 @@ TEST(ClusterNodeConcurrencyTest, PublicMethodsMayRunConcurrentlyFromManyThreads)
         SimpleMessage sync = Message("SYNC", peer, "s");
         sync.node_info =
             NodeInfo{.id = peer, .address = "host-" + peer, .gossip_port = 1, .http_port = 8080};
-        EXPECT_EQ(node->HandleGossip(EncodeMessage(sync), "", false).outcome, PeerOutcome::kAccepted);
+        EXPECT_EQ(node->HandleGossip(EncodeMessage(sync), "", false).outcome,
+                  PeerOutcome::kAccepted);
         SimpleMessage put =
             Message("PUT", peer, peer + "-" + std::to_string(t) + "-" + std::to_string(i));
         put.key = "k" + std::to_string(i);
         put.data = "v";
         put.ttl = 600;
-        EXPECT_EQ(node->HandleGossip(EncodeMessage(put), "", i % 2 == 0).outcome, PeerOutcome::kAccepted);
+        EXPECT_EQ(node->HandleGossip(EncodeMessage(put), "", i % 2 == 0).outcome,
+                  PeerOutcome::kAccepted);
         node->ReplicateWrite("own" + std::to_string(i), "v", 600, [&](bool) { ++writes_done; });
         const SimpleMessage ping = Message("PING", peer, "x");
-        EXPECT_EQ(node->HandleGossip(EncodeMessage(ping), "", false).outcome, PeerOutcome::kAccepted);
+        EXPECT_EQ(node->HandleGossip(EncodeMessage(ping), "", false).outcome,
+                  PeerOutcome::kAccepted);
         EXPECT_GE(node->Quorum(), 1);
         EXPECT_LE(node->Peers().size(), 40u);
         EXPECT_FALSE(node->RenderMetrics().empty());

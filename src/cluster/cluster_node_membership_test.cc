@@ -178,13 +178,15 @@ TEST_F(PingRoundTest, EvictionForgetsTheSyncAnswerLimit) {
   for (int i = 0; i < 3; ++i) Round({"b"});  // "a" failed twice so far
   scheduler_.AdvanceBy(seconds(10));
   transport_.Clear();
-  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);  // answered; "a" is rate limited for 30 s
+  ASSERT_EQ(Gossip(sync).outcome,
+            PeerOutcome::kAccepted);  // answered; "a" is rate limited for 30 s
   ASSERT_EQ(transport_.messages("SYNC").size(), 1u);
   scheduler_.AdvanceBy(seconds(20));  // the fourth round evicts "a"
   ASSERT_FALSE(Knows("a"));
   down_.clear();
   transport_.Clear();
-  ASSERT_EQ(Gossip(sync).outcome, PeerOutcome::kAccepted);  // 20 s after the last answer, but a fresh sender
+  ASSERT_EQ(Gossip(sync).outcome,
+            PeerOutcome::kAccepted);  // 20 s after the last answer, but a fresh sender
   EXPECT_TRUE(Knows("a"));
   EXPECT_EQ(transport_.messages("SYNC").size(), 1u);
 }

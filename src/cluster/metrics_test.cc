@@ -18,9 +18,9 @@ TEST(ClusterMetricsTest, EverySeriesHasHelpAndTypeLines) {
        {"repram_peers_active", "repram_peer_joins_total", "repram_peer_evictions_total",
         "repram_ping_failures_total", "repram_gossip_messages_sent_total",
         "repram_gossip_messages_received_total", "repram_gossip_send_failures_total",
-        "repram_gossip_forwards_total",
-        "repram_gossip_send_duration_seconds", "repram_isolation_recoveries_total",
-        "repram_isolation_recovery_failures_total", "repram_isolated"}) {
+        "repram_gossip_forwards_total", "repram_gossip_send_duration_seconds",
+        "repram_isolation_recoveries_total", "repram_isolation_recovery_failures_total",
+        "repram_isolated"}) {
     EXPECT_NE(text.find(std::string("# HELP ") + name + " "), std::string::npos) << name;
     EXPECT_NE(text.find(std::string("# TYPE ") + name + " "), std::string::npos) << name;
   }

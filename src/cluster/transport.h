@@ -17,9 +17,9 @@ inline constexpr std::string_view kFanoutFull = "full";
 
 // One POST to a peer or seed: http://{host}:{port}{path}.
 struct OutboundRequest {
-  std::string host;  // name or IP literal; IPv6 without brackets
+  std::string host;   // name or IP literal; IPv6 without brackets
   uint16_t port = 0;  // the peer's HTTP port
-  std::string path;  // kGossipPath or kBootstrapPath
+  std::string path;   // kGossipPath or kBootstrapPath
   std::vector<std::pair<std::string, std::string>> headers;  // Content-Type, signature, fanout
   std::string body;
 };

@@ -1,5 +1,7 @@
 #include "http/client.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -9,9 +11,8 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <deque>
-#include <optional>
 #include <map>
-#include <spdlog/spdlog.h>
+#include <optional>
 
 #include "util/host_port.h"
 
@@ -146,10 +147,9 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     const auto deadline = SteadyClock::now() + req.timeout;
     Call call{std::move(req), std::move(done), false, deadline};
     if (RunningHere()) return Enqueue(key, stats, std::move(call));
-    asio::post(ioc_, [self = shared_from_this(), key = std::move(key), stats = std::move(stats),
-                      call = std::move(call)]() mutable {
-      self->Enqueue(key, stats, std::move(call));
-    });
+    asio::post(ioc_,
+               [self = shared_from_this(), key = std::move(key), stats = std::move(stats),
+                call = std::move(call)]() mutable { self->Enqueue(key, stats, std::move(call)); });
   }
 
   void DropPool(const std::string& host, uint16_t port) {
@@ -267,17 +267,16 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
         [self = shared_from_this(), key, c, resolver](boost::system::error_code ec,
                                                       tcp::resolver::results_type results) {
           if (ec || c->closed) return self->FailConnection(key, c, ec);
-          asio::async_connect(
-              c->socket, results,
-              [self, key, c](boost::system::error_code ec2, const tcp::endpoint&) {
-                if (ec2 || c->closed) return self->FailConnection(key, c, ec2);
-                boost::system::error_code ignored;
-                c->socket.set_option(tcp::no_delay(true), ignored);
-                c->connected = true;
-                self->StartWrite(key, c);
-                self->ReadNext(key, c);
-                self->Pump(key, self->pools_[key]);
-              });
+          asio::async_connect(c->socket, results,
+                              [self, key, c](boost::system::error_code ec2, const tcp::endpoint&) {
+                                if (ec2 || c->closed) return self->FailConnection(key, c, ec2);
+                                boost::system::error_code ignored;
+                                c->socket.set_option(tcp::no_delay(true), ignored);
+                                c->connected = true;
+                                self->StartWrite(key, c);
+                                self->ReadNext(key, c);
+                                self->Pump(key, self->pools_[key]);
+                              });
         });
   }
 
@@ -450,8 +449,7 @@ void HttpClient::Send(ClientRequest req, std::function<void(ClientResult)> done)
     }
     peer = it->second;
   }
-  shards_[peer.shard]->Send(std::move(key), std::move(peer.stats), std::move(req),
-                            std::move(done));
+  shards_[peer.shard]->Send(std::move(key), std::move(peer.stats), std::move(req), std::move(done));
 }
 
 bool HttpClient::Congested(const std::string& host, uint16_t port) const {

@@ -22,7 +22,7 @@ struct ClientRequest {
   std::string host;  // name or IP literal (IPv6 without brackets)
   uint16_t port = 0;
   boost::beast::http::verb method = boost::beast::http::verb::post;
-  std::string target;  // "/v1/gossip/message"
+  std::string target;                                        // "/v1/gossip/message"
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
   std::string body;
   std::chrono::milliseconds timeout{5000};  // connect to last response byte

@@ -137,9 +137,7 @@ class TestServer {
     CloseFd(fd);
   }
 
-  void CloseFd(int fd) {
-    shutdown(fd, SHUT_RDWR);
-  }
+  void CloseFd(int fd) { shutdown(fd, SHUT_RDWR); }
 
   Behaviour behaviour_;
   int listener_ = -1;
@@ -303,9 +301,8 @@ TEST_F(ClientTest, QueueBeyondTheCapFailsAtOnce) {
 TEST_F(ClientTest, CongestedWhileHalfTheQueueWaitsAndThePeerStillAnswers) {
   // The peer answers its first request, then nothing: requests pile up behind the 8 x 16 in
   // flight while its last answer is recent.
-  TestServer server([](const SeenRequest& r, int) {
-    return r.body == "first" ? Answer("ok") : kNoAnswer;
-  });
+  TestServer server(
+      [](const SeenRequest& r, int) { return r.body == "first" ? Answer("ok") : kNoAnswer; });
   ASSERT_TRUE(SendAll({Post(server.port(), "first")})[0].ok_2xx());
   EXPECT_FALSE(client_.Congested("127.0.0.1", server.port()));
   for (int i = 0; i < 8 * 16 + 600; ++i) {

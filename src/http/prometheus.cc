@@ -4,8 +4,7 @@
 
 namespace repram::http {
 
-void PrometheusWriter::Family(std::string_view name, std::string_view type,
-                              std::string_view help) {
+void PrometheusWriter::Family(std::string_view name, std::string_view type, std::string_view help) {
   fmt::format_to(std::back_inserter(out_), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 

@@ -25,19 +25,19 @@ struct Response {
   std::string content_type;  // empty = no Content-Type header
   boost::container::small_vector<std::pair<std::string_view, std::string>, 4> headers;
   std::string body;
-  bool omit_body = false;           // HEAD: no body bytes are sent
+  bool omit_body = false;            // HEAD: no body bytes are sent
   uint64_t head_content_length = 0;  // with omit_body: the Content-Length to announce
-  bool close = false;         // send Connection: close and close after writing
+  bool close = false;                // send Connection: close and close after writing
 };
 
 // What a handler sees of one request. The body has been read completely, within the route's
 // limit, before the handler runs. Valid until the handler's Respond is called.
 struct RequestContext {
   const Request& req;
-  std::string_view path;   // raw path, query excluded
-  std::string_view query;  // raw query without '?', empty when absent
+  std::string_view path;       // raw path, query excluded
+  std::string_view query;      // raw query without '?', empty when absent
   std::string_view client_ip;  // after REPRAM_TRUST_PROXY rules and ::ffff: normalisation
-  MonoTime received;       // when the header section was complete
+  MonoTime received;           // when the header section was complete
 };
 
 // Delivers the response for one request. Call exactly once, from any thread.

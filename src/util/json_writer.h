@@ -14,16 +14,50 @@ namespace repram {
 class JsonWriter {
  public:
   // Opens an object / array, as a value or (with a name) as a member.
-  JsonWriter& BeginObject(std::string_view name = {}) { Name(name); out_.push_back('{'); first_ = true; return *this; }
-  JsonWriter& EndObject() { out_.push_back('}'); first_ = false; return *this; }
-  JsonWriter& BeginArray(std::string_view name = {}) { Name(name); out_.push_back('['); first_ = true; return *this; }
-  JsonWriter& EndArray() { out_.push_back(']'); first_ = false; return *this; }
+  JsonWriter& BeginObject(std::string_view name = {}) {
+    Name(name);
+    out_.push_back('{');
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& EndObject() {
+    out_.push_back('}');
+    first_ = false;
+    return *this;
+  }
+  JsonWriter& BeginArray(std::string_view name = {}) {
+    Name(name);
+    out_.push_back('[');
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& EndArray() {
+    out_.push_back(']');
+    first_ = false;
+    return *this;
+  }
   // Writes a member (name non-empty) or an array element (name empty).
-  JsonWriter& String(std::string_view name, std::string_view value) { Name(name); AppendJsonString(out_, value); return *this; }
-  JsonWriter& Int(std::string_view name, int64_t value) { Name(name); out_.append(std::to_string(value)); return *this; }
-  JsonWriter& Bool(std::string_view name, bool value) { Name(name); out_.append(value ? "true" : "false"); return *this; }
+  JsonWriter& String(std::string_view name, std::string_view value) {
+    Name(name);
+    AppendJsonString(out_, value);
+    return *this;
+  }
+  JsonWriter& Int(std::string_view name, int64_t value) {
+    Name(name);
+    out_.append(std::to_string(value));
+    return *this;
+  }
+  JsonWriter& Bool(std::string_view name, bool value) {
+    Name(name);
+    out_.append(value ? "true" : "false");
+    return *this;
+  }
   // Writes already-serialized JSON as a member or element.
-  JsonWriter& Raw(std::string_view name, std::string_view json) { Name(name); out_.append(json); return *this; }
+  JsonWriter& Raw(std::string_view name, std::string_view json) {
+    Name(name);
+    out_.append(json);
+    return *this;
+  }
 
   // Returns the text; the writer may not be used afterwards.
   std::string Take() { return std::move(out_); }

@@ -7,8 +7,15 @@
 namespace repram {
 
 // Outcome codes used inside the node; the HTTP edge maps them to statuses and texts.
-enum class StatusCode { kOk, kInvalidArgument, kNotFound, kFull, kPermissionDenied, kUnavailable,
-                        kInternal };
+enum class StatusCode {
+  kOk,
+  kInvalidArgument,
+  kNotFound,
+  kFull,
+  kPermissionDenied,
+  kUnavailable,
+  kInternal
+};
 
 // A code plus a human-readable message (LevelDB style), and whether it was already logged. Cheap
 // to copy when OK.
@@ -41,8 +48,8 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}     // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
   const T& value() const& { return std::get<0>(v_); }

@@ -45,8 +45,8 @@ TEST(AppendJsonStringTest, EscapesOnlyWhatTheSpecSays) {
   EXPECT_EQ(Json(std::string("\x01\x1f", 2)), R"("\u0001\u001f")");
   EXPECT_EQ(Json(std::string("\0", 1)), R"("\u0000")");
   EXPECT_EQ(Json("<>&/"), R"("<>&/")");
-  EXPECT_EQ(Json("\xE2\x9C\x93"), "\"\xE2\x9C\x93\"");          // ✓ verbatim
-  EXPECT_EQ(Json("\xE2\x80\xA8"), "\"\xE2\x80\xA8\"");          // U+2028 verbatim
+  EXPECT_EQ(Json("\xE2\x9C\x93"), "\"\xE2\x9C\x93\"");  // ✓ verbatim
+  EXPECT_EQ(Json("\xE2\x80\xA8"), "\"\xE2\x80\xA8\"");  // U+2028 verbatim
 }
 
 TEST(AppendJsonStringTest, InvalidUtf8BecomesReplacementPerByte) {
@@ -77,8 +77,15 @@ TEST(PercentEncodeTest, KeepsOnlyUnreservedBytes) {
 
 TEST(JsonWriterTest, BuildsCompactNestedJson) {
   JsonWriter w;
-  w.BeginObject().BeginArray("keys").String("", "a").String("", "b").EndArray()
-      .String("next_cursor", "b").Int("n", -3).Bool("ok", true).EndObject();
+  w.BeginObject()
+      .BeginArray("keys")
+      .String("", "a")
+      .String("", "b")
+      .EndArray()
+      .String("next_cursor", "b")
+      .Int("n", -3)
+      .Bool("ok", true)
+      .EndObject();
   EXPECT_EQ(w.text(), R"({"keys":["a","b"],"next_cursor":"b","n":-3,"ok":true})");
 }
 
