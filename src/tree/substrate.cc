@@ -28,7 +28,7 @@ void Substrate::Shutdown(Duration grace) {
   std::vector<std::shared_ptr<WsLink>> children;
   std::vector<std::shared_ptr<WsLink>> all;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
     for (auto& [raw, state] : links_) {
       if (!state.child_id.empty()) children.push_back(state.link);
@@ -40,7 +40,7 @@ void Substrate::Shutdown(Duration grace) {
   for (const auto& link : all) link->Close(kCloseGoingAway, "server shutting down");
   std::map<WsLink*, LinkState> states;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     states.swap(links_);
     children_ = ChildRegistry();
     metrics_.children = 0;
@@ -49,12 +49,12 @@ void Substrate::Shutdown(Duration grace) {
 }
 
 std::vector<ChildRegistry::Child> Substrate::Children() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return children_.All();
 }
 
 void Substrate::OnOpen(const std::shared_ptr<WsLink>& link) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (stopping_) {
     link->Close(kCloseGoingAway, "server shutting down");
     return;
@@ -62,7 +62,7 @@ void Substrate::OnOpen(const std::shared_ptr<WsLink>& link) {
   LinkState& state = links_[link.get()];
   state.link = link;
   state.timer = scheduler_.After(options_.hello_deadline, [this, raw = link.get()] {
-    std::lock_guard timer_lock(mu_);
+    MutexLock timer_lock(mu_);
     const auto it = links_.find(raw);
     if (it == links_.end() || !it->second.child_id.empty()) return;
     spdlog::info("WS connection sent no hello within {} s; closing",
@@ -82,7 +82,7 @@ void Substrate::OnText(const std::shared_ptr<WsLink>& link, std::string_view tex
   metrics_.CountReceived(frame.type);
   std::string child_id;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const auto it = links_.find(link.get());
     if (it == links_.end()) return;
     child_id = it->second.child_id;
@@ -105,18 +105,18 @@ void Substrate::OnHello(const std::shared_ptr<WsLink>& link, std::string_view pa
     return;
   }
   std::vector<NodeInfo> peers = cluster_.Peers();
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   const auto it = links_.find(link.get());
   if (it == links_.end() || stopping_) return;
   LinkState& state = it->second;
   if (children_.AtCapacity(options_.max_children)) {
-    lock.unlock();
+    lock.Unlock();
     spdlog::info("Redirecting WS child {} (at capacity: {} children)", hello->node_id,
                  options_.max_children);
     const std::string goodbye = EncodeGoodbye(Goodbye{
         "at capacity", SelectAlternatives(std::move(peers), hello->enclave, hello->node_id)});
     sender_.Send(*link, FrameType::kGoodbye, goodbye);
-    lock.lock();
+    lock.Lock();
     const auto again = links_.find(link.get());
     if (again == links_.end()) return;
     again->second.timer = scheduler_.After(options_.redirect_close_delay, [link] {
@@ -172,7 +172,7 @@ void Substrate::OnChildGossip(const std::shared_ptr<WsLink>& link, const std::st
 void Substrate::OnChildPut(const std::shared_ptr<WsLink>& link, const std::string& child_id,
                            const SimpleMessage& put) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!put.message_id.empty()) {
       ack_routes_.Add(put.message_id, link, scheduler_.clock().Now());
     }
@@ -189,7 +189,7 @@ void Substrate::OnChildPut(const std::shared_ptr<WsLink>& link, const std::strin
   sender_.SendGossip(*link, ack);
   std::vector<std::shared_ptr<WsLink>> siblings;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const auto it = links_.find(link.get());
     const std::string enclave = it != links_.end() ? it->second.enclave : options_.self.enclave;
     siblings = children_.InEnclave(enclave, child_id);
@@ -201,7 +201,7 @@ void Substrate::OnChildPut(const std::shared_ptr<WsLink>& link, const std::strin
 }
 
 void Substrate::OnPong(const std::shared_ptr<WsLink>& link) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (const auto it = links_.find(link.get()); it != links_.end()) it->second.heartbeat.OnPong();
 }
 
@@ -209,7 +209,7 @@ void Substrate::OnClosed(const std::shared_ptr<WsLink>& link) {
   std::unique_ptr<Scheduler::Task> timer;
   std::string child_id;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const auto it = links_.find(link.get());
     if (it == links_.end()) return;
     timer = std::move(it->second.timer);
@@ -228,7 +228,7 @@ void Substrate::ArmHeartbeat(LinkState& state) {
 }
 
 void Substrate::HeartbeatTick(WsLink* raw) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const auto it = links_.find(raw);
   if (it == links_.end()) return;
   LinkState& state = it->second;
@@ -244,7 +244,7 @@ void Substrate::HeartbeatTick(WsLink* raw) {
 bool Substrate::SendAck(const SimpleMessage& ack) {
   std::shared_ptr<WsLink> link;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const ChildRegistry::Child* child = children_.Find(ack.to);
     if (child == nullptr) return false;
     link = child->link;
@@ -256,7 +256,7 @@ bool Substrate::SendAck(const SimpleMessage& ack) {
 bool Substrate::RouteAck(const SimpleMessage& ack) {
   std::shared_ptr<WsLink> link;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     link = ack_routes_.Find(ack.message_id, scheduler_.clock().Now());
   }
   if (!link) return false;
@@ -267,7 +267,7 @@ bool Substrate::RouteAck(const SimpleMessage& ack) {
 void Substrate::PushToChildren(const SimpleMessage& put) {
   std::vector<std::shared_ptr<WsLink>> targets;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     targets = children_.InEnclave(options_.self.enclave, put.from);
   }
   if (targets.empty()) return;

@@ -2,7 +2,6 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "tree/heartbeat.h"
 #include "tree/tree_options.h"
 #include "tree/tree_port.h"
+#include "util/mutex.h"
 #include "util/scheduler.h"
 
 namespace repram::tree {
@@ -65,10 +65,10 @@ class Substrate final : public WsLinkEvents, public cluster::WsRelay {
                      std::string_view payload);
   void OnChildPut(const std::shared_ptr<WsLink>& link, const std::string& child_id,
                   const cluster::SimpleMessage& put);
-  // Runs the heartbeat of one link and re-arms it. REQUIRES: mu_ not held.
-  void HeartbeatTick(WsLink* link);
-  // Arms the heartbeat timer of state. REQUIRES: mu_ held.
-  void ArmHeartbeat(LinkState& state);
+  // Runs the heartbeat of one link and re-arms it.
+  void HeartbeatTick(WsLink* link) EXCLUDES(mu_);
+  // Arms the heartbeat timer of state.
+  void ArmHeartbeat(LinkState& state) REQUIRES(mu_);
 
   const TreeOptions options_;
   TreeClusterPort& cluster_;
@@ -76,11 +76,11 @@ class Substrate final : public WsLinkEvents, public cluster::WsRelay {
   TreeMetrics& metrics_;
   const FrameSender sender_;
 
-  mutable std::mutex mu_;
-  bool stopping_ = false;               // GUARDED_BY(mu_)
-  std::map<WsLink*, LinkState> links_;  // GUARDED_BY(mu_)
-  ChildRegistry children_;              // GUARDED_BY(mu_)
-  AckRoutes ack_routes_;                // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::map<WsLink*, LinkState> links_ GUARDED_BY(mu_);
+  ChildRegistry children_ GUARDED_BY(mu_);
+  AckRoutes ack_routes_ GUARDED_BY(mu_);
 };
 
 }  // namespace repram::tree

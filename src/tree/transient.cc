@@ -31,7 +31,7 @@ Transient::Transient(TreeOptions options, std::vector<std::string> initial_seeds
 Transient::~Transient() { Stop(); }
 
 void Transient::Start() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (stopped_ || start_timer_ || reattaching_) return;
   reattaching_ = true;
   start_timer_ = scheduler_.After(options_.initial_attach_delay, [this] { BeginIteration({}); });
@@ -42,7 +42,7 @@ void Transient::Stop() {
   std::shared_ptr<WsLink> attempt_link;
   std::unique_ptr<Scheduler::Task> timers[4];
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     stopped_ = true;
     parent = std::move(parent_);
@@ -60,7 +60,7 @@ void Transient::Stop() {
 }
 
 std::optional<std::string> Transient::ParentId() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (!parent_) return std::nullopt;
   return parent_id_;
 }
@@ -68,7 +68,7 @@ std::optional<std::string> Transient::ParentId() const {
 void Transient::BeginIteration(std::vector<NodeInfo> goodbye_alternatives) {
   bool initial = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     initial = initial_pass_;
   }
@@ -81,7 +81,7 @@ void Transient::BeginIteration(std::vector<NodeInfo> goodbye_alternatives) {
     }
   }
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_ || parent_) return;
     const SelfEndpoint self{options_.self.id, options_.self.address, options_.self.http_port};
     plan_.emplace(self, options_.reattach, std::move(goodbye_alternatives), cached_alternatives_,
@@ -94,7 +94,7 @@ void Transient::TryNext() {
   Candidate candidate;
   uint64_t id = 0;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_ || parent_ || !plan_) return;
     std::optional<Candidate> next = plan_->Next(scheduler_.clock().Now());
     if (!next) {
@@ -122,7 +122,7 @@ void Transient::TryNext() {
 
 void Transient::OnDialed(uint64_t attempt_id, std::shared_ptr<WsLink> link) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const bool current = !stopped_ && attempt_ && attempt_->id == attempt_id;
     if (current && link) {
       attempt_->link = link;
@@ -144,7 +144,7 @@ void Transient::FailAttempt(uint64_t attempt_id, std::string_view why) {
   std::unique_ptr<Scheduler::Task> timer;
   std::string candidate;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_ || !attempt_ || attempt_->id != attempt_id) return;
     link = std::move(attempt_->link);
     candidate = attempt_->candidate.id;
@@ -177,7 +177,7 @@ void Transient::OnText(const std::shared_ptr<WsLink>& link, std::string_view tex
       break;
   }
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const bool ours = parent_ == link || (attempt_ && attempt_->link == link);
     if (!ours) return;
   }
@@ -189,7 +189,7 @@ void Transient::OnWelcome(const std::shared_ptr<WsLink>& link, std::string_view 
   uint64_t attempt_id = 0;
   NodeInfo parent;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_ || !attempt_ || attempt_->link != link) return;
     attempt_id = attempt_->id;
     // Race guard (§6.2 step 5): the link closed meanwhile, or another attach won.
@@ -229,7 +229,7 @@ void Transient::OnGoodbye(const std::shared_ptr<WsLink>& link, std::string_view 
   uint64_t attempt_id = 0;
   std::string substrate;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     if (attempt_ && attempt_->link == link) {
       if (plan_) plan_->AddRedirectAlternatives(goodbye->alternatives);
@@ -268,14 +268,14 @@ void Transient::OnGossip(WsLink& link, std::string_view payload) {
 }
 
 void Transient::OnPong(const std::shared_ptr<WsLink>& link) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (parent_ == link) heartbeat_.OnPong();
 }
 
 void Transient::OnClosed(const std::shared_ptr<WsLink>& link) {
   uint64_t attempt_id = 0;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_) return;
     if (attempt_ && attempt_->link == link) attempt_id = attempt_->id;
   }
@@ -288,7 +288,7 @@ void Transient::LoseParent(const std::shared_ptr<WsLink>& link, std::string_view
   std::unique_ptr<Scheduler::Task> heartbeat;
   std::string parent_id;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopped_ || parent_ != link) return;
     parent_.reset();
     parent_id = std::move(parent_id_);
@@ -308,7 +308,7 @@ void Transient::ArmHeartbeat() {
 }
 
 void Transient::HeartbeatTick() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (stopped_ || !parent_) return;
   if (heartbeat_.Tick() == Heartbeat::Action::kTerminate) {
     spdlog::warn("Parent {} missed 3 heartbeats; terminating the link", parent_id_);
@@ -320,14 +320,14 @@ void Transient::HeartbeatTick() {
 }
 
 bool Transient::SendAck(const SimpleMessage& ack) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (!parent_ || ack.to != parent_id_) return false;
   sender_.SendGossip(*parent_, ack);
   return true;
 }
 
 bool Transient::SendToParent(const SimpleMessage& put) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (!parent_ || !parent_->IsOpen()) return false;
   sender_.SendGossip(*parent_, put);
   return true;

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "tree/tree_options.h"
 #include "tree/tree_port.h"
 #include "tree/ws_dialer.h"
+#include "util/mutex.h"
 #include "util/scheduler.h"
 
 namespace repram::tree {
@@ -75,12 +75,12 @@ class Transient final : public WsLinkEvents, public cluster::WsRelay {
   void OnGoodbye(const std::shared_ptr<WsLink>& link, std::string_view payload);
   // Handles a gossip frame from the parent (or the attaching link).
   void OnGossip(WsLink& link, std::string_view payload);
-  // Loses the parent link and starts the reattach loop. REQUIRES: mu_ not held.
+  // Loses the parent link and starts the reattach loop.
   void LoseParent(const std::shared_ptr<WsLink>& link, std::string_view why,
-                  std::vector<cluster::NodeInfo> alternatives);
+                  std::vector<cluster::NodeInfo> alternatives) EXCLUDES(mu_);
   void HeartbeatTick();
-  // REQUIRES: mu_ held.
-  void ArmHeartbeat();
+  // Arms the heartbeat timer.
+  void ArmHeartbeat() REQUIRES(mu_);
 
   const TreeOptions options_;
   const std::vector<std::string> initial_seeds_;
@@ -91,23 +91,23 @@ class Transient final : public WsLinkEvents, public cluster::WsRelay {
   TreeMetrics& metrics_;
   const FrameSender sender_;
 
-  mutable std::mutex mu_;
-  bool stopped_ = false;                                // GUARDED_BY(mu_)
-  bool ever_attached_ = false;                          // GUARDED_BY(mu_)
-  bool initial_pass_ = true;                            // GUARDED_BY(mu_)
-  bool reattaching_ = false;                            // GUARDED_BY(mu_)
-  std::shared_ptr<WsLink> parent_;                      // GUARDED_BY(mu_)
-  std::string parent_id_;                               // GUARDED_BY(mu_)
-  std::vector<cluster::NodeInfo> cached_alternatives_;  // GUARDED_BY(mu_)
-  std::optional<ReattachPlan> plan_;                    // GUARDED_BY(mu_)
-  std::optional<Attempt> attempt_;                      // GUARDED_BY(mu_)
-  uint64_t next_attempt_id_ = 0;                        // GUARDED_BY(mu_)
-  Backoff backoff_;                                     // GUARDED_BY(mu_)
-  Heartbeat heartbeat_;                                 // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> start_timer_;        // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> attempt_timer_;      // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> sleep_timer_;        // GUARDED_BY(mu_)
-  std::unique_ptr<Scheduler::Task> heartbeat_timer_;    // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  bool stopped_ GUARDED_BY(mu_) = false;
+  bool ever_attached_ GUARDED_BY(mu_) = false;
+  bool initial_pass_ GUARDED_BY(mu_) = true;
+  bool reattaching_ GUARDED_BY(mu_) = false;
+  std::shared_ptr<WsLink> parent_ GUARDED_BY(mu_);
+  std::string parent_id_ GUARDED_BY(mu_);
+  std::vector<cluster::NodeInfo> cached_alternatives_ GUARDED_BY(mu_);
+  std::optional<ReattachPlan> plan_ GUARDED_BY(mu_);
+  std::optional<Attempt> attempt_ GUARDED_BY(mu_);
+  uint64_t next_attempt_id_ GUARDED_BY(mu_) = 0;
+  Backoff backoff_ GUARDED_BY(mu_);
+  Heartbeat heartbeat_ GUARDED_BY(mu_);
+  std::unique_ptr<Scheduler::Task> start_timer_ GUARDED_BY(mu_);
+  std::unique_ptr<Scheduler::Task> attempt_timer_ GUARDED_BY(mu_);
+  std::unique_ptr<Scheduler::Task> sleep_timer_ GUARDED_BY(mu_);
+  std::unique_ptr<Scheduler::Task> heartbeat_timer_ GUARDED_BY(mu_);
 };
 
 }  // namespace repram::tree

@@ -27,16 +27,31 @@ class CAPABILITY("mutex") Mutex {
   std::mutex mu_;
 };
 
-// Holds a Mutex from construction to the end of the scope.
+// Holds a Mutex from construction to the end of the scope; Unlock() and Lock() let a scope leave
+// the critical section for a while (e.g. to call out) and come back.
 class SCOPED_CAPABILITY MutexLock {
  public:
   explicit MutexLock(Mutex& mu) ACQUIRE(mu) : mu_(mu) { mu_.Lock(); }
-  ~MutexLock() RELEASE() { mu_.Unlock(); }
+  ~MutexLock() RELEASE() {
+    if (held_) mu_.Unlock();
+  }
   MutexLock(const MutexLock&) = delete;
   MutexLock& operator=(const MutexLock&) = delete;
 
+  // Releases the mutex before the end of the scope. REQUIRES: held.
+  void Unlock() RELEASE() {
+    mu_.Unlock();
+    held_ = false;
+  }
+  // Takes the mutex again after Unlock(). REQUIRES: not held.
+  void Lock() ACQUIRE() {
+    mu_.Lock();
+    held_ = true;
+  }
+
  private:
   Mutex& mu_;
+  bool held_ = true;
 };
 
 // A condition variable for a Mutex. A wait releases the mutex while blocked and holds it again
