@@ -21,7 +21,9 @@ if [ ! -f "$build_dir/build.ninja" ]; then
     "${launcher[@]}" >/dev/null
 fi
 if [ $# -eq 0 ]; then
-  set -- repram_util repram_store repram_http repram_trust repram_omega_cli repram_cluster \
-    repram_cluster_testing repram_mcp repram_app repram repram-omega
+  # Every static library of the tree (test doubles included) and both executables, so a new
+  # module is checked without editing this list.
+  mapfile -t libraries < <(ninja -C "$build_dir" -t targets all | sed -n 's/^\(src\/[^:]*\.a\): .*/\1/p')
+  set -- "${libraries[@]}" repram repram-omega
 fi
 ninja -C "$build_dir" "$@"

@@ -51,11 +51,12 @@ void HandlePut(const ClientApiDeps& d, const RequestContext& ctx, Respond respon
   if (auto it = ctx.req.find("X-TTL"); it != ctx.req.end()) header_ttl = http::ToStd(it->value());
   const int64_t ttl =
       ResolveTtl(d.data.ttl_bounds(), http::QueryParam(ctx.query, "ttl"), header_ttl);
-  d.data.Write(std::move(key).value(), ctx.req.body(), ttl,
-               [respond = std::move(respond)](WriteOutcome o) { respond(WriteResponse(o)); });
+  d.data.Write(
+      std::move(key).value(), ctx.req.body(), ttl,
+      [respond = std::move(respond)](const WriteOutcome& o) { respond(WriteResponse(o)); });
 }
 
-void HandleGetOrHead(const ClientApiDeps& d, const RequestContext& ctx, Respond respond) {
+void HandleGetOrHead(const ClientApiDeps& d, const RequestContext& ctx, const Respond& respond) {
   auto key = DecodeDataKey(ctx.path.substr(kDataPrefix.size()));
   if (!key.ok()) return respond(http::TextResponse(400, key.status().message()));
   const bool head = ctx.req.method() == bhttp::verb::head;
@@ -77,7 +78,7 @@ void HandleGetOrHead(const ClientApiDeps& d, const RequestContext& ctx, Respond 
   respond(std::move(r));
 }
 
-void HandleKeys(const ClientApiDeps& d, const RequestContext& ctx, Respond respond) {
+void HandleKeys(const ClientApiDeps& d, const RequestContext& ctx, const Respond& respond) {
   const std::string prefix = http::QueryParam(ctx.query, "prefix").value_or("");
   const std::string cursor = http::QueryParam(ctx.query, "cursor").value_or("");
   int64_t limit = 0;
@@ -92,7 +93,7 @@ void HandleKeys(const ClientApiDeps& d, const RequestContext& ctx, Respond respo
   respond(http::JsonResponse(200, w.Take()));
 }
 
-void HandleHealth(const ClientApiDeps& d, const RequestContext&, Respond respond) {
+void HandleHealth(const ClientApiDeps& d, const RequestContext&, const Respond& respond) {
   JsonWriter w;
   w.BeginObject()
       .String("status", "healthy")
@@ -103,7 +104,7 @@ void HandleHealth(const ClientApiDeps& d, const RequestContext&, Respond respond
   respond(http::JsonResponse(200, w.Take()));
 }
 
-void HandleStatus(const ClientApiDeps& d, const RequestContext&, Respond respond) {
+void HandleStatus(const ClientApiDeps& d, const RequestContext&, const Respond& respond) {
   const auto uptime =
       std::chrono::duration_cast<std::chrono::seconds>(d.clock.Now() - d.identity.started);
   JsonWriter w;
@@ -128,7 +129,7 @@ void HandleStatus(const ClientApiDeps& d, const RequestContext&, Respond respond
   respond(http::JsonResponse(200, w.Take()));
 }
 
-void HandleTopology(const ClientApiDeps& d, const RequestContext&, Respond respond) {
+void HandleTopology(const ClientApiDeps& d, const RequestContext&, const Respond& respond) {
   const TreeView tree = d.tree ? d.tree() : TreeView{};
   JsonWriter w;
   w.BeginObject()
@@ -154,7 +155,7 @@ void HandleTopology(const ClientApiDeps& d, const RequestContext&, Respond respo
   respond(http::JsonResponse(200, w.Take()));
 }
 
-void HandleMetrics(const ClientApiDeps& d, const RequestContext&, Respond respond) {
+void HandleMetrics(const ClientApiDeps& d, const RequestContext&, const Respond& respond) {
   std::string out;
   http::PrometheusWriter w(out);
   const TtlStore& store = d.data.store();

@@ -49,7 +49,7 @@ std::vector<PeerView> ClusterNodePort::Peers() const {
 
 void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node) {
   http::RouteSpec gossip = PeerRoute(RouteId::kGossip, cluster::kGossipPath);
-  gossip.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
+  gossip.handler = [&node](const http::RequestContext& ctx, const http::Respond& respond) {
     const bool full = HeaderValue(ctx.req, cluster::kFanoutHeader) == cluster::kFanoutFull;
     respond(PeerResponse(
         node.HandleGossip(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader), full)));
@@ -65,14 +65,14 @@ void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node) {
     }
     return std::nullopt;
   };
-  bootstrap.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
+  bootstrap.handler = [&node](const http::RequestContext& ctx, const http::Respond& respond) {
     respond(PeerResponse(
         node.HandleBootstrap(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader))));
   };
   routes.Add(std::move(bootstrap));
 
   http::RouteSpec catchup = PeerRoute(RouteId::kCatchup, cluster::kCatchupPath);
-  catchup.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
+  catchup.handler = [&node](const http::RequestContext& ctx, const http::Respond& respond) {
     respond(PeerResponse(
         node.HandleCatchup(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader))));
   };
