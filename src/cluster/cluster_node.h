@@ -148,8 +148,7 @@ class ClusterNode {
   // Starts a catch-up pass from the same-enclave peers sorted by id (§12), unless one runs.
   void CatchUpFromEnclave() EXCLUDES(mu_);
   // Queues the delayed HTTP copy of a write sent to our WS parent (ws-tree.md §10.1 step 3).
-  void ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targets, bool full)
-      EXCLUDES(mu_);
+  void ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targets, bool full) EXCLUDES(mu_);
   // Sends every backfill that is due, then re-arms.
   void OnBackfillTimer() EXCLUDES(mu_);
   void NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt) EXCLUDES(mu_);
