@@ -116,8 +116,14 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     SteadyClock::time_point deadline{};  // Send time + req.timeout: queueing counts too
   };
 
+  static constexpr size_t kReadBufferBytes = 64 * 1024;
+
   struct Connection {
-    explicit Connection(asio::io_context& ioc) : socket(ioc), timer(ioc) {}
+    // Beast reads at most the buffer's free capacity (min 512 B): without room reserved a large
+    // answer (a catch-up page) arrives in ~560-byte reads, one recv and epoll_wait each.
+    explicit Connection(asio::io_context& ioc) : socket(ioc), timer(ioc) {
+      buffer.reserve(kReadBufferBytes);
+    }
     tcp::socket socket;
     asio::steady_timer timer;
     beast::flat_buffer buffer;
