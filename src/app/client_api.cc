@@ -203,7 +203,7 @@ void AddClientRoutes(http::RouteTable& routes, const ClientApiDeps& deps) {
   data.is_prefix = true;
   data.handler = [d](const RequestContext& ctx, Respond respond) {
     if (ctx.req.method() == bhttp::verb::put) return HandlePut(*d, ctx, std::move(respond));
-    HandleGetOrHead(*d, ctx, std::move(respond));
+    HandleGetOrHead(*d, ctx, respond);
   };
   routes.Add(std::move(data));
   const auto bind = [d](auto fn) {

@@ -94,7 +94,7 @@ void AddAntiEntropyRoutes(http::RouteTable& routes, cluster::AntiEntropy& ae) {
     spec.handler = [&ae, handle](const http::RequestContext& ctx, http::Respond respond) {
       (ae.*handle)(std::string(ctx.req.body()),
                    std::string(HeaderValue(ctx.req, cluster::kSignatureHeader)),
-                   [respond = std::move(respond)](cluster::PeerReply reply) {
+                   [respond = std::move(respond)](const cluster::PeerReply& reply) {
                      respond(PeerResponse(reply));
                    });
     };

@@ -115,7 +115,7 @@ void CatchupClient::OnPage(const std::shared_ptr<Pass>& pass, TransportResult re
   }
 }
 
-void CatchupClient::HandlePage(const std::shared_ptr<Pass>& pass, TransportResult result) {
+void CatchupClient::HandlePage(const std::shared_ptr<Pass>& pass, const TransportResult& result) {
   if (result.transport_error) return NextCandidate(pass, "no answer");
   if (result.status != 200) return NextCandidate(pass, "HTTP " + std::to_string(result.status));
   Result<CatchupPage> page = ParseCatchupPage(result.body);
@@ -124,7 +124,7 @@ void CatchupClient::HandlePage(const std::shared_ptr<Pass>& pass, TransportResul
   // while this node stores (one page ahead at most: its answer waits for this one).
   const bool more = page->next_cursor && *page->next_cursor > pass->cursor;
   if (more) {
-    pass->cursor = std::move(*page->next_cursor);
+    pass->cursor = *page->next_cursor;
     RequestPage(pass);
   }
   if (!StorePage(pass, page->entries)) return Finish(pass, false, "node storage capacity exceeded");

@@ -64,7 +64,7 @@ class CatchupClient {
   // Handles the answer to a page request, or parks it while the previous page is handled.
   void OnPage(const std::shared_ptr<Pass>& pass, TransportResult result);
   // Parses one answer, asks for the next page, stores this one; ends or moves the pass on.
-  void HandlePage(const std::shared_ptr<Pass>& pass, TransportResult result);
+  void HandlePage(const std::shared_ptr<Pass>& pass, const TransportResult& result);
   // Stores a page's entries; returns false when the store is full.
   bool StorePage(const std::shared_ptr<Pass>& pass, const std::vector<CatchupEntry>& entries);
   // Moves to the next candidate after a failed page, or ends the pass when none is left.

@@ -633,19 +633,19 @@ void ClusterNode::SyncRound() {
   }
 }
 
-void ClusterNode::Bootstrap(std::vector<std::string> seeds, bool refresh_on_failure,
+void ClusterNode::Bootstrap(const std::vector<std::string>& seeds, bool refresh_on_failure,
                             std::function<void(bool)> done) {
   const BootstrapRequest self{.node_id = self_.id,
                               .address = self_.address,
                               .gossip_port = self_.gossip_port,
                               .http_port = self_.http_port,
                               .enclave = self_.enclave};
-  fetcher_.Fetch(
-      seeds, self,
-      guard_.Wrap([this, refresh_on_failure, done = std::move(done)](SeedFetchResult result) {
-        const bool joined = OnBootstrapped(result, refresh_on_failure);
-        if (done) done(joined);
-      }));
+  fetcher_.Fetch(seeds, self,
+                 guard_.Wrap([this, refresh_on_failure,
+                              done = std::move(done)](const SeedFetchResult& result) {
+                   const bool joined = OnBootstrapped(result, refresh_on_failure);
+                   if (done) done(joined);
+                 }));
 }
 
 bool ClusterNode::OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure) {
@@ -672,7 +672,7 @@ void ClusterNode::Send(const NodeInfo& peer, const SimpleMessage& msg, bool fano
 }
 
 void ClusterNode::SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg,
-                            bool fanout_full, std::function<void(bool)> on_done) {
+                            bool fanout_full, const std::function<void(bool)>& on_done) {
   if (guard_.closed() || peers.empty()) return;
   // The body (and its signature) is the same for every peer: encode and sign it once.
   const std::string body = EncodeMessage(msg);

@@ -141,7 +141,7 @@ class ClusterNode {
   // A send a write waited for (backpressure) finished: completes the write if that was all.
   void ReleaseHold(const std::string& message_id) EXCLUDES(mu_);
   // Runs the joiner algorithm; done(joined) runs once, joined = at least one seed answered.
-  void Bootstrap(std::vector<std::string> seeds, bool refresh_on_failure,
+  void Bootstrap(const std::vector<std::string>& seeds, bool refresh_on_failure,
                  std::function<void(bool joined)> done) EXCLUDES(mu_);
   // Adds the peers a bootstrap pass learned (§7.3 step 4-5). Returns whether a seed answered.
   bool OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure) EXCLUDES(mu_);
@@ -160,7 +160,7 @@ class ClusterNode {
   // Sends the same message to every peer, encoding and signing the body once; on_done (if
   // any) runs once per peer.
   void SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg, bool fanout_full,
-                 std::function<void(bool)> on_done = nullptr) EXCLUDES(mu_);
+                 const std::function<void(bool)>& on_done = nullptr) EXCLUDES(mu_);
   SimpleMessage NewMessage(std::string_view type) const;
   // Hands the peers that came back to hooks_.on_peer_rejoined.
   void ReportRejoined() EXCLUDES(mu_);

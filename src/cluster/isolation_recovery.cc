@@ -55,7 +55,7 @@ void IsolationRecovery::Check(std::function<void(bool)> done) {
   RunCheck([done = std::move(done)](bool result, Duration) { done(result); });
 }
 
-void IsolationRecovery::RunCheck(std::function<void(bool, Duration)> done) {
+void IsolationRecovery::RunCheck(const std::function<void(bool, Duration)>& done) {
   std::optional<Duration> skipped_delay;
   {
     MutexLock lock(mu_);

@@ -57,7 +57,7 @@ class IsolationRecovery {
  private:
   void Tick();
   void Finish(CheckOutcome outcome, const std::function<void(bool, Duration)>& done);
-  void RunCheck(std::function<void(bool, Duration)> done);
+  void RunCheck(const std::function<void(bool, Duration)>& done);
 
   const Options options_;
   Scheduler& scheduler_;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace repram::cluster {
 
@@ -26,6 +27,10 @@ enum class PeerOutcome : uint8_t {
 
 // The result of one cluster handler call.
 struct PeerReply {
+  PeerReply() = default;
+  // Implicit on purpose: `return PeerReply{PeerOutcome::kInvalidJson};` reads as the outcome.
+  PeerReply(PeerOutcome o, std::string d = {}) : outcome(o), detail(std::move(d)) {}
+
   PeerOutcome outcome = PeerOutcome::kAccepted;
   std::string detail;  // see PeerOutcome
 

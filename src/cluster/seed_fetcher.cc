@@ -94,7 +94,7 @@ void Launch(const std::shared_ptr<FetchState>& state) {
                         .headers = state->headers,
                         .body = state->body};
     state->transport->Post(std::move(req),
-                           [state, index](TransportResult r) { OnAnswer(state, index, r); });
+                           [state, index](const TransportResult& r) { OnAnswer(state, index, r); });
   }
 }
 

@@ -262,7 +262,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     return std::nullopt;
   }
 
-  void Connect(const std::string& key, ConnPtr c, Call call) {
+  void Connect(const std::string& key, const ConnPtr& c, Call call) {
     c->in_flight.push_back(std::move(call));
     ArmTimer(c);
     auto resolver = std::make_shared<tcp::resolver>(ioc_);
@@ -271,7 +271,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     resolver->async_resolve(
         host, port,
         [self = shared_from_this(), key, c, resolver](boost::system::error_code ec,
-                                                      tcp::resolver::results_type results) {
+                                                      const tcp::resolver::results_type& results) {
           if (ec || c->closed) return self->FailConnection(key, c, ec);
           asio::async_connect(c->socket, results,
                               [self, key, c](boost::system::error_code ec2, const tcp::endpoint&) {
@@ -436,7 +436,8 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
 HttpClient::HttpClient(asio::io_context& ioc, std::string user_agent)
     : HttpClient(std::vector<asio::io_context*>{&ioc}, std::move(user_agent)) {}
 
-HttpClient::HttpClient(const std::vector<asio::io_context*>& contexts, std::string user_agent) {
+HttpClient::HttpClient(const std::vector<asio::io_context*>& contexts,
+                       const std::string& user_agent) {
   for (asio::io_context* ioc : contexts) {
     shards_.push_back(std::make_shared<Impl>(*ioc, user_agent));
   }

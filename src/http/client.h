@@ -52,7 +52,7 @@ class HttpClient {
  public:
   explicit HttpClient(boost::asio::io_context& ioc, std::string user_agent);
   // REQUIRES: contexts non-empty; each is run by exactly one thread and outlives the client.
-  HttpClient(const std::vector<boost::asio::io_context*>& contexts, std::string user_agent);
+  HttpClient(const std::vector<boost::asio::io_context*>& contexts, const std::string& user_agent);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

@@ -97,7 +97,7 @@ int StdioTransport::Run(std::istream& in) {
     };
     try {
       const bool will_reply =
-          server_.HandleText(line, session_, [output = output_, settle](std::string reply) {
+          server_.HandleText(line, session_, [output = output_, settle](const std::string& reply) {
             output->Write(reply);
             settle();
           });

@@ -120,7 +120,7 @@ void Transient::TryNext() {
                [this, id](std::shared_ptr<WsLink> link) { OnDialed(id, std::move(link)); });
 }
 
-void Transient::OnDialed(uint64_t attempt_id, std::shared_ptr<WsLink> link) {
+void Transient::OnDialed(uint64_t attempt_id, const std::shared_ptr<WsLink>& link) {
   {
     MutexLock lock(mu_);
     const bool current = !stopped_ && attempt_ && attempt_->id == attempt_id;

@@ -68,7 +68,7 @@ class Transient final : public WsLinkEvents, public cluster::WsRelay {
   void BeginIteration(std::vector<cluster::NodeInfo> goodbye_alternatives);
   // Dials the plan's next candidate, or sleeps the backoff when the iteration is exhausted.
   void TryNext();
-  void OnDialed(uint64_t attempt_id, std::shared_ptr<WsLink> link);
+  void OnDialed(uint64_t attempt_id, const std::shared_ptr<WsLink>& link);
   // Abandons attempt attempt_id (closing its link 1000 "") and moves on.
   void FailAttempt(uint64_t attempt_id, std::string_view why);
   void OnWelcome(const std::shared_ptr<WsLink>& link, std::string_view payload);

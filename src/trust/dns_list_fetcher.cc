@@ -42,7 +42,7 @@ void DnsListFetcher::Cancel() {
 }
 
 void DnsListFetcher::OnBootstrapAnswer(uint64_t attempt_id,
-                                       Result<std::vector<std::string>> texts) {
+                                       const Result<std::vector<std::string>>& texts) {
   if (!texts.ok()) return Finish(attempt_id, texts.status());
   Result<std::vector<std::string>> records = UsableTxtRecords(bootstrap_name_, *texts);
   if (!records.ok()) return Finish(attempt_id, records.status());
@@ -61,7 +61,7 @@ void DnsListFetcher::OnBootstrapAnswer(uint64_t attempt_id,
 }
 
 void DnsListFetcher::OnOmegaAnswer(uint64_t attempt_id, const std::string& target,
-                                   Result<std::vector<std::string>> texts) {
+                                   const Result<std::vector<std::string>>& texts) {
   if (!texts.ok()) return Finish(attempt_id, texts.status());
   Result<std::vector<std::string>> records = UsableTxtRecords(target, *texts);
   if (!records.ok()) return Finish(attempt_id, records.status());

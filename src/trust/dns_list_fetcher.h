@@ -38,9 +38,9 @@ class DnsListFetcher final : public ListFetcher {
     MonoTime deadline;
     TxtResolver::LookupId lookup = 0;
   };
-  void OnBootstrapAnswer(uint64_t attempt_id, Result<std::vector<std::string>> texts);
+  void OnBootstrapAnswer(uint64_t attempt_id, const Result<std::vector<std::string>>& texts);
   void OnOmegaAnswer(uint64_t attempt_id, const std::string& target,
-                     Result<std::vector<std::string>> texts);
+                     const Result<std::vector<std::string>>& texts);
   // Removes the attempt and delivers result; does nothing if it was cancelled.
   void Finish(uint64_t attempt_id, Result<SignedList> result);
 

@@ -35,7 +35,7 @@ struct Refresher::Core : std::enable_shared_from_this<Core> {
     });
   }
 
-  void OnFetched(uint64_t id, Result<SignedList> result) {
+  void OnFetched(uint64_t id, const Result<SignedList>& result) {
     MutexLock lock(mu);
     if (stopped || id != attempt) return;
     const int64_t now = UnixSeconds(scheduler.clock().WallNow());
