@@ -104,7 +104,7 @@ void CatchupClient::OnPage(const std::shared_ptr<Pass>& pass, TransportResult re
     pass->busy = true;
   }
   for (;;) {
-    HandlePage(pass, std::move(result));
+    HandlePage(pass, result);
     MutexLock lock(pass->mu);
     if (pass->finished || !pass->parked) {
       pass->busy = false;

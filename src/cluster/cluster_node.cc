@@ -54,9 +54,8 @@ ClusterNode::ClusterNode(ClusterConfig config, ClusterDeps deps, ClusterHooks ho
                                  .max_backoff = config_.isolation_max_backoff,
                                  .threshold = config_.isolation_threshold},
       scheduler_, rng_, metrics_, deps.recovery_seeds, [this] { return PeerCount(); },
-      [this](std::vector<std::string> seeds, std::function<void()> done) {
-        Bootstrap(std::move(seeds), /*refresh_on_failure=*/false,
-                  [done = std::move(done)](bool) { done(); });
+      [this](const std::vector<std::string>& seeds, std::function<void()> done) {
+        Bootstrap(seeds, /*refresh_on_failure=*/false, [done = std::move(done)](bool) { done(); });
       },
       hooks_.request_omega_refresh, [this] { CatchUpFromEnclave(); });
   if (catchup_store_ != nullptr) {
@@ -667,8 +666,8 @@ bool ClusterNode::OnBootstrapped(const SeedFetchResult& result, bool refresh_on_
 }
 
 void ClusterNode::Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,
-                       std::function<void(bool)> on_done) {
-  SendToAll(std::span<const NodeInfo>(&peer, 1), msg, fanout_full, std::move(on_done));
+                       const std::function<void(bool)>& on_done) {
+  SendToAll(std::span<const NodeInfo>(&peer, 1), msg, fanout_full, on_done);
 }
 
 void ClusterNode::SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg,

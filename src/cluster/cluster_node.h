@@ -156,7 +156,7 @@ class ClusterNode {
   // Encodes, signs and posts msg to peer; on_done(ok_2xx) runs on completion (if still open).
   // Like every transport call, never with mu_ held.
   void Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,
-            std::function<void(bool)> on_done = {}) EXCLUDES(mu_);
+            const std::function<void(bool)>& on_done = {}) EXCLUDES(mu_);
   // Sends the same message to every peer, encoding and signing the body once; on_done (if
   // any) runs once per peer.
   void SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg, bool fanout_full,

@@ -433,8 +433,8 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
   bool shutdown_ = false;
 };
 
-HttpClient::HttpClient(asio::io_context& ioc, std::string user_agent)
-    : HttpClient(std::vector<asio::io_context*>{&ioc}, std::move(user_agent)) {}
+HttpClient::HttpClient(asio::io_context& ioc, const std::string& user_agent)
+    : HttpClient(std::vector<asio::io_context*>{&ioc}, user_agent) {}
 
 HttpClient::HttpClient(const std::vector<asio::io_context*>& contexts,
                        const std::string& user_agent) {

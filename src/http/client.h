@@ -50,7 +50,7 @@ struct ClientResult {
 // Thread-safe. Callbacks run on the thread of the context that owns the peer's pool.
 class HttpClient {
  public:
-  explicit HttpClient(boost::asio::io_context& ioc, std::string user_agent);
+  explicit HttpClient(boost::asio::io_context& ioc, const std::string& user_agent);
   // REQUIRES: contexts non-empty; each is run by exactly one thread and outlives the client.
   HttpClient(const std::vector<boost::asio::io_context*>& contexts, const std::string& user_agent);
   ~HttpClient();

@@ -117,7 +117,7 @@ void Transient::TryNext() {
   spdlog::debug("WS attach attempt to {} at {}:{}", candidate.id, candidate.address,
                 candidate.http_port);
   dialer_.Dial(candidate.address, candidate.http_port, candidate.timeout, *this,
-               [this, id](std::shared_ptr<WsLink> link) { OnDialed(id, std::move(link)); });
+               [this, id](const std::shared_ptr<WsLink>& link) { OnDialed(id, link); });
 }
 
 void Transient::OnDialed(uint64_t attempt_id, const std::shared_ptr<WsLink>& link) {

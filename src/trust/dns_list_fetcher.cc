@@ -24,10 +24,9 @@ void DnsListFetcher::Fetch(Callback done) {
   Attempt& attempt = attempts_[id];
   attempt.done = std::move(done);
   attempt.deadline = clock_.Now() + deadline_;
-  attempt.lookup = resolver_->LookupTxt(bootstrap_name_, deadline_,
-                                        [this, id](Result<std::vector<std::string>> texts) {
-                                          OnBootstrapAnswer(id, std::move(texts));
-                                        });
+  attempt.lookup = resolver_->LookupTxt(
+      bootstrap_name_, deadline_,
+      [this, id](const Result<std::vector<std::string>>& texts) { OnBootstrapAnswer(id, texts); });
 }
 
 void DnsListFetcher::Cancel() {
@@ -55,8 +54,8 @@ void DnsListFetcher::OnBootstrapAnswer(uint64_t attempt_id,
   const Duration remaining = it->second.deadline - clock_.Now();
   it->second.lookup = resolver_->LookupTxt(
       *target, std::max(remaining, Duration::zero()),
-      [this, attempt_id, t = *target](Result<std::vector<std::string>> answer) {
-        OnOmegaAnswer(attempt_id, t, std::move(answer));
+      [this, attempt_id, t = *target](const Result<std::vector<std::string>>& answer) {
+        OnOmegaAnswer(attempt_id, t, answer);
       });
 }
 

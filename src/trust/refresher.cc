@@ -30,8 +30,8 @@ struct Refresher::Core : std::enable_shared_from_this<Core> {
     policy.OnAttemptStart(scheduler.clock().Now());
     const uint64_t id = ++attempt;
     // Under mu: Fetch never calls back before returning, and Stop cannot slip in between.
-    fetcher.Fetch([weak = weak_from_this(), id](Result<SignedList> result) {
-      if (auto core = weak.lock()) core->OnFetched(id, std::move(result));
+    fetcher.Fetch([weak = weak_from_this(), id](const Result<SignedList>& result) {
+      if (auto core = weak.lock()) core->OnFetched(id, result);
     });
   }
 
