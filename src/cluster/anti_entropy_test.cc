@@ -159,11 +159,11 @@ class LoopbackTransport final : public Transport {
       done(testing::FakeTransport::Answer(r.ok() ? 200 : 400, r.detail));
     };
     if (req.path == kAntiEntropyDigestPath) {
-      it->second->HandleDigest(req.body, signature, reply);
+      it->second->HandleDigest(std::string(req.body.view()), signature, reply);
     } else if (req.path == kAntiEntropyDiffPath) {
-      it->second->HandleDiff(req.body, signature, reply);
+      it->second->HandleDiff(std::string(req.body.view()), signature, reply);
     } else {
-      it->second->HandlePush(req.body, signature, reply);
+      it->second->HandlePush(std::string(req.body.view()), signature, reply);
     }
   }
 

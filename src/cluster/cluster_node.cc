@@ -426,11 +426,14 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
         std::clamp<int64_t>(ttl_seconds, 0, std::numeric_limits<int32_t>::max()));
     if (parent && ws_relay_->SendToParent(put)) {
       metrics_.CountSent(MessageType::kPut);
-      ScheduleBackfill(put, std::move(targets), full);
-    } else {
-      SendToAll(targets, put, full);
+      ScheduleBackfill(put, std::exchange(targets, {}), full);
     }
-    SendToAll(congested, put, full, [this, id = put.message_id](bool) { ReleaseHold(id); });
+    // One encoding serves every peer (and a large value is held once, not once per peer).
+    SharedBytes body;
+    if (!targets.empty() || !congested.empty()) body = EncodeMessage(put);
+    PostToAll(targets, MessageType::kPut, body, full);
+    PostToAll(congested, MessageType::kPut, body, full,
+              [this, id = put.message_id](bool) { ReleaseHold(id); });
     if (ws_relay_ != nullptr) ws_relay_->PushToChildren(put);
   }
   // Not handed to pending_: nothing to wait for (alone or quorum 1), or stopped meanwhile.
@@ -673,14 +676,18 @@ void ClusterNode::Send(const NodeInfo& peer, const SimpleMessage& msg, bool fano
 void ClusterNode::SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg,
                             bool fanout_full, const std::function<void(bool)>& on_done) {
   if (guard_.closed() || peers.empty()) return;
-  // The body (and its signature) is the same for every peer: encode and sign it once.
-  const std::string body = EncodeMessage(msg);
+  PostToAll(peers, TypeOf(msg.type), EncodeMessage(msg), fanout_full, on_done);
+}
+
+void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
+                            const SharedBytes& body, bool fanout_full,
+                            const std::function<void(bool)>& on_done) {
+  if (guard_.closed() || peers.empty()) return;
   std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"}};
   if (!config_.secret.empty()) {
     headers.emplace_back(std::string(kSignatureHeader), SignBody(config_.secret, body));
   }
   if (fanout_full) headers.emplace_back(std::string(kFanoutHeader), std::string(kFanoutFull));
-  const MessageType type = TypeOf(msg.type);
   for (const NodeInfo& peer : peers) {
     metrics_.CountSent(type);
     const MonoTime start = clock_.Now();

@@ -24,6 +24,7 @@
 #include "cluster/seed_fetcher.h"
 #include "cluster/sync_limiter.h"
 #include "util/mutex.h"
+#include "util/shared_bytes.h"
 
 namespace repram::cluster {
 
@@ -169,6 +170,11 @@ class ClusterNode {
   // Refreshes repram_peers_active and repram_isolated.
   void UpdatePeerGauges() REQUIRES(mu_);
 
+  // Posts one encoded gossip body of the given type to every peer: every request shares body
+  // (one copy however many peers), signed once.
+  void PostToAll(std::span<const NodeInfo> peers, MessageType type, const SharedBytes& body,
+                 bool fanout_full, const std::function<void(bool)>& on_done = nullptr)
+      EXCLUDES(mu_);
   const ClusterConfig config_;
   const NodeInfo self_;
   Scheduler& scheduler_;

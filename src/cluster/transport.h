@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/shared_bytes.h"
+
 namespace repram::cluster {
 
 inline constexpr std::string_view kGossipPath = "/v1/gossip/message";
@@ -21,7 +23,7 @@ struct OutboundRequest {
   uint16_t port = 0;  // the peer's HTTP port
   std::string path;   // kGossipPath or kBootstrapPath
   std::vector<std::pair<std::string, std::string>> headers;  // Content-Type, signature, fanout
-  std::string body;
+  SharedBytes body;  // one broadcast body is shared by the requests to every peer
 };
 
 // The outcome of one POST. transport_error = connect error, timeout or aborted (status then 0).
