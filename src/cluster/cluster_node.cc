@@ -24,6 +24,9 @@ constexpr size_t kForwardThreshold = 10;
 constexpr int kNotifyAttempts = 3;
 // Delay of the HTTP copy of a write an attached transient sent to its parent (ws-tree.md §10.1).
 constexpr Duration kWsBackfillDelay = std::chrono::seconds(1);
+// With a secret, a PUT stamped further than this from our clock is dropped as a replay: well
+// under the 60 s dedup window, well over forwarding delays and NTP-synchronized clock skew.
+constexpr int64_t kMaxPutSkewSeconds = 30;
 
 NodeInfo SelfInfo(const ClusterConfig& config) {
   return NodeInfo{.id = config.node_id,
@@ -153,6 +156,7 @@ PeerReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
   if (Status valid = ValidatePut(msg); !valid.ok()) {
     return PeerReply{PeerOutcome::kInvalidMessage, valid.message()};
   }
+  if (StalePut(msg)) return PeerReply{PeerOutcome::kAccepted};
   {
     MutexLock lock(mu_);
     if (!dedup_.MarkFirstSeen(msg.message_id, clock_.Now()))
@@ -201,6 +205,19 @@ PeerReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
   }
   if (ws_relay_ != nullptr) ws_relay_->PushToChildren(msg);
   return PeerReply{PeerOutcome::kAccepted};
+}
+
+bool ClusterNode::StalePut(const SimpleMessage& put) {
+  if (config_.secret.empty()) return false;  // open mode: upstream behaviour, no clock rule
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(clock_.WallNow().time_since_epoch()).count();
+  if (put.timestamp >= now - kMaxPutSkewSeconds && put.timestamp <= now + kMaxPutSkewSeconds) {
+    return false;
+  }
+  metrics_.rejected_stale_timestamp++;
+  spdlog::debug("Dropped PUT {} from {}: timestamp {} is {} s from our clock", put.message_id,
+                put.from, put.timestamp, put.timestamp - now);
+  return true;
 }
 
 void ClusterNode::HandleAck(const SimpleMessage& msg) {
@@ -472,6 +489,7 @@ void ClusterNode::OnBackfillTimer() {
 
 ClusterNode::RelayOutcome ClusterNode::RelayChildPut(const SimpleMessage& put) {
   if (!ValidatePut(put).ok()) return RelayOutcome::kInvalid;
+  if (StalePut(put)) return RelayOutcome::kStale;
   {
     MutexLock lock(mu_);
     if (!dedup_.MarkFirstSeen(put.message_id, clock_.Now())) return RelayOutcome::kDuplicate;

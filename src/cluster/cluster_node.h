@@ -59,6 +59,10 @@ class ClusterNode {
   void Stop();
 
   // POST /v1/gossip/message after the body was read: HMAC (403), parse (400), per-type handling.
+  // With a cluster secret, a PUT whose timestamp is more than 30 s away from our wall clock is
+  // dropped (accepted, not stored, counted in repram_gossip_rejected_total): a captured signed
+  // PUT cannot bring a value back once the 60 s dedup window forgot its id. Nodes that share a
+  // secret therefore need clocks within 30 s of each other (ordinary NTP suffices).
   // signature = X-Repram-Signature value (empty when absent); fanout_full = the request carried
   // `X-Repram-Fanout: full`. Returns the outcome; the integrator maps it to cluster.md §2 answers.
   PeerReply HandleGossip(std::string_view body, std::string_view signature, bool fanout_full);
@@ -94,8 +98,9 @@ class ClusterNode {
                       std::function<void(bool quorum)> done);
 
   // Outcome of RelayChildPut.
-  enum class RelayOutcome { kStored, kDuplicate, kInvalid, kStoreFailed };
-  // A substrate relays a PUT from a WS child (ws-tree.md §10.2 steps 2, 3 and 5): dedup, store
+  enum class RelayOutcome { kStored, kDuplicate, kInvalid, kStale, kStoreFailed };
+  // A substrate relays a PUT from a WS child (ws-tree.md §10.2 steps 2, 3 and 5): replay check
+  // (kStale, as for HTTP gossip), dedup, store
   // (TTL clamped), then an originator broadcast to the enclave with `from` rewritten to us. The
   // caller ACKs the child and pushes to its siblings when this returns kStored.
   RelayOutcome RelayChildPut(const SimpleMessage& put);
@@ -126,6 +131,9 @@ class ClusterNode {
 
  private:
   PeerReply HandlePut(const SimpleMessage& msg, bool fanout_full) EXCLUDES(mu_);
+  // Returns true (and counts it) when a secret is set and put's timestamp is more than
+  // kMaxPutSkew away from our wall clock: a replay, or a peer whose clock is off.
+  bool StalePut(const SimpleMessage& put);
   void HandleAck(const SimpleMessage& msg) EXCLUDES(mu_);
   void HandlePing(const SimpleMessage& msg) EXCLUDES(mu_);
   void HandlePong(const SimpleMessage& msg) EXCLUDES(mu_);
@@ -162,6 +170,11 @@ class ClusterNode {
   // any) runs once per peer.
   void SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg, bool fanout_full,
                  const std::function<void(bool)>& on_done = nullptr) EXCLUDES(mu_);
+  // Posts one encoded gossip body of the given type to every peer: every request shares body
+  // (one copy however many peers), signed once.
+  void PostToAll(std::span<const NodeInfo> peers, MessageType type, const SharedBytes& body,
+                 bool fanout_full, const std::function<void(bool)>& on_done = nullptr)
+      EXCLUDES(mu_);
   SimpleMessage NewMessage(std::string_view type) const;
   // Hands the peers that came back to hooks_.on_peer_rejoined.
   void ReportRejoined() EXCLUDES(mu_);
@@ -170,11 +183,6 @@ class ClusterNode {
   // Refreshes repram_peers_active and repram_isolated.
   void UpdatePeerGauges() REQUIRES(mu_);
 
-  // Posts one encoded gossip body of the given type to every peer: every request shares body
-  // (one copy however many peers), signed once.
-  void PostToAll(std::span<const NodeInfo> peers, MessageType type, const SharedBytes& body,
-                 bool fanout_full, const std::function<void(bool)>& on_done = nullptr)
-      EXCLUDES(mu_);
   const ClusterConfig config_;
   const NodeInfo self_;
   Scheduler& scheduler_;

@@ -69,6 +69,12 @@ std::string ClusterMetrics::RenderPrometheus() const {
   Single(out, "repram_gossip_forwards_total", "counter",
          "Replica PUTs passed on to further peers (receiver forwarding, cluster.md 9.2).",
          forwards_total);
+  Family(out, "repram_gossip_rejected_total", "counter",
+         "Authenticated gossip dropped unprocessed, by reason (stale_timestamp: a signed PUT "
+         "stamped more than 30 s away from our clock, e.g. a replay).");
+  fmt::format_to(std::back_inserter(out),
+                 "repram_gossip_rejected_total{{reason=\"stale_timestamp\"}} {}\n",
+                 rejected_stale_timestamp.load());
   Single(out, "repram_catchup_entries_total", "counter",
          "Entries stored by catch-up (cluster.md 12).", catchup_entries_total);
   Family(out, "repram_catchup_runs_total", "counter",

@@ -27,6 +27,8 @@ struct ClusterMetrics {
   std::array<std::atomic<uint64_t>, kMessageTypeCount> messages_received{};  // by MessageType
   std::atomic<uint64_t> send_failures_total{0};
   std::atomic<uint64_t> forwards_total{0};  // PUTs a receiver passed on (§9.2 epidemic path)
+  // Signed PUTs dropped because their timestamp is more than 30 s from our clock (replays).
+  std::atomic<uint64_t> rejected_stale_timestamp{0};
   std::array<std::atomic<uint64_t>, kSendLatencyBounds.size() + 1> send_duration_buckets{};
   std::atomic<uint64_t> send_duration_sum_ns{0};
   std::atomic<uint64_t> isolation_recoveries_total{0};

@@ -51,12 +51,15 @@ class ClusterNodeFixture : public ::testing::Test {
                                           std::move(hooks));
   }
 
-  // Returns a message of the given type from `from` with a fresh id and timestamp 1700000000.
+  // Returns a message of the given type from `from` with a fresh id, stamped with the fake clock's
+  // current Unix seconds.
   SimpleMessage Msg(const std::string& type, const std::string& from) {
     SimpleMessage msg;
     msg.type = type;
     msg.from = from;
-    msg.timestamp = 1700000000;
+    msg.timestamp =
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.WallNow().time_since_epoch())
+            .count();
     msg.message_id = from + "-m-" + std::to_string(++counter_);
     return msg;
   }
