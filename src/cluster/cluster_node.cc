@@ -28,6 +28,14 @@ constexpr Duration kWsBackfillDelay = std::chrono::seconds(1);
 // under the 60 s dedup window, well over forwarding delays and NTP-synchronized clock skew.
 constexpr int64_t kMaxPutSkewSeconds = 30;
 
+// Returns body as a buffer shared by every peer's request. The JSON writer grows by doubling,
+// so a large body may carry up to as much unused capacity; it is trimmed first, because the
+// buffer lives as long as the slowest peer's request.
+SharedBytes Share(std::string body) {
+  if (body.capacity() - body.size() > 64 * 1024) body.shrink_to_fit();
+  return SharedBytes(std::move(body));
+}
+
 NodeInfo SelfInfo(const ClusterConfig& config) {
   return NodeInfo{.id = config.node_id,
                   .address = config.address,
@@ -447,7 +455,7 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
     }
     // One encoding serves every peer (and a large value is held once, not once per peer).
     SharedBytes body;
-    if (!targets.empty() || !congested.empty()) body = EncodeMessage(put);
+    if (!targets.empty() || !congested.empty()) body = Share(EncodeMessage(put));
     PostToAll(targets, MessageType::kPut, body, full);
     PostToAll(congested, MessageType::kPut, body, full,
               [this, id = put.message_id](bool) { ReleaseHold(id); });
@@ -694,7 +702,7 @@ void ClusterNode::Send(const NodeInfo& peer, const SimpleMessage& msg, bool fano
 void ClusterNode::SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg,
                             bool fanout_full, const std::function<void(bool)>& on_done) {
   if (guard_.closed() || peers.empty()) return;
-  PostToAll(peers, TypeOf(msg.type), EncodeMessage(msg), fanout_full, on_done);
+  PostToAll(peers, TypeOf(msg.type), Share(EncodeMessage(msg)), fanout_full, on_done);
 }
 
 void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
