@@ -5,11 +5,16 @@
 #     the commit in .ci/lint-base (a changed header brings in its .cc). clang-tidy costs up to
 #     ~30 CPU-s per Beast-heavy file, so CI lints changes only; `--all` lints every file, and
 #     after a clean `--all` run .ci/lint-base may be moved forward to HEAD.
-# Needs build-tsa/compile_commands.json (clang flags): run scripts/check-thread-safety.sh first.
+# Needs build-tsa/compile_commands.json (clang flags), which scripts/check-thread-safety.sh makes.
 # Usage: scripts/lint.sh [--all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh
 build_dir=${REPRAM_TSA_BUILD_DIR:-build-tsa}
+if [ ! -f "$build_dir/compile_commands.json" ]; then
+  echo "lint.sh: $build_dir/compile_commands.json is missing; run scripts/check-thread-safety.sh first" >&2
+  exit 2
+fi
 
 mapfile -t cxx_files < <(git ls-files '*.cc' '*.h')
 clang-format-16 --dry-run --Werror "${cxx_files[@]}"

@@ -157,7 +157,7 @@ void HandleTopology(const ClientApiDeps& d, const RequestContext&, const Respond
 
 void HandleMetrics(const ClientApiDeps& d, const RequestContext&, const Respond& respond) {
   std::string out;
-  http::PrometheusWriter w(out);
+  PrometheusWriter w(out);
   const TtlStore& store = d.data.store();
   w.Family("repram_storage_entries", "gauge", "Entries held.");
   w.Sample("repram_storage_entries", "", store.entry_count());

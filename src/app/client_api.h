@@ -40,7 +40,7 @@ struct ClientApiDeps {
   const http::RateLimiter& peer_limiter;
   NodeIdentity identity;
   // Appends metric families owned elsewhere (trust gauges, process metrics, ...).
-  std::function<void(http::PrometheusWriter&)> extra_metrics;
+  std::function<void(PrometheusWriter&)> extra_metrics;
   // The tree's children and parent (empty when unset).
   std::function<TreeView()> tree;
 };

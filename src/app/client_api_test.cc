@@ -16,13 +16,13 @@ namespace bhttp = boost::beast::http;
 // A cluster that answers every replication as told and has no peers.
 class FakeClusterPort final : public ClusterPort {
  public:
-  void Replicate(const std::string& key, const std::string&, int64_t,
+  void Replicate(std::string_view key, std::string_view, int64_t,
                  std::function<void(bool)> done) override {
-    replicated.push_back(key);
+    replicated.emplace_back(key);
     done(quorum);
   }
   std::vector<PeerView> Peers() const override { return {}; }
-  void RenderMetrics(http::PrometheusWriter&) const override {}
+  void RenderMetrics(PrometheusWriter&) const override {}
 
   bool quorum = true;
   std::vector<std::string> replicated;

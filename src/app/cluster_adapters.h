@@ -45,12 +45,12 @@ class StoreReplicaSink final : public cluster::ReplicaStore {
 class ClusterNodePort final : public ClusterPort {
  public:
   explicit ClusterNodePort(cluster::ClusterNode& node) : node_(node) {}
-  void Replicate(const std::string& key, const std::string& value, int64_t ttl,
+  void Replicate(std::string_view key, std::string_view value, int64_t ttl,
                  std::function<void(bool)> done) override {
     node_.ReplicateWrite(key, value, ttl, std::move(done));
   }
   std::vector<PeerView> Peers() const override;
-  void RenderMetrics(http::PrometheusWriter& w) const override { w.Raw(node_.RenderMetrics()); }
+  void RenderMetrics(PrometheusWriter& w) const override { w.Raw(node_.RenderMetrics()); }
 
  private:
   cluster::ClusterNode& node_;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "http/prometheus.h"
+#include "util/prometheus.h"
 
 namespace repram {
 
@@ -25,12 +25,12 @@ class ClusterPort {
   virtual ~ClusterPort() = default;
   // Broadcasts a locally stored write and calls done(quorum_reached) once: true as soon as the
   // quorum is observed, false after REPRAM_WRITE_TIMEOUT. May call done synchronously.
-  virtual void Replicate(const std::string& key, const std::string& value, int64_t ttl,
+  virtual void Replicate(std::string_view key, std::string_view value, int64_t ttl,
                          std::function<void(bool quorum)> done) = 0;
   // Returns every known peer (all enclaves, never self), sorted by id.
   virtual std::vector<PeerView> Peers() const = 0;
   // Appends the cluster's metric families.
-  virtual void RenderMetrics(http::PrometheusWriter& w) const = 0;
+  virtual void RenderMetrics(PrometheusWriter& w) const = 0;
 };
 
 }  // namespace repram

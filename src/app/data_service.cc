@@ -8,7 +8,7 @@ DataService::DataService(const Clock& clock, TtlStore& store, ClusterPort& clust
                          TtlBounds ttl_bounds)
     : clock_(clock), store_(store), cluster_(cluster), ttl_bounds_(ttl_bounds) {}
 
-void DataService::Write(std::string key, std::string value, int64_t ttl,
+void DataService::Write(std::string_view key, std::string_view value, int64_t ttl,
                         std::function<void(WriteOutcome)> done) {
   WriteOutcome outcome;
   outcome.ttl = ttl;
@@ -37,7 +37,7 @@ int64_t DataService::RemainingSeconds(const StoredEntry& e) const {
   return std::chrono::duration_cast<std::chrono::seconds>(left).count();
 }
 
-void DataService::RenderMetrics(http::PrometheusWriter& w) const {
+void DataService::RenderMetrics(PrometheusWriter& w) const {
   w.Family("repram_writes_total", "counter", "Client and MCP writes by outcome.");
   for (size_t i = 0; i < kWriteResultCount; ++i) {
     const unsigned status = WriteStatus(static_cast<WriteResult>(i));

@@ -9,9 +9,9 @@
 
 #include "app/cluster_port.h"
 #include "app/data_rules.h"
-#include "http/prometheus.h"
 #include "store/ttl_store.h"
 #include "util/clock.h"
+#include "util/prometheus.h"
 
 namespace repram {
 
@@ -42,7 +42,7 @@ class DataService {
 
   // Stores value under key with the given (already resolved and clamped) TTL, replicates it and
   // calls done once with the outcome; may call it synchronously.
-  void Write(std::string key, std::string value, int64_t ttl,
+  void Write(std::string_view key, std::string_view value, int64_t ttl,
              std::function<void(WriteOutcome)> done);
 
   // Returns the live entry, or nullopt.
@@ -56,7 +56,7 @@ class DataService {
   TtlStore& store() { return store_; }
 
   // Appends repram_writes_total{status} (labelled with the HTTP status of each result).
-  void RenderMetrics(http::PrometheusWriter& w) const;
+  void RenderMetrics(PrometheusWriter& w) const;
 
  private:
   void Count(WriteResult r);

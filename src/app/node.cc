@@ -179,33 +179,33 @@ Result<uint16_t> Node::Start() {
                                         TtlBounds{.min_seconds = config_.min_ttl,
                                                   .max_seconds = config_.max_ttl,
                                                   .default_seconds = config_.default_ttl});
-  AddClientRoutes(
-      routes_,
-      ClientApiDeps{
-          .clock = clock_,
-          .data = *data_,
-          .cluster = *cluster_,
-          .http_metrics = *http_metrics_,
-          .client_limiter = *client_limiter_,
-          .peer_limiter = *peer_limiter_,
-          .identity = {.node_id = config_.node_id,
-                       .network = config_.public_network ? "public" : "private",
-                       .enclave = config_.enclave,
-                       .role = config_.inbound ? "substrate" : "transient",
-                       .started = clock_.Now()},
-          .extra_metrics =
-              [trust = trust_.get(), anti_entropy = anti_entropy_.get(), tree = &tree_metrics_,
-               started = clock_.WallNow()](http::PrometheusWriter& w) {
-                w.Raw(tree->RenderPrometheus());
-                trust->RenderMetrics(w);
-                w.Raw(anti_entropy->RenderMetrics());
-                w.Family("process_start_time_seconds", "gauge",
-                         "Start time of the process, Unix seconds.");
-                w.Sample("process_start_time_seconds", "",
-                         std::chrono::duration<double>(started.time_since_epoch()).count());
-              },
-          .tree = [this] { return TreeSnapshot(); },
-      });
+  AddClientRoutes(routes_,
+                  ClientApiDeps{
+                      .clock = clock_,
+                      .data = *data_,
+                      .cluster = *cluster_,
+                      .http_metrics = *http_metrics_,
+                      .client_limiter = *client_limiter_,
+                      .peer_limiter = *peer_limiter_,
+                      .identity = {.node_id = config_.node_id,
+                                   .network = config_.public_network ? "public" : "private",
+                                   .enclave = config_.enclave,
+                                   .role = config_.inbound ? "substrate" : "transient",
+                                   .started = clock_.Now()},
+                      .extra_metrics =
+                          [trust = trust_.get(), anti_entropy = anti_entropy_.get(),
+                           tree = &tree_metrics_, started = clock_.WallNow()](PrometheusWriter& w) {
+                            w.Raw(tree->RenderPrometheus());
+                            trust->RenderMetrics(w);
+                            w.Raw(anti_entropy->RenderMetrics());
+                            w.Family("process_start_time_seconds", "gauge",
+                                     "Start time of the process, Unix seconds.");
+                            w.Sample(
+                                "process_start_time_seconds", "",
+                                std::chrono::duration<double>(started.time_since_epoch()).count());
+                          },
+                      .tree = [this] { return TreeSnapshot(); },
+                  });
   AddPeerRoutes(routes_, *cluster_node_);
   AddAntiEntropyRoutes(routes_, *anti_entropy_);
   node_api_ = std::make_unique<EmbeddedNodeApi>(*data_);

@@ -85,7 +85,7 @@ void NodeTrust::AddHooks(cluster::ClusterHooks& hooks) const {
   if (service != nullptr) hooks.request_omega_refresh = [service] { service->RequestRefresh(); };
 }
 
-void NodeTrust::RenderMetrics(http::PrometheusWriter& w) const {
+void NodeTrust::RenderMetrics(PrometheusWriter& w) const {
   w.Family("repram_omega_last_refresh_unix_seconds", "gauge",
            "Last successful signed-list verification, Unix seconds; 0 = never.");
   w.Sample("repram_omega_last_refresh_unix_seconds", "",

@@ -8,8 +8,8 @@
 #include "app/config.h"
 #include "cluster/cluster_config.h"
 #include "cluster/seed_provider.h"
-#include "http/prometheus.h"
 #include "trust/trust_service.h"
+#include "util/prometheus.h"
 #include "util/scheduler.h"
 
 namespace repram {
@@ -58,7 +58,7 @@ class NodeTrust {
   // on-demand refresh hook.
   void AddHooks(cluster::ClusterHooks& hooks) const;
   // Appends repram_omega_last_refresh_unix_seconds and repram_omega_root.
-  void RenderMetrics(http::PrometheusWriter& w) const;
+  void RenderMetrics(PrometheusWriter& w) const;
 
  private:
   const Config& config_;

@@ -21,7 +21,7 @@ Config MakeConfig(bool public_network, const std::vector<std::string>& peers) {
 
 std::string Metrics(const NodeTrust& trust) {
   std::string out;
-  http::PrometheusWriter w(out);
+  PrometheusWriter w(out);
   trust.RenderMetrics(w);
   return out;
 }

@@ -11,6 +11,7 @@
 #include "cluster/anti_entropy_round.h"
 #include "cluster/hmac.h"
 #include "store/digest.h"
+#include "util/prometheus.h"
 
 namespace repram::cluster {
 namespace {
@@ -258,24 +259,20 @@ PeerReply AntiEntropy::Push(std::string_view body) {
 
 std::string AntiEntropy::RenderMetrics() const {
   std::string out;
-  auto counter = [&out](std::string_view name, std::string_view help) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} counter\n", name, help, name);
-  };
-  counter("repram_anti_entropy_rounds_total", "Anti-entropy rounds this node started, by result.");
-  for (auto [result, value] : {std::pair{"equal", metrics_.rounds_equal.load()},
-                               std::pair{"repaired", metrics_.rounds_repaired.load()},
-                               std::pair{"failed", metrics_.rounds_failed.load()}}) {
-    out += fmt::format("repram_anti_entropy_rounds_total{{result=\"{}\"}} {}\n", result, value);
-  }
-  counter("repram_anti_entropy_entries_total",
-          "Entries stored by anti-entropy: pulled = stored here, pushed = stored by a peer.");
-  out += fmt::format("repram_anti_entropy_entries_total{{direction=\"pulled\"}} {}\n",
-                     metrics_.entries_pulled.load());
-  out += fmt::format("repram_anti_entropy_entries_total{{direction=\"pushed\"}} {}\n",
-                     metrics_.entries_pushed.load());
-  counter("repram_anti_entropy_digest_bytes_total",
-          "Bytes of digest requests and answers of the rounds this node started.");
-  out += fmt::format("repram_anti_entropy_digest_bytes_total {}\n", metrics_.digest_bytes.load());
+  PrometheusWriter w(out);
+  constexpr std::string_view kRounds = "repram_anti_entropy_rounds_total";
+  w.Family(kRounds, "counter", "Anti-entropy rounds this node started, by result.");
+  w.LabelledSample(kRounds, "result", "equal", metrics_.rounds_equal.load());
+  w.LabelledSample(kRounds, "result", "repaired", metrics_.rounds_repaired.load());
+  w.LabelledSample(kRounds, "result", "failed", metrics_.rounds_failed.load());
+  constexpr std::string_view kEntries = "repram_anti_entropy_entries_total";
+  w.Family(kEntries, "counter",
+           "Entries stored by anti-entropy: pulled = stored here, pushed = stored by a peer.");
+  w.LabelledSample(kEntries, "direction", "pulled", metrics_.entries_pulled.load());
+  w.LabelledSample(kEntries, "direction", "pushed", metrics_.entries_pushed.load());
+  w.Single("repram_anti_entropy_digest_bytes_total", "counter",
+           "Bytes of digest requests and answers of the rounds this node started.",
+           metrics_.digest_bytes.load());
   return out;
 }
 

@@ -412,14 +412,7 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
       if (!enclave.empty() || ws_relay_ != nullptr) {
         put = NewMessage("PUT");
         dedup_.MarkFirstSeen(put.message_id, clock_.Now());
-        full = enclave.size() <= config_.full_fanout_max;
-        if (full) {
-          targets = std::move(enclave);
-        } else {
-          for (size_t i : SampleIndices(enclave.size(), FanoutSize(enclave.size()), rng_)) {
-            targets.push_back(enclave[i]);
-          }
-        }
+        targets = OriginatorTargets(std::move(enclave), full);
         if (parent) std::erase_if(targets, [&](const NodeInfo& p) { return p.id == *parent; });
       }
     }
@@ -463,6 +456,16 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
   }
   // Not handed to pending_: nothing to wait for (alone or quorum 1), or stopped meanwhile.
   if (done) done(quorum == 1);
+}
+
+std::vector<NodeInfo> ClusterNode::OriginatorTargets(std::vector<NodeInfo> enclave, bool& full) {
+  full = enclave.size() <= config_.full_fanout_max;
+  if (full) return enclave;
+  std::vector<NodeInfo> sample;
+  for (size_t i : SampleIndices(enclave.size(), FanoutSize(enclave.size()), rng_)) {
+    sample.push_back(std::move(enclave[i]));
+  }
+  return sample;
 }
 
 void ClusterNode::ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targets, bool full) {
@@ -515,14 +518,7 @@ ClusterNode::RelayOutcome ClusterNode::RelayChildPut(const SimpleMessage& put) {
     if (stopped_) return RelayOutcome::kStored;
     std::vector<NodeInfo> enclave = membership_.SameEnclave();
     std::erase_if(enclave, [&](const NodeInfo& p) { return p.id == put.from; });
-    full = enclave.size() <= config_.full_fanout_max;
-    if (full) {
-      targets = std::move(enclave);
-    } else {
-      for (size_t i : SampleIndices(enclave.size(), FanoutSize(enclave.size()), rng_)) {
-        targets.push_back(enclave[i]);
-      }
-    }
+    targets = OriginatorTargets(std::move(enclave), full);
   }
   SimpleMessage relayed = put;
   relayed.from = self_.id;  // mesh ACKs come back to us and follow the ACK route (§10.2)

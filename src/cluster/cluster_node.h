@@ -156,6 +156,9 @@ class ClusterNode {
   bool OnBootstrapped(const SeedFetchResult& result, bool refresh_on_failure) EXCLUDES(mu_);
   // Starts a catch-up pass from the same-enclave peers sorted by id (§12), unless one runs.
   void CatchUpFromEnclave() EXCLUDES(mu_);
+  // Returns the peers a PUT we originate (or relay for a child) goes to: all of enclave up to the
+  // full-fanout limit (full = true), else a random sample of FanoutSize (cluster.md §9).
+  std::vector<NodeInfo> OriginatorTargets(std::vector<NodeInfo> enclave, bool& full) REQUIRES(mu_);
   // Queues the delayed HTTP copy of a write sent to our WS parent (ws-tree.md §10.1 step 3).
   void ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targets, bool full) EXCLUDES(mu_);
   // Sends every backfill that is due, then re-arms.

@@ -7,13 +7,9 @@
 
 #include "cluster/message.h"
 #include "util/clock.h"
+#include "util/prometheus.h"
 
 namespace repram::cluster {
-
-// Latency buckets of repram_gossip_send_duration_seconds (same bounds as the HTTP histograms).
-inline constexpr std::array<double, 16> kSendLatencyBounds = {
-    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-    0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 
 // Counters and gauges the cluster owns (http-api.md §8.4). Every field is an atomic that any
 // thread may update or read; RenderPrometheus reads them without a lock (a scrape may see one
@@ -29,7 +25,7 @@ struct ClusterMetrics {
   std::atomic<uint64_t> forwards_total{0};  // PUTs a receiver passed on (§9.2 epidemic path)
   // Signed PUTs dropped because their timestamp is more than 30 s from our clock (replays).
   std::atomic<uint64_t> rejected_stale_timestamp{0};
-  std::array<std::atomic<uint64_t>, kSendLatencyBounds.size() + 1> send_duration_buckets{};
+  std::array<std::atomic<uint64_t>, kLatencyBuckets> send_duration_buckets{};
   std::atomic<uint64_t> send_duration_sum_ns{0};
   std::atomic<uint64_t> isolation_recoveries_total{0};
   std::atomic<uint64_t> isolation_recovery_failures_total{0};

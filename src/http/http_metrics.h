@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "http/prometheus.h"
+#include "util/prometheus.h"
 
 namespace repram::http {
 

@@ -121,7 +121,11 @@ class BasicSession final : public SessionBase,
   void Dispatch();
   // Answers request `id` unless the session has moved past it (a late reply is dropped).
   void Answer(uint64_t id, Response r);
+  // Accepts the answer to the current request (once; later calls are ignored) and writes it,
+  // or lets it wait in response_ while held answers are flushed.
   void Send(Response r);
+  // Writes response_ (with held_ in front), or holds it when another request is buffered.
+  void WriteResponse();
   void SendEarly(Response r);  // answer before the body was read
   void OnWrite(boost::system::error_code ec);
   // Writes held_ (if any), then calls next, or closes on a write error.
@@ -160,9 +164,9 @@ class BasicSession final : public SessionBase,
   // leave with the next write, which happens at the latest before the session waits for input.
   std::string held_;
   unsigned held_count_ = 0;
-  // held_ is being written because the current handler answers later; its answer waits here.
+  // held_ is being written because the current handler answers later; an answer given
+  // meanwhile waits in response_ and is written when the flush completes.
   bool flushing_ = false;
-  std::optional<Response> after_flush_;
 
   Phase phase_ = Phase::kIdle;
   std::chrono::steady_clock::time_point deadline_;

@@ -362,7 +362,7 @@ void BasicSession<Stream>::Dispatch() {
     flushing_ = true;
     FlushHeld([](BasicSession* self) {
       self->flushing_ = false;
-      if (auto r = std::exchange(self->after_flush_, std::nullopt)) self->Send(std::move(*r));
+      if (self->responded_) self->WriteResponse();
     });
   }
 }
@@ -382,10 +382,6 @@ void BasicSession<Stream>::SendEarly(Response r) {
 template <class Stream>
 void BasicSession<Stream>::Send(Response r) {
   if (responded_ || phase_ == Phase::kClosed) return;
-  if (flushing_) {
-    after_flush_ = std::move(r);
-    return;
-  }
   responded_ = true;
   phase_ = Phase::kWriting;
   SetDeadline(env_.options.body_timeout);
@@ -396,6 +392,12 @@ void BasicSession<Stream>::Send(Response r) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - received_).count();
   env_.metrics.RecordRequest(shard_, metrics_id_, method_, response_.status, seconds);
+  // While the held answers of earlier requests are being written, this one follows them.
+  if (!flushing_) WriteResponse();
+}
+
+template <class Stream>
+void BasicSession<Stream>::WriteResponse() {
   const std::string_view body = response_.omit_body ? std::string_view() : response_.body;
   // Another request is already buffered (pipelining): hold this answer and serve that one, so
   // a batch of requests costs one write instead of one per answer.

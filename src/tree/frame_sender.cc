@@ -1,5 +1,7 @@
 #include "tree/frame_sender.h"
 
+#include <spdlog/spdlog.h>
+
 #include "cluster/message_id.h"
 
 namespace repram::tree {
@@ -15,6 +17,16 @@ void FrameSender::Send(WsLink& link, FrameType type, std::string_view payload) c
 
 void FrameSender::SendGossip(WsLink& link, const cluster::SimpleMessage& msg) const {
   Send(link, FrameTypeForGossip(cluster::TypeOf(msg.type)), cluster::EncodeMessage(msg));
+}
+
+bool FrameSender::Receive(std::string_view text, ReceivedFrame& frame) const {
+  if (const FrameCheck check = DecodeFrame(text, secret_, frame); check != FrameCheck::kOk) {
+    spdlog::debug("WS frame ignored: {}",
+                  check == FrameCheck::kMalformed ? "malformed" : "bad signature");
+    return false;
+  }
+  metrics_.CountReceived(frame.type);
+  return true;
 }
 
 cluster::SimpleMessage MakePong(const cluster::NodeInfo& self, const cluster::SimpleMessage& ping,

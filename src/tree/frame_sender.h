@@ -11,7 +11,8 @@
 
 namespace repram::tree {
 
-// Encodes, signs, counts and queues frames on links; shared by both roles. Thread-safe.
+// Encodes, signs, counts and queues frames on links, and decodes, verifies and counts the frames
+// received; shared by both roles. Thread-safe.
 class FrameSender {
  public:
   FrameSender(std::string secret, TreeMetrics& metrics)
@@ -25,7 +26,9 @@ class FrameSender {
   // Sends a gossip message (PUT→put, …) to link.
   void SendGossip(WsLink& link, const cluster::SimpleMessage& msg) const;
 
-  const std::string& secret() const { return secret_; }
+  // Decodes and verifies a received text frame into frame and counts it; false (logged at debug,
+  // not counted) for a malformed frame or a bad signature, which the caller ignores.
+  bool Receive(std::string_view text, ReceivedFrame& frame) const;
 
  private:
   const std::string secret_;

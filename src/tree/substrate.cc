@@ -73,13 +73,7 @@ void Substrate::OnOpen(const std::shared_ptr<WsLink>& link) {
 
 void Substrate::OnText(const std::shared_ptr<WsLink>& link, std::string_view text) {
   ReceivedFrame frame;
-  if (const FrameCheck check = DecodeFrame(text, options_.secret, frame);
-      check != FrameCheck::kOk) {
-    spdlog::debug("WS frame ignored: {}",
-                  check == FrameCheck::kMalformed ? "malformed" : "bad signature");
-    return;
-  }
-  metrics_.CountReceived(frame.type);
+  if (!sender_.Receive(text, frame)) return;
   std::string child_id;
   {
     MutexLock lock(mu_);

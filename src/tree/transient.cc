@@ -158,13 +158,7 @@ void Transient::FailAttempt(uint64_t attempt_id, std::string_view why) {
 
 void Transient::OnText(const std::shared_ptr<WsLink>& link, std::string_view text) {
   ReceivedFrame frame;
-  if (const FrameCheck check = DecodeFrame(text, options_.secret, frame);
-      check != FrameCheck::kOk) {
-    spdlog::debug("WS frame ignored: {}",
-                  check == FrameCheck::kMalformed ? "malformed" : "bad signature");
-    return;
-  }
-  metrics_.CountReceived(frame.type);
+  if (!sender_.Receive(text, frame)) return;
   switch (frame.type) {
     case FrameType::kWelcome:
       return OnWelcome(link, frame.payload);

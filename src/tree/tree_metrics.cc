@@ -1,33 +1,8 @@
 #include "tree/tree_metrics.h"
 
-#include <fmt/format.h>
-
-#include <iterator>
+#include "util/prometheus.h"
 
 namespace repram::tree {
-namespace {
-
-void Family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
-  fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
-}
-
-template <typename T>
-void Single(std::string& out, std::string_view name, std::string_view type, std::string_view help,
-            const std::atomic<T>& value) {
-  Family(out, name, type, help);
-  fmt::format_to(std::back_inserter(out), "{} {}\n", name, value.load());
-}
-
-void ByType(std::string& out, std::string_view name, std::string_view help,
-            const std::array<std::atomic<uint64_t>, kFrameTypeCount>& values) {
-  Family(out, name, "counter", help);
-  for (int i = 0; i < kFrameTypeCount; ++i) {
-    fmt::format_to(std::back_inserter(out), "{}{{type=\"{}\"}} {}\n", name,
-                   FrameTypeName(static_cast<FrameType>(i)), values[i].load());
-  }
-}
-
-}  // namespace
 
 void TreeMetrics::CountSent(FrameType type, size_t n) {
   if (type != FrameType::kOther) frames_sent[static_cast<int>(type)] += n;
@@ -39,15 +14,18 @@ void TreeMetrics::CountReceived(FrameType type) {
 
 std::string TreeMetrics::RenderPrometheus() const {
   std::string out;
-  Single(out, "repram_ws_children", "gauge", "Attached WebSocket children.", children);
-  Single(out, "repram_ws_attached", "gauge", "1 while a transient has a WebSocket parent.",
-         attached);
-  Single(out, "repram_ws_reattaches_total", "counter",
-         "Successful attaches of a transient after it lost its parent.", reattaches_total);
-  ByType(out, "repram_ws_frames_sent_total", "WebSocket frames sent, by envelope type.",
-         frames_sent);
-  ByType(out, "repram_ws_frames_received_total",
-         "Authenticated WebSocket frames received, by envelope type.", frames_received);
+  PrometheusWriter w(out);
+  w.Single("repram_ws_children", "gauge", "Attached WebSocket children.", children.load());
+  w.Single("repram_ws_attached", "gauge", "1 while a transient has a WebSocket parent.",
+           attached.load());
+  w.Single("repram_ws_reattaches_total", "counter",
+           "Successful attaches of a transient after it lost its parent.", reattaches_total.load());
+  const auto type_name = [](size_t i) { return FrameTypeName(static_cast<FrameType>(i)); };
+  w.CounterByLabel("repram_ws_frames_sent_total", "WebSocket frames sent, by envelope type.",
+                   "type", frames_sent, type_name);
+  w.CounterByLabel("repram_ws_frames_received_total",
+                   "Authenticated WebSocket frames received, by envelope type.", "type",
+                   frames_received, type_name);
   return out;
 }
 

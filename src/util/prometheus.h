@@ -1,14 +1,18 @@
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
+#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
 
-namespace repram::http {
+namespace repram {
 
-// Appends Prometheus text format 0.0.4 to a string. Hand-written: no Debian 12 package offers a
-// Prometheus client for C++ that fits (prometheus-cpp is not packaged).
+// Appends Prometheus text format 0.0.4 to a string; the one place every module's metrics are
+// formatted. Hand-written: no Debian 12 package offers a Prometheus client for C++ that fits
+// (prometheus-cpp is not packaged).
 class PrometheusWriter {
  public:
   explicit PrometheusWriter(std::string& out) : out_(out) {}
@@ -17,12 +21,29 @@ class PrometheusWriter {
   // Writes one sample; labels is a preformatted `a="x",b="y"` list or empty.
   void Sample(std::string_view name, std::string_view labels, double value);
   void Sample(std::string_view name, std::string_view labels, uint64_t value);
+  void Sample(std::string_view name, std::string_view labels, int64_t value);
+  // Writes a family of one unlabelled sample.
+  template <typename T>
+  void Single(std::string_view name, std::string_view type, std::string_view help, T value) {
+    Family(name, type, help);
+    Sample(name, {}, value);
+  }
+  // Writes a counter family with one sample per array slot, labelled `label="name_of(i)"`.
+  template <size_t N, typename NameOf>
+  void CounterByLabel(std::string_view name, std::string_view help, std::string_view label,
+                      const std::array<std::atomic<uint64_t>, N>& values, NameOf name_of) {
+    Family(name, "counter", help);
+    for (size_t i = 0; i < N; ++i) LabelledSample(name, label, name_of(i), values[i].load());
+  }
+  // Writes one sample labelled `label="label_value"`.
+  void LabelledSample(std::string_view name, std::string_view label, std::string_view label_value,
+                      uint64_t value);
   // Writes the _bucket, _sum and _count series of one histogram; counts are per bucket (not
   // cumulative), bounds in seconds, the last count is the +Inf overflow.
-  // Appends already formatted exposition text (families rendered by another module).
-  void Raw(std::string_view text) { out_.append(text); }
   void Histogram(std::string_view name, std::string_view labels, std::span<const double> bounds,
                  std::span<const uint64_t> counts, double sum);
+  // Appends already formatted exposition text (families rendered by another module).
+  void Raw(std::string_view text) { out_.append(text); }
 
  private:
   std::string& out_;
@@ -37,4 +58,4 @@ inline constexpr size_t kLatencyBuckets = std::size(kLatencyBounds) + 1;  // + o
 // Returns the index in kLatencyBounds (or the overflow index) for a duration in seconds.
 size_t LatencyBucket(double seconds);
 
-}  // namespace repram::http
+}  // namespace repram

@@ -1,27 +1,41 @@
-#include "http/prometheus.h"
+#include "util/prometheus.h"
 
 #include <fmt/format.h>
 
-namespace repram::http {
+namespace repram {
+
+namespace {
+
+template <typename T>
+void AppendSample(std::string& out, std::string_view name, std::string_view labels, T value) {
+  if (labels.empty()) {
+    fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}{{{}}} {}\n", name, labels, value);
+  }
+}
+
+}  // namespace
 
 void PrometheusWriter::Family(std::string_view name, std::string_view type, std::string_view help) {
   fmt::format_to(std::back_inserter(out_), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
 void PrometheusWriter::Sample(std::string_view name, std::string_view labels, double value) {
-  if (labels.empty()) {
-    fmt::format_to(std::back_inserter(out_), "{} {}\n", name, value);
-  } else {
-    fmt::format_to(std::back_inserter(out_), "{}{{{}}} {}\n", name, labels, value);
-  }
+  AppendSample(out_, name, labels, value);
 }
 
 void PrometheusWriter::Sample(std::string_view name, std::string_view labels, uint64_t value) {
-  if (labels.empty()) {
-    fmt::format_to(std::back_inserter(out_), "{} {}\n", name, value);
-  } else {
-    fmt::format_to(std::back_inserter(out_), "{}{{{}}} {}\n", name, labels, value);
-  }
+  AppendSample(out_, name, labels, value);
+}
+
+void PrometheusWriter::Sample(std::string_view name, std::string_view labels, int64_t value) {
+  AppendSample(out_, name, labels, value);
+}
+
+void PrometheusWriter::LabelledSample(std::string_view name, std::string_view label,
+                                      std::string_view label_value, uint64_t value) {
+  fmt::format_to(std::back_inserter(out_), "{}{{{}=\"{}\"}} {}\n", name, label, label_value, value);
 }
 
 void PrometheusWriter::Histogram(std::string_view name, std::string_view labels,
@@ -49,4 +63,4 @@ size_t LatencyBucket(double seconds) {
   return std::size(kLatencyBounds);
 }
 
-}  // namespace repram::http
+}  // namespace repram
