@@ -35,11 +35,11 @@ class DirectTransport final : public repram::cluster::Transport {
           .status = r.ok() ? 200 : 400, .transport_error = false, .body = r.detail});
     };
     if (req.path == repram::cluster::kAntiEntropyDigestPath) {
-      target->HandleDigest(req.body, "", reply);
+      target->HandleDigest(std::string(req.body.view()), "", reply);
     } else if (req.path == repram::cluster::kAntiEntropyDiffPath) {
-      target->HandleDiff(req.body, "", reply);
+      target->HandleDiff(std::string(req.body.view()), "", reply);
     } else {
-      target->HandlePush(req.body, "", reply);
+      target->HandlePush(std::string(req.body.view()), "", reply);
     }
   }
   std::map<std::string, AntiEntropy*> targets;

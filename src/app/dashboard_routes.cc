@@ -8,7 +8,7 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-void ServeAsset(const http::RequestContext& ctx, http::Respond respond) {
+void ServeAsset(const http::RequestContext& ctx, const http::Respond& respond) {
   const ui::Asset* asset = ui::FindAsset(ctx.path);
   if (asset == nullptr) return respond(http::TextResponse(404, "404 page not found\n"));
   http::Response r;

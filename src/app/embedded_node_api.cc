@@ -5,7 +5,7 @@ namespace repram {
 void EmbeddedNodeApi::Store(std::string key, std::string value, std::optional<int64_t> ttl,
                             StoreDone done) {
   const int64_t resolved = data_.ttl_bounds().Effective(ttl);
-  data_.Write(key, value, resolved, [done = std::move(done)](WriteOutcome o) {
+  data_.Write(key, value, resolved, [done = std::move(done)](const WriteOutcome& o) {
     switch (o.result) {
       case WriteResult::kStoredWithQuorum:
       case WriteResult::kStoredPending:

@@ -69,7 +69,7 @@ void AntiEntropyRound::Begin() {
   Post(kAntiEntropyDigestPath, std::move(body), &AntiEntropyRound::OnDigest);
 }
 
-void AntiEntropyRound::OnDigest(TransportResult r) {
+void AntiEntropyRound::OnDigest(const TransportResult& r) {
   digest_bytes_ += r.body.size();
   deps_.metrics.digest_bytes += digest_bytes_;
   if (!r.transport_error && r.status == 404) return Finish(RoundOutcome::kUpstream);
@@ -105,7 +105,7 @@ void AntiEntropyRound::NextBatch() {
   Post(kAntiEntropyDiffPath, EncodeDiffRequest(req), &AntiEntropyRound::OnDiff);
 }
 
-void AntiEntropyRound::OnDiff(TransportResult r) {
+void AntiEntropyRound::OnDiff(const TransportResult& r) {
   if (!r.ok()) return Finish(RoundOutcome::kFailed);
   Result<DiffResponse> diff = ParseDiffResponse(r.body);
   if (!diff.ok()) return Finish(RoundOutcome::kFailed);
@@ -143,7 +143,7 @@ void AntiEntropyRound::PushNext() {
   NextBatch();
 }
 
-void AntiEntropyRound::OnPush(TransportResult r) {
+void AntiEntropyRound::OnPush(const TransportResult& r) {
   if (!r.ok()) return Finish(RoundOutcome::kFailed);
   Result<uint64_t> stored = ParsePushResponse(r.body);
   if (!stored.ok()) return Finish(RoundOutcome::kFailed);
@@ -171,16 +171,15 @@ void AntiEntropyRound::Post(std::string_view path, std::string body, Step next) 
   if (!deps_.config.secret.empty()) {
     headers.emplace_back(std::string(kSignatureHeader), SignBody(deps_.config.secret, body));
   }
-  deps_.transport.Post(
-      OutboundRequest{.host = peer_.address,
-                      .port = peer_.http_port,
-                      .path = std::string(path),
-                      .headers = std::move(headers),
-                      .body = std::move(body)},
-      deps_.guard.Wrap([self = shared_from_this(), next](TransportResult r) {
-        self->deps_.background(self->deps_.guard.Wrap(
-            [self, next, r = std::move(r)]() mutable { ((*self).*next)(std::move(r)); }));
-      }));
+  deps_.transport.Post(OutboundRequest{.host = peer_.address,
+                                       .port = peer_.http_port,
+                                       .path = std::string(path),
+                                       .headers = std::move(headers),
+                                       .body = std::move(body)},
+                       deps_.guard.Wrap([self = shared_from_this(), next](TransportResult r) {
+                         self->deps_.background(self->deps_.guard.Wrap(
+                             [self, next, r = std::move(r)] { ((*self).*next)(r); }));
+                       }));
 }
 
 }  // namespace repram::cluster

@@ -40,14 +40,14 @@ class AntiEntropyRound : public std::enable_shared_from_this<AntiEntropyRound> {
       : deps_(deps), peer_(std::move(peer)), done_(std::move(done)) {}
 
  private:
-  using Step = void (AntiEntropyRound::*)(TransportResult);
+  using Step = void (AntiEntropyRound::*)(const TransportResult&);
 
   void Begin();
-  void OnDigest(TransportResult r);
+  void OnDigest(const TransportResult& r);
   void NextBatch();
-  void OnDiff(TransportResult r);
+  void OnDiff(const TransportResult& r);
   void PushNext();
-  void OnPush(TransportResult r);
+  void OnPush(const TransportResult& r);
   void Finish(RoundOutcome outcome);
   // Signs and posts body to the peer; `next` runs on the background executor with the answer.
   void Post(std::string_view path, std::string body, Step next);

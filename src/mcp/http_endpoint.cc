@@ -33,7 +33,7 @@ void McpHttpEndpoint::Handle(const McpHttpRequest& request, Done done) const {
   const auto& message = std::get<JsonRpcMessage>(parsed);
   McpSession session;  // stateless transport: nothing survives the request
   if (message.kind != JsonRpcMessage::Kind::kRequest) {
-    server_.HandleMessage(message, session, [](std::string) {});
+    server_.HandleMessage(message, session, [](const std::string&) {});
     return done({202, {}, {}});
   }
   server_.HandleMessage(message, session, [done = std::move(done)](std::string reply) {

@@ -160,7 +160,7 @@ void RemoteNodeApi::Store(std::string key, std::string value, std::optional<int6
   if (ttl) req.headers.emplace_back("X-TTL", std::to_string(*ttl));
   req.body = std::move(value);
   shared_->sender(std::move(req), [shared = shared_, key = std::move(key), ttl,
-                                   done = std::move(done)](RemoteResponse res) mutable {
+                                   done = std::move(done)](const RemoteResponse& res) mutable {
     if (!res.error.empty()) return done(ConnectionFailure(shared->endpoint, res.error));
     if (res.status != 201 && res.status != 202) return done(StatusFailure("Store", res.status));
     StoreReceipt receipt;
@@ -181,7 +181,7 @@ void RemoteNodeApi::FinishStore(const std::shared_ptr<const Shared>& shared, con
   }
   shared->sender(shared->Request("HEAD", DataTarget(key)), [shared, ttl, receipt, put_ttl,
                                                             put_created, done = std::move(done)](
-                                                               RemoteResponse res) mutable {
+                                                               const RemoteResponse& res) mutable {
     const bool ok = res.error.empty() && res.status == 200;
     const Headers none;
     const Headers& h = ok ? res.headers : none;
@@ -198,7 +198,7 @@ void RemoteNodeApi::FinishStore(const std::shared_ptr<const Shared>& shared, con
 void RemoteNodeApi::Retrieve(std::string key, RetrieveDone done) {
   shared_->sender(
       shared_->Request("GET", DataTarget(key)),
-      [shared = shared_, done = std::move(done)](RemoteResponse res) {
+      [shared = shared_, done = std::move(done)](const RemoteResponse& res) {
         if (!res.error.empty()) {
           return done(ConnectionFailure(shared->endpoint, res.error));
         }
@@ -212,7 +212,7 @@ void RemoteNodeApi::Retrieve(std::string key, RetrieveDone done) {
 void RemoteNodeApi::Exists(std::string key, ExistsDone done) {
   shared_->sender(
       shared_->Request("HEAD", DataTarget(key)),
-      [shared = shared_, done = std::move(done)](RemoteResponse res) {
+      [shared = shared_, done = std::move(done)](const RemoteResponse& res) {
         if (!res.error.empty()) {
           return done(ConnectionFailure(shared->endpoint, res.error));
         }
@@ -229,7 +229,7 @@ void RemoteNodeApi::ListKeys(std::string prefix, std::string cursor, int64_t lim
   target += "limit=" + std::to_string(limit);
   shared_->sender(shared_->Request("GET", std::move(target)), [shared = shared_,
                                                                done = std::move(done)](
-                                                                  RemoteResponse res) {
+                                                                  const RemoteResponse& res) {
     if (!res.error.empty()) return done(ConnectionFailure(shared->endpoint, res.error));
     if (res.status != 200) return done(StatusFailure("List keys", res.status));
     const Json body = Json::parse(res.body, nullptr, /*allow_exceptions=*/false);

@@ -39,7 +39,7 @@ void RunStore(NodeApi& node, const Json& arguments, ToolDone done) {
   const std::optional<int64_t> requested = args->ttl_seconds;
   node.Store(
       key, std::move(args.value().value), requested,
-      [key, requested, done = std::move(done)](Result<StoreReceipt> receipt) {
+      [key, requested, done = std::move(done)](const Result<StoreReceipt>& receipt) {
         if (!receipt.ok()) return done(ErrorResult(receipt.status().message()));
         const bool clamped = requested && *requested != receipt->ttl_seconds;
         done(SuccessResult({{"key", key},
@@ -57,8 +57,8 @@ void RunRetrieve(NodeApi& node, const Json& arguments, ToolDone done) {
   const Encoding encoding = args->encoding;
   std::string key = args->key;
   node.Retrieve(
-      std::move(args.value().key),
-      [key = std::move(key), encoding, done = std::move(done)](Result<std::optional<Entry>> entry) {
+      std::move(args.value().key), [key = std::move(key), encoding, done = std::move(done)](
+                                       const Result<std::optional<Entry>>& entry) {
         if (!entry.ok()) return done(ErrorResult(entry.status().message()));
         if (!entry->has_value()) return done(SuccessResult({{"found", false}, {"key", key}}));
         const Entry& e = **entry;
@@ -78,7 +78,7 @@ void RunExists(NodeApi& node, const Json& arguments, ToolDone done) {
   Result<ExistsArgs> args = ParseExistsArgs(arguments);
   if (!args.ok()) return done(InvalidArguments(kExistsTool, args.status()));
   node.Exists(std::move(args.value().key),
-              [done = std::move(done)](Result<std::optional<EntryMeta>> meta) {
+              [done = std::move(done)](const Result<std::optional<EntryMeta>>& meta) {
                 if (!meta.ok()) return done(ErrorResult(meta.status().message()));
                 if (!meta->has_value()) return done(SuccessResult({{"exists", false}}));
                 const EntryMeta& m = **meta;
@@ -93,7 +93,7 @@ void RunListKeys(NodeApi& node, const Json& arguments, ToolDone done) {
   if (!args.ok()) return done(InvalidArguments(kListKeysTool, args.status()));
   ListKeysArgs& a = args.value();
   node.ListKeys(std::move(a.prefix), std::move(a.cursor), a.limit,
-                [done = std::move(done)](Result<KeyListing> page) {
+                [done = std::move(done)](const Result<KeyListing>& page) {
                   if (!page.ok()) return done(ErrorResult(page.status().message()));
                   Json out = {{"keys", page->keys}};
                   if (page->next_cursor) out["next_cursor"] = *page->next_cursor;

@@ -16,8 +16,8 @@ Candidate FromNode(const cluster::NodeInfo& node, Duration timeout, CandidateLay
 }  // namespace
 
 ReattachPlan::ReattachPlan(SelfEndpoint self, const ReattachTimings& timings,
-                           std::vector<cluster::NodeInfo> goodbye_alternatives,
-                           std::vector<cluster::NodeInfo> cached,
+                           const std::vector<cluster::NodeInfo>& goodbye_alternatives,
+                           const std::vector<cluster::NodeInfo>& cached,
                            const std::vector<std::string>& seeds)
     : self_(std::move(self)), timings_(timings) {
   for (const cluster::NodeInfo& node : goodbye_alternatives) {

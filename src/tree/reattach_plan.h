@@ -46,8 +46,8 @@ struct SelfEndpoint {
 class ReattachPlan {
  public:
   ReattachPlan(SelfEndpoint self, const ReattachTimings& timings,
-               std::vector<cluster::NodeInfo> goodbye_alternatives,
-               std::vector<cluster::NodeInfo> cached, const std::vector<std::string>& seeds);
+               const std::vector<cluster::NodeInfo>& goodbye_alternatives,
+               const std::vector<cluster::NodeInfo>& cached, const std::vector<std::string>& seeds);
 
   // Returns the next candidate to try at time now, or nullopt when the iteration is exhausted.
   std::optional<Candidate> Next(MonoTime now);

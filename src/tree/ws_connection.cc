@@ -87,7 +87,7 @@ void WsConnection::Dial(asio::io_context& ioc, const std::string& host, uint16_t
         state->resolver.async_resolve(
             host, std::to_string(port),
             [state, host, port](boost::system::error_code ec,
-                                asio::ip::tcp::resolver::results_type results) {
+                                const asio::ip::tcp::resolver::results_type& results) {
               if (ec || state->finished) return state->Finish(false);
               asio::async_connect(beast::get_lowest_layer(state->conn->ws_), results,
                                   [state, host, port](boost::system::error_code connect_ec,

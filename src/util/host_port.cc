@@ -25,9 +25,8 @@ std::optional<std::string_view> CheckedHost(std::string_view host, HostCheck che
   }
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
-  } else if (host.find(':') != std::string_view::npos) {
-    return std::nullopt;  // an unbracketed IPv6 literal is ambiguous
-  } else if (check == HostCheck::kValidated && host.find(' ') != std::string_view::npos) {
+  } else if (host.find(':') != std::string_view::npos ||  // unbracketed IPv6 is ambiguous
+             (check == HostCheck::kValidated && host.find(' ') != std::string_view::npos)) {
     return std::nullopt;
   }
   if (host.empty()) return std::nullopt;

@@ -18,7 +18,9 @@ std::string Scalar(const nlohmann::json& v) {
 // Prints every field of `object` as "prefix.name: value", descending into nested objects.
 void PrintFields(const nlohmann::json& object, const std::string& prefix, std::ostream& out) {
   for (const auto& [name, value] : object.items()) {
-    const std::string path = prefix.empty() ? name : prefix + "." + name;
+    std::string path = prefix;
+    if (!path.empty()) path += '.';
+    path += name;
     if (value.is_object()) {
       PrintFields(value, path, out);
     } else {
