@@ -793,11 +793,12 @@ def test_x_forwarded_for_honoured_with_trust_proxy(node, value):
         with n.client() as c:
             deadline = time.monotonic() + 0.8
             a = statuses(c, "/v1/health", 3, {"X-Forwarded-For": "1.2.3.4"})
-            b = statuses(c, "/v1/health", 3, {"X-Forwarded-For": " 5.6.7.8 , 1.2.3.4"})
+            # The right-most element is the one the trusted proxy added (issue #13).
+            b = statuses(c, "/v1/health", 3, {"X-Forwarded-For": " 1.2.3.4 , 5.6.7.8"})
             r = statuses(c, "/v1/health", 3, {"X-Real-IP": " 9.9.9.9 "})
             s = statuses(c, "/v1/health", 3)  # socket address bucket
             e = statuses(c, "/v1/health", 1, {"X-Forwarded-For": "", "X-Real-IP": "7.7.7.7"})
-            f = statuses(c, "/v1/health", 1, {"X-Forwarded-For": " , 8.8.8.8"})  # socket bucket
+            f = statuses(c, "/v1/health", 1, {"X-Forwarded-For": "8.8.8.8 , "})  # socket bucket
             m = c.request("GET", "/v1/metrics", headers={"X-Forwarded-For": "10.0.0.1"})
             if time.monotonic() > deadline:
                 raise TooSlow()

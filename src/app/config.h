@@ -48,8 +48,9 @@ struct Config {
   std::chrono::milliseconds anti_entropy_interval{60000};  // REPRAM_ANTI_ENTROPY_INTERVAL; 0 = off
   int64_t full_fanout_max = 32;                            // REPRAM_FULL_FANOUT_MAX
   int64_t threads = 0;                                     // REPRAM_THREADS; 0 = number of cores
-  bool log_json = false;                                   // REPRAM_LOG_FORMAT=json
-  bool mcp_http = true;                                    // REPRAM_MCP_HTTP
+  int64_t max_connections = 0;        // REPRAM_MAX_CONNECTIONS; 0 = from the descriptor limit
+  bool log_json = false;              // REPRAM_LOG_FORMAT=json
+  bool mcp_http = true;               // REPRAM_MCP_HTTP
   bool ui = true;                     // REPRAM_UI; false = no dashboard at / and /ui/ (404)
   std::string url;                    // REPRAM_URL (repram mcp remote mode)
   std::vector<std::string> warnings;  // start-up warnings to log once logging is set up

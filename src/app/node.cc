@@ -9,6 +9,7 @@
 
 #include "app/dashboard_routes.h"
 #include "app/routes.h"
+#include "http/fd_limit.h"
 #include "util/host_port.h"
 
 namespace repram {
@@ -33,11 +34,18 @@ Node::Node(Config config) : config_(std::move(config)), clock_(SystemClock::Inst
   transport_ = std::make_unique<HttpTransport>(*client_);
   replica_sink_ = std::make_unique<StoreReplicaSink>(*store_);
   trust_ = std::make_unique<NodeTrust>(config_);
+  const uint64_t fd_limit = http::RaiseFdLimit();
+  const size_t max_connections = config_.max_connections > 0
+                                     ? static_cast<size_t>(config_.max_connections)
+                                     : http::DefaultMaxConnections(fd_limit);
+  spdlog::info("At most {} open HTTP connections (REPRAM_MAX_CONNECTIONS; descriptor limit {})",
+               max_connections, fd_limit);
   server_ = std::make_unique<http::HttpServer>(
       *pool_, routes_, RateBuckets(*client_limiter_, *peer_limiter_), *http_metrics_,
       http::ServerOptions{.bind = config_.bind,
                           .port = config_.http_port,
                           .trust_proxy = config_.trust_proxy,
+                          .max_connections = max_connections,
                           .fixed_headers = std::string(kFixedResponseHeaders)});
 }
 

@@ -7,6 +7,7 @@
 
 #include "cluster/json_fields.h"
 #include "util/base64.h"
+#include "util/json_depth.h"
 #include "util/limits.h"
 
 namespace repram::cluster {
@@ -52,6 +53,7 @@ json ScopeJson(const AntiEntropyScope& scope) {
 }
 
 std::optional<json> ParseObject(std::string_view body) {
+  if (!JsonDepthWithin(body)) return std::nullopt;  // before any tree is built
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
   return doc;
@@ -59,7 +61,8 @@ std::optional<json> ParseObject(std::string_view body) {
 
 bool ReadScope(const json& doc, AntiEntropyScope& scope) {
   int64_t buckets = 0;
-  if (!ReadString(doc, "node_id", scope.node_id) || !ReadString(doc, "enclave", scope.enclave) ||
+  if (!ReadString(doc, "node_id", kMaxNodeIdBytes, scope.node_id) ||
+      !ReadString(doc, "enclave", kMaxEnclaveBytes, scope.enclave) ||
       !ReadInt(doc, "buckets", 1, kMaxDigestBuckets, buckets) ||
       !ReadInt(doc, "cutoff_unix_ms", 1, std::numeric_limits<int64_t>::max(),
                scope.cutoff_unix_ms)) {

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster/json_fields.h"
+#include "util/json_depth.h"
 #include "util/json_writer.h"
+#include "util/limits.h"
 
 namespace repram::cluster {
 namespace {
@@ -13,6 +15,7 @@ Status InvalidJson() { return Status(StatusCode::kInvalidArgument, "Invalid JSON
 }  // namespace
 
 Result<BootstrapRequest> ParseBootstrapRequest(std::string_view body) {
+  if (!JsonDepthWithin(body)) return InvalidJson();  // before any tree is built
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return InvalidJson();
   for (const char* required : {"node_id", "address", "gossip_port", "http_port"}) {
@@ -20,10 +23,11 @@ Result<BootstrapRequest> ParseBootstrapRequest(std::string_view body) {
   }
   BootstrapRequest req;
   req.enclave.clear();
-  if (!ReadString(doc, "node_id", req.node_id) || !ReadString(doc, "address", req.address) ||
+  if (!ReadString(doc, "node_id", kMaxNodeIdBytes, req.node_id) ||
+      !ReadString(doc, "address", kMaxAddressBytes, req.address) ||
       !ReadPort(doc, "gossip_port", req.gossip_port) ||
-      !ReadPort(doc, "http_port", req.http_port) || !ReadString(doc, "enclave", req.enclave) ||
-      req.node_id.empty()) {
+      !ReadPort(doc, "http_port", req.http_port) ||
+      !ReadString(doc, "enclave", kMaxEnclaveBytes, req.enclave) || req.node_id.empty()) {
     return InvalidJson();
   }
   req.enclave = NormalizeEnclave(req.enclave);
@@ -62,6 +66,7 @@ std::string EncodeBootstrapResponse(const std::vector<NodeInfo>& peers) {
 
 Result<std::vector<NodeInfo>> ParseBootstrapResponse(std::string_view body) {
   const Status bad(StatusCode::kUnavailable, "invalid bootstrap response");
+  if (!JsonDepthWithin(body)) return bad;
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return bad;
   auto success = doc.find("success");

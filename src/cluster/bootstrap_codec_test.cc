@@ -37,6 +37,26 @@ TEST(BootstrapCodecTest, RejectsEveryVectorBadRequestBody) {
   EXPECT_EQ(checked, 3);
 }
 
+TEST(BootstrapCodecTest, RequestRejectsDeepNestingAndOverLongFields) {
+  const std::string tail = R"(,"gossip_port":1,"http_port":2})";
+  EXPECT_TRUE(ParseBootstrapRequest(R"({"node_id":"n","address":"a")" + tail).ok());
+  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":")" + std::string(257, 'n') +
+                                     R"(","address":"a")" + tail)
+                   .ok());
+  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","address":")" + std::string(257, 'a') +
+                                     R"(")" + tail)
+                   .ok());
+  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","address":"a","enclave":")" +
+                                     std::string(257, 'e') + R"(")" + tail)
+                   .ok());
+  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","address":"a","x":)" +
+                                     std::string(100, '[') + std::string(100, ']') + tail)
+                   .ok());
+  EXPECT_FALSE(ParseBootstrapResponse(R"({"success":true,"x":)" + std::string(100, '[') +
+                                      std::string(100, ']') + "}")
+                   .ok());
+}
+
 TEST(BootstrapCodecTest, RequestRequiresTypedMembers) {
   const char* base = R"({"node_id":"n","address":"a","gossip_port":1,"http_port":2)";
   EXPECT_TRUE(ParseBootstrapRequest(std::string(base) + "}").ok());

@@ -8,7 +8,9 @@
 #include "cluster/json_fields.h"
 #include "cluster/node_info.h"
 #include "util/base64.h"
+#include "util/json_depth.h"
 #include "util/json_writer.h"
+#include "util/limits.h"
 #include "util/strings.h"
 #include "util/utf8.h"
 
@@ -22,10 +24,12 @@ constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 
 Result<CatchupRequest> ParseCatchupRequest(std::string_view body) {
   const Status bad(StatusCode::kInvalidArgument, "Invalid JSON");
+  if (!JsonDepthWithin(body)) return bad;  // before any tree is built
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return bad;
   CatchupRequest req;
-  if (!ReadString(doc, "node_id", req.node_id) || !ReadString(doc, "enclave", req.enclave) ||
+  if (!ReadString(doc, "node_id", kMaxNodeIdBytes, req.node_id) ||
+      !ReadString(doc, "enclave", kMaxEnclaveBytes, req.enclave) ||
       !ReadString(doc, "cursor", req.cursor) ||
       !ReadInt(doc, "limit", kInt64Min, kInt64Max, req.limit) ||
       !ReadInt(doc, "timestamp", kInt64Min, kInt64Max, req.timestamp)) {

@@ -21,6 +21,15 @@ bool ReadString(const nlohmann::json& obj, std::string_view name, std::string& o
   return true;
 }
 
+bool ReadString(const nlohmann::json& obj, std::string_view name, size_t max_bytes,
+                std::string& out) {
+  const nlohmann::json* v = Find(obj, name);
+  if (v == nullptr) return true;
+  if (!v->is_string() || v->get_ref<const std::string&>().size() > max_bytes) return false;
+  out = v->get<std::string>();
+  return true;
+}
+
 bool ReadInt(const nlohmann::json& obj, std::string_view name, int64_t min, int64_t max,
              int64_t& out) {
   const nlohmann::json* v = Find(obj, name);

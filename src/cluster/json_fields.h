@@ -14,6 +14,11 @@ namespace repram::cluster {
 // Reads a string member. Returns false when present with another type.
 bool ReadString(const nlohmann::json& obj, std::string_view name, std::string& out);
 
+// Reads a string member of at most max_bytes bytes. Returns false when present with another type
+// or longer (checked before copying).
+bool ReadString(const nlohmann::json& obj, std::string_view name, size_t max_bytes,
+                std::string& out);
+
 // Reads an integer member within [min, max]. Returns false for a non-integer (300.5, "300") or
 // a value out of range.
 bool ReadInt(const nlohmann::json& obj, std::string_view name, int64_t min, int64_t max,

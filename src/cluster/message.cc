@@ -5,6 +5,7 @@
 
 #include "cluster/json_fields.h"
 #include "util/base64.h"
+#include "util/json_depth.h"
 #include "util/json_writer.h"
 #include "util/limits.h"
 
@@ -44,6 +45,7 @@ std::string_view TypeName(MessageType type) {
 
 Result<SimpleMessage> ParseMessage(std::string_view body) {
   // The DOM parser keeps the last of duplicate keys, which is the Go behaviour we want here.
+  if (!JsonDepthWithin(body)) return InvalidJson();  // before any tree is built
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return InvalidJson();  // also covers the parse-error (discarded) value
   constexpr int64_t kMin64 = std::numeric_limits<int64_t>::min();
@@ -51,13 +53,13 @@ Result<SimpleMessage> ParseMessage(std::string_view body) {
   SimpleMessage msg;
   int64_t ttl = 0;
   std::string data_b64;
-  if (!ReadString(doc, "type", msg.type) || !ReadString(doc, "from", msg.from) ||
-      !ReadString(doc, "to", msg.to) || !ReadString(doc, "key", msg.key) ||
+  if (!ReadString(doc, "type", msg.type) || !ReadString(doc, "from", kMaxNodeIdBytes, msg.from) ||
+      !ReadString(doc, "to", kMaxNodeIdBytes, msg.to) || !ReadString(doc, "key", msg.key) ||
       !ReadString(doc, "data", data_b64) ||
       !ReadInt(doc, "ttl", std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
                ttl) ||
       !ReadInt(doc, "timestamp", kMin64, kMax64, msg.timestamp) ||
-      !ReadString(doc, "message_id", msg.message_id)) {
+      !ReadString(doc, "message_id", kMaxMessageIdBytes, msg.message_id)) {
     return InvalidJson();
   }
   msg.ttl = static_cast<int32_t>(ttl);

@@ -24,6 +24,35 @@ void ExpectString(const nlohmann::json& parsed, const char* name, const std::str
   }
 }
 
+TEST(MessageTest, RejectsNestingDeeperThan64BeforeParsing) {
+  const std::string deep =
+      R"({"type":"PING","x":)" + std::string(64, '[') + std::string(64, ']') + "}";
+  EXPECT_FALSE(ParseMessage(deep).ok());  // 65 levels with the envelope
+  const std::string ok =
+      R"({"type":"PING","x":)" + std::string(63, '[') + std::string(63, ']') + "}";
+  EXPECT_TRUE(ParseMessage(ok).ok());
+  EXPECT_FALSE(ParseMessage(std::string(16 << 20, '[')).ok());
+}
+
+TEST(MessageTest, RejectsOverLongIds) {
+  const auto ping = [](const std::string& from, const std::string& to, const std::string& id) {
+    return ParseMessage(R"({"type":"PING","from":")" + from + R"(","to":")" + to +
+                        R"(","message_id":")" + id + R"("})");
+  };
+  EXPECT_TRUE(ping(std::string(256, 'a'), std::string(256, 'b'), std::string(8448, 'm')).ok());
+  EXPECT_FALSE(ping(std::string(257, 'a'), "b", "m").ok());
+  EXPECT_FALSE(ping("a", std::string(257, 'b'), "m").ok());
+  EXPECT_FALSE(ping("a", "b", std::string(8449, 'm')).ok());
+  const std::string sync_from = R"({"type":"SYNC","node_info":{"id":"n","address":")";
+  EXPECT_FALSE(ParseMessage(sync_from + std::string(257, 'h') + R"("}})").ok());
+  EXPECT_FALSE(ParseMessage(R"({"type":"SYNC","node_info":{"id":")" + std::string(257, 'n') +
+                            R"("}})")
+                   .ok());
+  EXPECT_FALSE(ParseMessage(R"({"type":"SYNC","node_info":{"id":"n","enclave":")" +
+                            std::string(257, 'e') + R"("}})")
+                   .ok());
+}
+
 TEST(MessageTest, ParsesEveryVectorMessage) {
   const nlohmann::json file = LoadVectors("gossip-messages.json");
   ASSERT_EQ(file.at("messages").size(), 10u);

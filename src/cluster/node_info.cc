@@ -1,6 +1,7 @@
 #include "cluster/node_info.h"
 
 #include "cluster/json_fields.h"
+#include "util/limits.h"
 
 namespace repram::cluster {
 
@@ -12,9 +13,10 @@ bool ReadNodeInfo(const nlohmann::json& value, NodeInfo& out) {
   if (!value.is_object()) return false;
   NodeInfo node;
   node.enclave.clear();
-  if (!ReadString(value, "id", node.id) || !ReadString(value, "address", node.address) ||
+  if (!ReadString(value, "id", kMaxNodeIdBytes, node.id) ||
+      !ReadString(value, "address", kMaxAddressBytes, node.address) ||
       !ReadPort(value, "port", node.gossip_port) || !ReadPort(value, "http_port", node.http_port) ||
-      !ReadString(value, "enclave", node.enclave)) {
+      !ReadString(value, "enclave", kMaxEnclaveBytes, node.enclave)) {
     return false;
   }
   node.enclave = NormalizeEnclave(node.enclave);

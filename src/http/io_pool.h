@@ -37,4 +37,8 @@ class IoPool {
   size_t next_ = 0;
 };
 
+// Runs ioc until it is stopped. An exception thrown by a handler is logged and the loop goes
+// on with the next handler, so one faulty callback never ends an I/O thread (or the process).
+void RunLoggingExceptions(boost::asio::io_context& ioc);
+
 }  // namespace repram::http

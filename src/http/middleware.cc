@@ -1,6 +1,7 @@
 #include "http/middleware.h"
 
 #include <array>
+#include <iterator>
 
 #include "util/strings.h"
 
@@ -62,10 +63,14 @@ bool IsScannerUserAgent(std::string_view user_agent) {
 
 std::string ClientIp(const bhttp::fields& req, std::string_view socket_ip, bool trust_proxy) {
   if (trust_proxy) {
-    if (auto it = req.find("X-Forwarded-For"); it != req.end()) {
-      std::string_view v = ToStd(it->value());
-      const auto first = TrimSpace(v.substr(0, v.find(',')));
-      if (!first.empty()) return std::string(NormalizeMappedIpv4(first));
+    // The right-most element (of the last header line) is the one our trusted proxy appended;
+    // everything left of it was sent by the client and may be anything.
+    const auto [first, end] = req.equal_range("X-Forwarded-For");
+    if (first != end) {
+      const std::string_view v = ToStd(std::prev(end)->value());
+      const size_t comma = v.rfind(',');
+      const auto last = TrimSpace(comma == std::string_view::npos ? v : v.substr(comma + 1));
+      if (!last.empty()) return std::string(NormalizeMappedIpv4(last));
     }
     if (auto it = req.find("X-Real-IP"); it != req.end()) {
       const auto v = TrimSpace(ToStd(it->value()));

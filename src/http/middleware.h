@@ -16,8 +16,9 @@ void SerializeHead(const Response& r, std::string_view fixed_headers, std::strin
 // Returns true when the User-Agent contains a scanner signature (§9.5), case-insensitively.
 bool IsScannerUserAgent(std::string_view user_agent);
 
-// Returns the client address used for rate limiting (§9.3): with trust_proxy the first
-// X-Forwarded-For element or X-Real-IP, else the socket address; ::ffff:a.b.c.d -> a.b.c.d.
+// Returns the client address used for rate limiting (§9.3): with trust_proxy the last (right-most,
+// added by the proxy) X-Forwarded-For element or X-Real-IP, else the socket address;
+// ::ffff:a.b.c.d -> a.b.c.d. (The spec says first element; a client can forge that one.)
 std::string ClientIp(const bhttp::fields& req, std::string_view socket_ip, bool trust_proxy);
 
 }  // namespace repram::http

@@ -50,13 +50,24 @@ TEST(ClientIpTest, ProxyHeadersOnlyWhenTrusted) {
   f.set("X-Forwarded-For", " 1.2.3.4 , 5.6.7.8");
   f.set("X-Real-IP", "9.9.9.9");
   EXPECT_EQ(ClientIp(f, "127.0.0.1", false), "127.0.0.1");
-  EXPECT_EQ(ClientIp(f, "127.0.0.1", true), "1.2.3.4");
+  EXPECT_EQ(ClientIp(f, "127.0.0.1", true), "5.6.7.8");
   bhttp::fields real;
   real.set("X-Real-IP", " 9.9.9.9 ");
   EXPECT_EQ(ClientIp(real, "127.0.0.1", true), "9.9.9.9");
   bhttp::fields empty_xff;
   empty_xff.set("X-Forwarded-For", " ");
   EXPECT_EQ(ClientIp(empty_xff, "10.0.0.1", true), "10.0.0.1");
+}
+
+TEST(ClientIpTest, TheProxyAddedRightMostForwardedElementIsUsed) {
+  bhttp::fields f;
+  f.insert("X-Forwarded-For", "6.6.6.6, 7.7.7.7");  // chosen by the client
+  f.insert("X-Forwarded-For", "1.1.1.1,  203.0.113.5 ");
+  EXPECT_EQ(ClientIp(f, "127.0.0.1", true), "203.0.113.5");
+  bhttp::fields trailing_comma;
+  trailing_comma.set("X-Forwarded-For", "1.2.3.4, ");
+  trailing_comma.set("X-Real-IP", "9.9.9.9");
+  EXPECT_EQ(ClientIp(trailing_comma, "127.0.0.1", true), "9.9.9.9");
 }
 
 TEST(ClientIpTest, NormalizesIpv4MappedIpv6) {

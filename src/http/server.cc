@@ -57,13 +57,7 @@ void HttpServer::DoAccept() {
       // The socket belongs to context `index`; start the session there.
       asio::post(pool_.context(index),
                  [this, index, s = std::make_shared<asio::ip::tcp::socket>(std::move(socket))] {
-                   boost::system::error_code opt_ec;
-                   s->set_option(asio::ip::tcp::no_delay(true), opt_ec);
-                   const auto peer = s->remote_endpoint(opt_ec);
-                   std::make_shared<Session>(pool_.context(index), std::move(*s), env_,
-                                             registries_[index], index,
-                                             opt_ec ? std::string() : peer.address().to_string())
-                       ->Start();
+                   StartSession(index, std::move(*s));
                  });
     } else if (ec != asio::error::operation_aborted) {
       // Out of descriptors and similar: back off instead of spinning on the error.
@@ -76,6 +70,39 @@ void HttpServer::DoAccept() {
     }
     DoAccept();
   });
+}
+
+void HttpServer::StartSession(size_t index, asio::ip::tcp::socket socket) {
+  if (options_.max_connections > 0 && open_connections() >= options_.max_connections) {
+    const bool closed_idle = registries_[index]->CloseOldestIdle();
+    NoteCapReached(closed_idle);
+    if (!closed_idle) {
+      boost::system::error_code ec;
+      socket.close(ec);
+      return;
+    }
+  }
+  boost::system::error_code opt_ec;
+  socket.set_option(asio::ip::tcp::no_delay(true), opt_ec);
+  const auto peer = socket.remote_endpoint(opt_ec);
+  std::make_shared<Session>(pool_.context(index), std::move(socket), env_, registries_[index],
+                            index, opt_ec ? std::string() : peer.address().to_string())
+      ->Start();
+}
+
+void HttpServer::NoteCapReached(bool closed_idle) {
+  ++(closed_idle ? cap_closed_idle_ : cap_refused_);
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t last = cap_logged_at_ns_.load();
+  constexpr int64_t kLogEveryNs = 10'000'000'000;
+  if (last != 0 && now - last < kLogEveryNs) return;
+  if (!cap_logged_at_ns_.compare_exchange_strong(last, now)) return;  // another thread logs
+  spdlog::warn(
+      "connection cap reached (REPRAM_MAX_CONNECTIONS={}): {} oldest idle connection(s) closed "
+      "to admit new ones, {} new connection(s) closed because none was idle (totals)",
+      options_.max_connections, cap_closed_idle_.load(), cap_refused_.load());
 }
 
 size_t HttpServer::Shutdown(std::chrono::milliseconds drain) {

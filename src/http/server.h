@@ -47,6 +47,11 @@ class HttpServer {
 
  private:
   void DoAccept();
+  // Starts a session for a socket accepted onto context `index` (runs there), making room first
+  // when the connection cap is reached.
+  void StartSession(size_t index, boost::asio::ip::tcp::socket socket);
+  // Counts a connection closed at the cap and logs the counts at most every 10 s.
+  void NoteCapReached(bool closed_idle);
 
   IoPool& pool_;
   const std::vector<RateLimiter*> limiters_;
@@ -56,6 +61,9 @@ class HttpServer {
   boost::asio::steady_timer accept_backoff_;
   std::vector<std::shared_ptr<SessionRegistry>> registries_;  // one per context
   std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> cap_closed_idle_{0};  // idle connections closed at the cap
+  std::atomic<uint64_t> cap_refused_{0};      // new connections closed at the cap (none idle)
+  std::atomic<int64_t> cap_logged_at_ns_{0};  // steady clock of the last cap log line
 };
 
 }  // namespace repram::http

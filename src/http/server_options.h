@@ -14,6 +14,9 @@ struct ServerOptions {
   std::chrono::seconds header_timeout{30};
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{120};
+  // REPRAM_MAX_CONNECTIONS: open connections at most; a connection accepted at the cap closes the
+  // oldest idle one (waiting on its client), or is itself closed when none is idle. 0 = no cap.
+  size_t max_connections = 0;
   // Complete "Name: value\r\n" lines every response carries (CORS, security, node version).
   std::string fixed_headers;
 };

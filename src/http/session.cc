@@ -23,6 +23,16 @@ void SessionRegistry::Sweep() {
   });
 }
 
+bool SessionRegistry::CloseOldestIdle() {
+  constexpr size_t kMaxLook = 256;
+  for (size_t looked = 0; looked < kMaxLook && looked < sessions_.size(); ++looked) {
+    SessionBase* s = sessions_.front();
+    if (s->CloseIfIdle()) return true;
+    sessions_.splice(sessions_.end(), sessions_, sessions_.begin());
+  }
+  return false;
+}
+
 void SessionRegistry::BeginShutdown() {
   stopping_ = true;
   for (SessionBase* s : sessions_) s->BeginShutdown();

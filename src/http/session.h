@@ -9,10 +9,10 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "http/http_metrics.h"
@@ -39,12 +39,17 @@ class SessionBase {
   virtual void CheckDeadline(std::chrono::steady_clock::time_point now) = 0;
   // Closes at once when idle; otherwise after the response in progress.
   virtual void BeginShutdown() = 0;
+  // Closes the connection when it is waiting on its client (between requests, or for the rest of
+  // a header or body) rather than on a handler or a write. Returns whether it closed.
+  virtual bool CloseIfIdle() = 0;
 };
 
-// The open connections of one io_context plus a sweeper that enforces their deadlines twice a
-// second (cheaper than one timer per request). Used only on its context's thread.
+// The open connections of one io_context, oldest first, plus a sweeper that enforces their
+// deadlines twice a second (cheaper than one timer per request). Used only on its context's
+// thread.
 class SessionRegistry : public std::enable_shared_from_this<SessionRegistry> {
  public:
+  using Handle = std::list<SessionBase*>::iterator;
   explicit SessionRegistry(boost::asio::io_context& ioc) : timer_(ioc) {}
   // Starts the sweeper.
   void Start();
@@ -55,21 +60,25 @@ class SessionRegistry : public std::enable_shared_from_this<SessionRegistry> {
   // Add/Remove run on the context's thread, or on the thread destroying the stopped context:
   // sessions held by its pending handlers die with it, after the server, so the count lives here
   // (co-owned by the sessions), not in the server.
-  void Add(SessionBase* s) {
-    sessions_.insert(s);
+  Handle Add(SessionBase* s) {
     ++open_;
+    return sessions_.insert(sessions_.end(), s);
   }
-  void Remove(SessionBase* s) {
-    sessions_.erase(s);
+  void Remove(Handle h) {
+    sessions_.erase(h);
     --open_;
   }
+  // Closes the oldest connection that is waiting on its client, looking at no more than 256
+  // (busy ones it passes move to the back, so the next call looks at others). Returns whether
+  // one was closed; it leaves the registry when its pending operation ends.
+  bool CloseOldestIdle();
   // Returns the number of open sessions (any thread).
   size_t open() const { return open_.load(); }
 
  private:
   void Sweep();
   boost::asio::steady_timer timer_;
-  std::unordered_set<SessionBase*> sessions_;
+  std::list<SessionBase*> sessions_;
   std::atomic<size_t> open_{0};
   bool stopping_ = false;
 };
@@ -100,6 +109,7 @@ class BasicSession final : public SessionBase,
   void Start();
   void CheckDeadline(std::chrono::steady_clock::time_point now) override;
   void BeginShutdown() override;
+  bool CloseIfIdle() override;
 
  private:
   enum class Phase { kIdle, kHeader, kBody, kHandling, kWriting, kClosed };
@@ -118,6 +128,8 @@ class BasicSession final : public SessionBase,
   void OnBodyError(boost::system::error_code ec);
   template <typename Next>
   void ReadMore(Next next);
+  // Frees the read buffer and write strings beyond a small size while no request is under way.
+  void ReleaseIdleMemory();
   void Dispatch();
   // Answers request `id` unless the session has moved past it (a late reply is dropped).
   void Answer(uint64_t id, Response r);
@@ -138,6 +150,7 @@ class BasicSession final : public SessionBase,
   Stream stream_;
   const SessionEnv& env_;
   std::shared_ptr<SessionRegistry> registry_;
+  SessionRegistry::Handle registry_handle_;
   const size_t shard_;
   const std::string peer_ip_;
   boost::beast::flat_buffer buffer_;

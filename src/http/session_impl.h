@@ -28,6 +28,9 @@ inline constexpr size_t kMaxTarget = 16 * 1024;
 inline constexpr size_t kHeaderLimit = 64 * 1024;
 inline constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 inline constexpr size_t kReadChunk = 16 * 1024;
+// A connection waiting for the first byte of a request reads into this much and keeps no more
+// buffer than that: idle connections are the ones a flood multiplies.
+inline constexpr size_t kIdleReadChunk = 2 * 1024;
 // Pipelined answers held back per write, and the largest body that is copied to be held.
 inline constexpr unsigned kMaxHeld = 32;
 inline constexpr size_t kMaxHeldBody = 4 * 1024;
@@ -62,14 +65,13 @@ BasicSession<Stream>::BasicSession(boost::asio::io_context& ioc, Stream stream,
       stream_(std::move(stream)),
       env_(env),
       registry_(std::move(registry)),
+      registry_handle_(registry_->Add(this)),
       shard_(shard),
-      peer_ip_(std::move(peer_ip)) {
-  registry_->Add(this);
-}
+      peer_ip_(std::move(peer_ip)) {}
 
 template <class Stream>
 BasicSession<Stream>::~BasicSession() {
-  registry_->Remove(this);
+  registry_->Remove(registry_handle_);
 }
 
 template <class Stream>
@@ -97,6 +99,13 @@ template <class Stream>
 void BasicSession<Stream>::BeginShutdown() {
   shutting_down_ = true;
   if (phase_ == Phase::kIdle) Close();
+}
+
+template <class Stream>
+bool BasicSession<Stream>::CloseIfIdle() {
+  if (phase_ != Phase::kIdle && phase_ != Phase::kHeader && phase_ != Phase::kBody) return false;
+  Close();
+  return true;
 }
 
 template <class Stream>
@@ -143,13 +152,23 @@ void BasicSession<Stream>::ReadMore(Next next) {
       if (self->phase_ != Phase::kClosed) self->ReadMore(next);
     });
   }
+  const bool awaiting_request = buffer_.size() == 0 && header_parser_ && header_bytes_ == 0;
+  if (awaiting_request) ReleaseIdleMemory();
   stream_.async_read_some(
-      buffer_.prepare(session_detail::kReadChunk),
+      buffer_.prepare(awaiting_request ? session_detail::kIdleReadChunk
+                                       : session_detail::kReadChunk),
       [self = this->shared_from_this(), next](boost::system::error_code ec, size_t n) {
         if (self->phase_ == Phase::kClosed) return;
         if (!ec) self->buffer_.commit(n);
         next(self.get(), ec);
       });
+}
+
+template <class Stream>
+void BasicSession<Stream>::ReleaseIdleMemory() {
+  if (buffer_.capacity() > session_detail::kIdleReadChunk) buffer_.shrink_to_fit();
+  if (held_.capacity() > session_detail::kIdleReadChunk) std::string().swap(held_);
+  if (head_.capacity() > session_detail::kIdleReadChunk) std::string().swap(head_);
 }
 
 template <class Stream>

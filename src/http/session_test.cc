@@ -71,6 +71,10 @@ class SessionTest : public ::testing::Test {
     AddRoute("/posted", [this](const RequestContext&, Respond respond) {
       asio::post(ioc_, [respond = std::move(respond)] { respond(Text("P")); });
     });
+    AddRoute("/posted-then-throw", [this](const RequestContext&, Respond respond) {
+      asio::post(ioc_, [respond = std::move(respond)] { respond(Text("stale")); });
+      throw std::runtime_error("boom after scheduling the reply");
+    });
     AddRoute("/late-then-throw", [this](const RequestContext&, Respond respond) {
       late_.push_back(std::move(respond));
       throw std::runtime_error("boom");
@@ -234,6 +238,17 @@ TEST_F(SessionTest, ALateReplyNeverAnswersTheNextRequest) {
   EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"fresh"});
 }
 
+TEST_F(SessionTest, AReplyScheduledBeforeTheHandlerThrewCannotAnswerTheNextPipelinedRequest) {
+  Open();
+  Send("GET /posted-then-throw HTTP/1.1\r\n\r\nGET /late HTTP/1.1\r\n\r\n");
+  // The 500 answers the first request; the posted reply ran while /late was pending.
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"Internal Server Error\n"});
+  ASSERT_EQ(late_.size(), 1u);
+  late_[0](Text("second"));
+  Run();
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"second"});
+}
+
 TEST_F(SessionTest, ALateReplyAfterTheClientLeftIsDroppedAndTheSessionEnds) {
   Open();
   Send("GET /late HTTP/1.1\r\n\r\n");
@@ -306,6 +321,21 @@ TEST_F(SessionTest, ShutdownClosesIdleConnectionsAndBusyOnesAfterTheirAnswer) {
   EXPECT_EQ(Bodies(out), std::vector<std::string>{"L"});
   EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
   EXPECT_EQ(open(), 0u);
+}
+
+TEST_F(SessionTest, TheRegistryClosesAnIdleConnectionButNotOneWithARequestUnderWay) {
+  Open();
+  Send("GET /late HTTP/1.1\r\n\r\n");
+  EXPECT_FALSE(registry_->CloseOldestIdle());  // a handler is working for it
+  late_[0](Text("L"));
+  late_.clear();
+  Run();
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"L"});
+  Send("GET /a HTTP/1.1\r\nHost:");  // half a header: waiting on the client
+  EXPECT_TRUE(registry_->CloseOldestIdle());
+  Run();
+  EXPECT_EQ(open(), 0u);
+  EXPECT_EQ(Received(), "");
 }
 
 TEST_F(SessionTest, ConnectionCloseIsHonoured) {

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "util/json_depth.h"
+
 namespace repram::mcp {
 namespace {
 
@@ -14,7 +16,9 @@ JsonRpcError InvalidRequest(Json id) {
 }  // namespace
 
 std::variant<JsonRpcMessage, JsonRpcError> ParseJsonRpc(std::string_view text) {
-  // allow_exceptions = false: a parse failure yields a discarded value instead of throwing.
+  // Nesting is bounded before a tree is built; allow_exceptions = false: a parse failure yields
+  // a discarded value instead of throwing.
+  if (!JsonDepthWithin(text)) return JsonRpcError{kParseError, "Parse error", nullptr};
   Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return JsonRpcError{kParseError, "Parse error", nullptr};
   if (doc.is_array()) {

@@ -31,6 +31,14 @@ TEST(ParseJsonRpcTest, InvalidJsonIsParseError) {
   }
 }
 
+TEST(ParseJsonRpcTest, NestingDeeperThan64IsParseError) {
+  const std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"m","params":)" +
+                           std::string(64, '[') + std::string(64, ']') + "}";
+  const auto result = ParseJsonRpc(deep);
+  ASSERT_TRUE(std::holds_alternative<JsonRpcError>(result));
+  EXPECT_EQ(std::get<JsonRpcError>(result).code, kParseError);
+}
+
 TEST(ParseJsonRpcTest, ArrayIsRefusedAsBatch) {
   const JsonRpcError e = ErrorOf(R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])");
   EXPECT_EQ(e.code, kInvalidRequest);

@@ -8,6 +8,7 @@
 #include "mcp/tool_catalog.h"
 #include "util/headers.h"
 #include "util/host_port.h"
+#include "util/json_depth.h"
 #include "util/limits.h"
 #include "util/rfc3339.h"
 #include "util/strings.h"
@@ -232,7 +233,9 @@ void RemoteNodeApi::ListKeys(std::string prefix, std::string cursor, int64_t lim
                                                                   const RemoteResponse& res) {
     if (!res.error.empty()) return done(ConnectionFailure(shared->endpoint, res.error));
     if (res.status != 200) return done(StatusFailure("List keys", res.status));
-    const Json body = Json::parse(res.body, nullptr, /*allow_exceptions=*/false);
+    const Json body = JsonDepthWithin(res.body)
+                          ? Json::parse(res.body, nullptr, /*allow_exceptions=*/false)
+                          : Json();
     const auto keys = body.find("keys");  // find() on a non-object yields end()
     if (keys == body.end() || !(keys->is_null() || keys->is_array())) {
       return done(Status(StatusCode::kUnavailable, "List keys failed: invalid response body"));

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster/hmac.h"
+#include "util/json_depth.h"
 #include "util/json_writer.h"
 
 namespace repram::tree {
@@ -129,6 +130,7 @@ std::string EncodeFrame(FrameType type, std::string_view payload, std::string_vi
 }
 
 FrameCheck DecodeFrame(std::string_view text, std::string_view secret, ReceivedFrame& out) {
+  if (!JsonDepthWithin(text)) return FrameCheck::kMalformed;  // before any tree is built
   const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!doc.is_object()) return FrameCheck::kMalformed;
   const auto type = doc.find("type");

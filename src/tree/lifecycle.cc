@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster/message.h"
+#include "util/json_depth.h"
 #include "util/json_writer.h"
 
 namespace repram::tree {
@@ -12,6 +13,7 @@ namespace {
 constexpr size_t kMaxAlternatives = 5;
 
 nlohmann::json ParseObject(std::string_view payload) {
+  if (!JsonDepthWithin(payload)) return nlohmann::json();  // before any tree is built
   nlohmann::json doc = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
   return doc.is_object() ? doc : nlohmann::json();
 }

@@ -10,6 +10,16 @@ namespace repram {
 // Longest key in bytes (http-api.md §6.1, cluster.md §5.1, mcp.md): keys are 1..8192 bytes.
 inline constexpr size_t kMaxKeyBytes = 8192;
 
+// Longest node id (gossip `from`/`to`, `node_info.id`, bootstrap and sync `node_id`), host
+// address and enclave name accepted from a peer or a stranger; longer ones are `Invalid JSON`.
+// Upstream ids are short ("node-1", UUIDs); the caps only stop one message from carrying megabytes.
+inline constexpr size_t kMaxNodeIdBytes = 256;
+inline constexpr size_t kMaxAddressBytes = 256;
+inline constexpr size_t kMaxEnclaveBytes = 256;
+// Longest gossip `message_id`: upstream ids embed the key (`<key>-<unixnano>`), so a key's
+// length plus room for the suffix.
+inline constexpr size_t kMaxMessageIdBytes = kMaxKeyBytes + 256;
+
 // Largest TTL in seconds anywhere: the upper bound of REPRAM_MAX_TTL and of what the store accepts
 // (the gossip `ttl` is a signed 32-bit integer, cluster.md §3).
 inline constexpr int64_t kMaxTtlSeconds = 2'147'483'647;
