@@ -40,12 +40,12 @@ TEST(BootstrapCodecTest, RejectsEveryVectorBadRequestBody) {
 TEST(BootstrapCodecTest, RequestRejectsDeepNestingAndOverLongFields) {
   const std::string tail = R"(,"gossip_port":1,"http_port":2})";
   EXPECT_TRUE(ParseBootstrapRequest(R"({"node_id":"n","address":"a")" + tail).ok());
-  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":")" + std::string(257, 'n') +
-                                     R"(","address":"a")" + tail)
-                   .ok());
-  EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","address":")" + std::string(257, 'a') +
-                                     R"(")" + tail)
-                   .ok());
+  EXPECT_FALSE(
+      ParseBootstrapRequest(R"({"node_id":")" + std::string(257, 'n') + R"(","address":"a")" + tail)
+          .ok());
+  EXPECT_FALSE(
+      ParseBootstrapRequest(R"({"node_id":"n","address":")" + std::string(257, 'a') + R"(")" + tail)
+          .ok());
   EXPECT_FALSE(ParseBootstrapRequest(R"({"node_id":"n","address":"a","enclave":")" +
                                      std::string(257, 'e') + R"(")" + tail)
                    .ok());

@@ -45,9 +45,9 @@ TEST(MessageTest, RejectsOverLongIds) {
   EXPECT_FALSE(ping("a", "b", std::string(8449, 'm')).ok());
   const std::string sync_from = R"({"type":"SYNC","node_info":{"id":"n","address":")";
   EXPECT_FALSE(ParseMessage(sync_from + std::string(257, 'h') + R"("}})").ok());
-  EXPECT_FALSE(ParseMessage(R"({"type":"SYNC","node_info":{"id":")" + std::string(257, 'n') +
-                            R"("}})")
-                   .ok());
+  EXPECT_FALSE(
+      ParseMessage(R"({"type":"SYNC","node_info":{"id":")" + std::string(257, 'n') + R"("}})")
+          .ok());
   EXPECT_FALSE(ParseMessage(R"({"type":"SYNC","node_info":{"id":"n","enclave":")" +
                             std::string(257, 'e') + R"("}})")
                    .ok());
