@@ -125,8 +125,8 @@ int ServeStdio(const mcp::McpServer& server, const sigset_t& signals,
   const int rc = transport.Run(std::cin);
   stdin_closed.store(true);
   // Wakes signal_waiter's sigwait, which treats it as a stop: not a kill.
-  pthread_kill(signal_waiter.native_handle(),
-               SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
+  // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread)
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
   stop();
   return rc;

@@ -197,17 +197,16 @@ void RemoteNodeApi::FinishStore(const std::shared_ptr<const Shared>& shared, con
 }
 
 void RemoteNodeApi::Retrieve(std::string key, RetrieveDone done) {
-  shared_->sender(
-      shared_->Request("GET", DataTarget(key)),
-      [shared = shared_, done = std::move(done)](const RemoteResponse& res) {
-        if (!res.error.empty()) {
-          return done(ConnectionFailure(shared->endpoint, res.error));
-        }
-        if (res.status == 404) return done(std::optional<Entry>());
-        if (res.status != 200) return done(StatusFailure("Retrieve", res.status));
-        Entry entry{std::move(res.body), MetaFromHeaders(res.headers, shared->clock.WallNow())};
-        done(std::optional<Entry>(std::move(entry)));
-      });
+  shared_->sender(shared_->Request("GET", DataTarget(key)),
+                  [shared = shared_, done = std::move(done)](const RemoteResponse& res) {
+                    if (!res.error.empty()) {
+                      return done(ConnectionFailure(shared->endpoint, res.error));
+                    }
+                    if (res.status == 404) return done(std::optional<Entry>());
+                    if (res.status != 200) return done(StatusFailure("Retrieve", res.status));
+                    Entry entry{res.body, MetaFromHeaders(res.headers, shared->clock.WallNow())};
+                    done(std::optional<Entry>(std::move(entry)));
+                  });
 }
 
 void RemoteNodeApi::Exists(std::string key, ExistsDone done) {

@@ -65,7 +65,7 @@ std::optional<std::string> Transient::ParentId() const {
   return parent_id_;
 }
 
-void Transient::BeginIteration(std::vector<NodeInfo> goodbye_alternatives) {
+void Transient::BeginIteration(const std::vector<NodeInfo>& goodbye_alternatives) {
   bool initial = false;
   {
     MutexLock lock(mu_);
@@ -84,8 +84,7 @@ void Transient::BeginIteration(std::vector<NodeInfo> goodbye_alternatives) {
     MutexLock lock(mu_);
     if (stopped_ || parent_) return;
     const SelfEndpoint self{options_.self.id, options_.self.address, options_.self.http_port};
-    plan_.emplace(self, options_.reattach, std::move(goodbye_alternatives), cached_alternatives_,
-                  seeds);
+    plan_.emplace(self, options_.reattach, goodbye_alternatives, cached_alternatives_, seeds);
   }
   TryNext();
 }
@@ -238,7 +237,7 @@ void Transient::OnGoodbye(const std::shared_ptr<WsLink>& link, std::string_view 
                  goodbye->alternatives.size());
     return FailAttempt(attempt_id, "redirected");
   }
-  LoseParent(link, "goodbye: " + goodbye->reason, std::move(goodbye->alternatives));
+  LoseParent(link, "goodbye: " + goodbye->reason, goodbye->alternatives);
 }
 
 void Transient::OnGossip(WsLink& link, std::string_view payload) {
@@ -278,7 +277,7 @@ void Transient::OnClosed(const std::shared_ptr<WsLink>& link) {
 }
 
 void Transient::LoseParent(const std::shared_ptr<WsLink>& link, std::string_view why,
-                           std::vector<NodeInfo> alternatives) {
+                           const std::vector<NodeInfo>& alternatives) {
   std::unique_ptr<Scheduler::Task> heartbeat;
   std::string parent_id;
   {
@@ -294,7 +293,7 @@ void Transient::LoseParent(const std::shared_ptr<WsLink>& link, std::string_view
   }
   spdlog::warn("Detached from parent {} ({}); reattaching", parent_id, why);
   if (link->IsOpen()) link->Close(kCloseNormal, "");
-  BeginIteration(std::move(alternatives));
+  BeginIteration(alternatives);
 }
 
 void Transient::ArmHeartbeat() {

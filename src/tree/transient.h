@@ -65,7 +65,7 @@ class Transient final : public WsLinkEvents, public cluster::WsRelay {
   };
 
   // Starts one iteration of the loop with these goodbye alternatives (layer 1).
-  void BeginIteration(std::vector<cluster::NodeInfo> goodbye_alternatives);
+  void BeginIteration(const std::vector<cluster::NodeInfo>& goodbye_alternatives);
   // Dials the plan's next candidate, or sleeps the backoff when the iteration is exhausted.
   void TryNext();
   void OnDialed(uint64_t attempt_id, const std::shared_ptr<WsLink>& link);
@@ -77,7 +77,7 @@ class Transient final : public WsLinkEvents, public cluster::WsRelay {
   void OnGossip(WsLink& link, std::string_view payload);
   // Loses the parent link and starts the reattach loop.
   void LoseParent(const std::shared_ptr<WsLink>& link, std::string_view why,
-                  std::vector<cluster::NodeInfo> alternatives) EXCLUDES(mu_);
+                  const std::vector<cluster::NodeInfo>& alternatives) EXCLUDES(mu_);
   void HeartbeatTick();
   // Arms the heartbeat timer.
   void ArmHeartbeat() REQUIRES(mu_);
