@@ -72,9 +72,13 @@ void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node) {
   routes.Add(std::move(bootstrap));
 
   http::RouteSpec catchup = PeerRoute(RouteId::kCatchup, cluster::kCatchupPath);
-  catchup.handler = [&node](const http::RequestContext& ctx, const http::Respond& respond) {
-    respond(PeerResponse(
-        node.HandleCatchup(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader))));
+  // The body is moved to the background worker, which builds the page and answers from there.
+  catchup.handler = [&node](const http::RequestContext& ctx, http::Respond respond) {
+    node.HandleCatchup(std::string(ctx.req.body()),
+                       std::string(HeaderValue(ctx.req, cluster::kSignatureHeader)),
+                       [respond = std::move(respond)](const cluster::PeerReply& reply) {
+                         respond(PeerResponse(reply));
+                       });
   };
   routes.Add(std::move(catchup));
 }

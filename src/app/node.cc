@@ -83,13 +83,15 @@ void Node::BuildCluster(uint16_t http_port) {
   cluster::WsRelay* const relay = BuildTree(cc);
   cluster_node_ = std::make_unique<cluster::ClusterNode>(
       std::move(cc),
-      cluster::ClusterDeps{.scheduler = *scheduler_,
-                           .rng = rng_,
-                           .transport = *transport_,
-                           .store = *replica_sink_,
-                           .recovery_seeds = trust_->recovery_seeds(),
-                           .ws_relay = relay,
-                           .catchup_store = store_.get()},
+      cluster::ClusterDeps{
+          .scheduler = *scheduler_,
+          .rng = rng_,
+          .transport = *transport_,
+          .store = *replica_sink_,
+          .recovery_seeds = trust_->recovery_seeds(),
+          .ws_relay = relay,
+          .catchup_store = store_.get(),
+          .background = [this](std::function<void()> work) { RunInBackground(std::move(work)); }},
       std::move(hooks));
   tree_port_->Bind(cluster_node_.get());
   cluster_ = std::make_unique<ClusterNodePort>(*cluster_node_);
@@ -144,6 +146,10 @@ TreeView Node::TreeSnapshot() const {
   return view;
 }
 
+void Node::RunInBackground(std::function<void()> work) {
+  boost::asio::post(background_worker_, std::move(work));
+}
+
 void Node::BuildAntiEntropy() {
   const Duration interval = config_.anti_entropy_interval;
   anti_entropy_ = std::make_unique<cluster::AntiEntropy>(
@@ -158,10 +164,7 @@ void Node::BuildAntiEntropy() {
           .transport = *transport_,
           .store = *store_,
           .peers = [node = cluster_node_.get()] { return node->SameEnclavePeers(); },
-          .background =
-              [worker = &anti_entropy_worker_](std::function<void()> work) {
-                boost::asio::post(*worker, std::move(work));
-              }});
+          .background = [this](std::function<void()> work) { RunInBackground(std::move(work)); }});
 }
 
 // trust.md §9: the listener opens only once the trust root is established. An ephemeral port is
@@ -310,7 +313,7 @@ void Node::Shutdown(std::chrono::milliseconds drain) {
   if (transient_) transient_->Stop();
   if (cluster_node_) cluster_node_->Stop();
   if (anti_entropy_) anti_entropy_->Stop();
-  anti_entropy_worker_.join();  // its queued tasks are no-ops (or 503s) once stopped
+  background_worker_.join();  // its queued tasks are no-ops (or 503s) once stopped
   trust_->Stop();
   {
     MutexLock lock(tasks_mu_);

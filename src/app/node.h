@@ -60,6 +60,8 @@ class Node {
   Result<uint16_t> ListenAfterTrust();
   void BuildCluster(uint16_t http_port);
   void BuildAntiEntropy();
+  // Queues work on background_worker_ (anti-entropy, catch-up pages).
+  void RunInBackground(std::function<void()> work);
   // Builds the WS tree role of this node (ws-tree.md §1) and returns it as the cluster's relay.
   cluster::WsRelay* BuildTree(const cluster::ClusterConfig& cc);
   // GET /v1/ws on a substrate: the upgrade hand-off to the tree.
@@ -91,8 +93,9 @@ class Node {
   std::unique_ptr<tree::BeastWsDialer> ws_dialer_;
   std::unique_ptr<tree::Transient> transient_;
   std::unique_ptr<cluster::ClusterNode> cluster_node_;
-  // Anti-entropy scans and hashes on its own thread, never on an I/O thread.
-  boost::asio::thread_pool anti_entropy_worker_{1};
+  // Anti-entropy (scans, hashes) and the catch-up source (page scans and encoding) work on this
+  // thread, never on an I/O thread.
+  boost::asio::thread_pool background_worker_{1};
   std::unique_ptr<cluster::AntiEntropy> anti_entropy_;
   std::unique_ptr<ClusterPort> cluster_;
   std::unique_ptr<DataService> data_;

@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <deque>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cluster/catchup_codec.h"
@@ -23,7 +26,9 @@ using std::chrono::seconds;
 
 class CatchupServerTest : public ::testing::Test {
  protected:
-  void MakeNode(const std::string& secret = "", TtlStore* store = nullptr) {
+  // background = the node's executor for catch-up work; empty = inline.
+  void MakeNode(const std::string& secret = "", TtlStore* store = nullptr,
+                std::function<void(std::function<void()>)> background = {}) {
     ClusterConfig config;
     config.node_id = "node-a";
     config.address = "10.0.0.1";
@@ -34,7 +39,20 @@ class CatchupServerTest : public ::testing::Test {
                                                               .rng = rng_,
                                                               .transport = transport_,
                                                               .store = replicas_,
-                                                              .catchup_store = store});
+                                                              .catchup_store = store,
+                                                              .background = std::move(background)});
+  }
+  // Calls HandleCatchup and returns its reply when it came before returning.
+  std::optional<PeerReply> Handle(const std::string& body, const std::string& signature) {
+    std::optional<PeerReply> out;
+    node_->HandleCatchup(body, signature, [&out](PeerReply r) { out = std::move(r); });
+    return out;
+  }
+  // Handle with an inline executor: the reply is there.
+  PeerReply HandleNow(const std::string& body, const std::string& signature) {
+    std::optional<PeerReply> reply = Handle(body, signature);
+    EXPECT_TRUE(reply.has_value());
+    return reply.value_or(PeerReply{PeerOutcome::kShuttingDown});
   }
   void SetUp() override { MakeNode("", &store_); }
 
@@ -50,7 +68,7 @@ class CatchupServerTest : public ::testing::Test {
   }
   // Sends a request body, signed when the node has a secret.
   PeerReply Ask(const std::string& body) {
-    return node_->HandleCatchup(body, secret_.empty() ? "" : SignBody(secret_, body));
+    return HandleNow(body, secret_.empty() ? "" : SignBody(secret_, body));
   }
   // Asks for one page after cursor with the given limit and parses the 200 answer.
   CatchupPage Page(const std::string& cursor, int64_t limit) {
@@ -176,19 +194,65 @@ TEST_F(CatchupServerTest, HmacIsRequiredWhenASecretIsSet) {
   MakeNode("s3cret", &store_);
   PutNumbered(3);
   const std::string body = Body("blue");
-  PeerReply reply = node_->HandleCatchup(body, "");
+  PeerReply reply = HandleNow(body, "");
   EXPECT_EQ(reply.outcome, PeerOutcome::kMissingSignature);
-  reply = node_->HandleCatchup(body, SignBody("other", body));
+  reply = HandleNow(body, SignBody("other", body));
   EXPECT_EQ(reply.outcome, PeerOutcome::kInvalidSignature);
   // The signature is checked before parsing.
-  EXPECT_EQ(node_->HandleCatchup("not json", "").outcome, PeerOutcome::kMissingSignature);
-  EXPECT_EQ(node_->HandleCatchup(body, SignBody("s3cret", body)).outcome, PeerOutcome::kDocument);
+  EXPECT_EQ(HandleNow("not json", "").outcome, PeerOutcome::kMissingSignature);
+  EXPECT_EQ(HandleNow(body, SignBody("s3cret", body)).outcome, PeerOutcome::kDocument);
 }
 
 TEST_F(CatchupServerTest, WithoutAStoreTheRouteIsUnknown) {
   MakeNode("", nullptr);
   const PeerReply reply = Ask("{}");
   EXPECT_EQ(reply.outcome, PeerOutcome::kNotServed);
+}
+
+// Issue #12: the page is built by the injected executor, not on the calling (I/O) thread, and
+// the answer comes from there.
+TEST_F(CatchupServerTest, PagesAreBuiltOnTheBackgroundExecutor) {
+  std::deque<std::function<void()>> queued;
+  MakeNode("s3cret", &store_,
+           [&queued](std::function<void()> work) { queued.push_back(std::move(work)); });
+  PutNumbered(3);
+  const std::string body = Body("blue");
+  EXPECT_FALSE(Handle(body, SignBody("s3cret", body)).has_value());  // nothing done inline
+  ASSERT_EQ(queued.size(), 1u);
+  std::optional<PeerReply> reply;
+  node_->HandleCatchup(body, "", [&reply](PeerReply r) { reply = std::move(r); });
+  ASSERT_EQ(queued.size(), 2u);
+  EXPECT_FALSE(reply.has_value());  // even the HMAC check waits for the executor
+  queued.front()();
+  queued.pop_front();
+  queued.front()();
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->outcome, PeerOutcome::kMissingSignature);
+
+  std::optional<PeerReply> page;
+  node_->HandleCatchup(body, SignBody("s3cret", body),
+                       [&page](PeerReply r) { page = std::move(r); });
+  ASSERT_EQ(queued.size(), 2u);
+  queued.back()();
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->outcome, PeerOutcome::kDocument);
+  Result<CatchupPage> parsed = ParseCatchupPage(page->detail);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(Keys(*parsed), (std::vector<std::string>{"k00000", "k00001", "k00002"}));
+}
+
+TEST_F(CatchupServerTest, WorkQueuedBeforeStopAnswersShuttingDown) {
+  std::deque<std::function<void()>> queued;
+  MakeNode("", &store_,
+           [&queued](std::function<void()> work) { queued.push_back(std::move(work)); });
+  PutNumbered(3);
+  std::optional<PeerReply> reply;
+  node_->HandleCatchup(Body("blue"), "", [&reply](PeerReply r) { reply = std::move(r); });
+  node_->Stop();
+  ASSERT_EQ(queued.size(), 1u);
+  queued.front()();
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->outcome, PeerOutcome::kShuttingDown);
 }
 
 }  // namespace

@@ -55,6 +55,9 @@ struct ClusterDeps {
   // Catch-up (§12): the node's store, read by POST /v1/catchup and filled by catch-up passes;
   // nullptr = no catch-up (the route answers 404, no pass runs).
   TtlStore* catchup_store = nullptr;
+  // Runs the work of POST /v1/catchup (HMAC, parse, page scan and encoding) off the I/O threads;
+  // empty = inline on the caller's thread (tests).
+  std::function<void(std::function<void()>)> background = {};
 };
 
 // Optional callbacks into the integrator. Called without cluster locks held; they must not call

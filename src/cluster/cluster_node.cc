@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "cluster/bootstrap_codec.h"
@@ -56,6 +57,7 @@ ClusterNode::ClusterNode(ClusterConfig config, ClusterDeps deps, ClusterHooks ho
       store_(deps.store),
       ws_relay_(deps.ws_relay),
       catchup_store_(deps.catchup_store),
+      background_(std::move(deps.background)),
       hooks_(std::move(hooks)),
       fetcher_(deps.transport, config_.secret),
       membership_(self_),
@@ -306,8 +308,23 @@ void ClusterNode::HandleSync(const SimpleMessage& msg) {
   }
 }
 
-PeerReply ClusterNode::HandleCatchup(std::string_view body, std::string_view signature) {
-  if (catchup_store_ == nullptr) return PeerReply{PeerOutcome::kNotServed};
+void ClusterNode::HandleCatchup(std::string body, std::string signature,
+                                std::function<void(PeerReply)> reply) {
+  if (catchup_store_ == nullptr) return reply(PeerReply{PeerOutcome::kNotServed});
+  auto pending = std::make_shared<std::function<void(PeerReply)>>(std::move(reply));
+  auto run = guard_.Wrap([this, pending, body = std::move(body), signature = std::move(signature)] {
+    PeerReply answer = ServeCatchup(body, signature);
+    std::exchange(*pending, nullptr)(std::move(answer));
+  });
+  auto task = [run = std::move(run), pending]() mutable {
+    run();
+    if (*pending) std::exchange(*pending, nullptr)(PeerReply{PeerOutcome::kShuttingDown});
+  };
+  if (background_) return background_(std::move(task));
+  task();
+}
+
+PeerReply ClusterNode::ServeCatchup(std::string_view body, std::string_view signature) const {
   if (auto failure = SignatureFailure(config_.secret, body, signature)) return *failure;
   Result<CatchupRequest> req = ParseCatchupRequest(body);
   if (!req.ok()) return PeerReply{PeerOutcome::kInvalidJson};

@@ -80,8 +80,10 @@ class ClusterNode {
 
   // POST /v1/catchup after the body was read (§12): HMAC as §4 (403), strict parse (400
   // `Invalid JSON`), a requester of another enclave gets 403 `Enclave mismatch`, then one page of
-  // live entries (ServeCatchupPage). 404 `404 page not found` when catch-up is off.
-  PeerReply HandleCatchup(std::string_view body, std::string_view signature);
+  // live entries (ServeCatchupPage). 404 `404 page not found` when catch-up is off. All of it
+  // runs on deps.background (never on the caller's I/O thread); reply is called once, from
+  // there, or with kShuttingDown when the node stopped before the work ran.
+  void HandleCatchup(std::string body, std::string signature, std::function<void(PeerReply)> reply);
 
   // Seam for the WS tree: a transient calls this after each attach to its parent, so it pulls what
   // it missed from that parent over HTTP (§12 "on a transient after each attach"). Starts a
@@ -164,6 +166,8 @@ class ClusterNode {
   // Sends every backfill that is due, then re-arms.
   void OnBackfillTimer() EXCLUDES(mu_);
   void NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt) EXCLUDES(mu_);
+  // HandleCatchup's work: the reply to one catch-up request.
+  PeerReply ServeCatchup(std::string_view body, std::string_view signature) const;
 
   // Encodes, signs and posts msg to peer; on_done(ok_2xx) runs on completion (if still open).
   // Like every transport call, never with mu_ held.
@@ -195,6 +199,7 @@ class ClusterNode {
   ReplicaStore& store_;
   WsRelay* const ws_relay_;
   TtlStore* const catchup_store_;
+  const std::function<void(std::function<void()>)> background_;
   const ClusterHooks hooks_;
   const SeedFetcher fetcher_;
   ClusterMetrics metrics_;
