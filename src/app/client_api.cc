@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "app/key_listing.h"
 #include "app/routes.h"
 #include "app/wire_results.h"
 #include "util/json_writer.h"
@@ -83,14 +84,12 @@ void HandleKeys(const ClientApiDeps& d, const RequestContext& ctx, const Respond
   const std::string cursor = http::QueryParam(ctx.query, "cursor").value_or("");
   int64_t limit = 0;
   if (auto l = http::QueryParam(ctx.query, "limit")) limit = ParseStrictInt(*l).value_or(0);
-  const KeyPage page = d.data.store().List(prefix, cursor, limit);
-  JsonWriter w;
-  w.BeginObject().BeginArray("keys");
-  for (const auto& k : page.keys) w.String("", k);
-  w.EndArray();
-  if (page.next_cursor) w.String("next_cursor", *page.next_cursor);
-  w.EndObject();
-  respond(http::JsonResponse(200, w.Take()));
+  // A listing that fits in one part is answered with a length; a larger one is streamed.
+  auto body = std::make_shared<KeyListingBody>(d.data.store(), prefix, cursor, limit);
+  Response r;
+  r.content_type = "application/json";
+  if (body->Next(r.body)) r.stream = std::move(body);
+  respond(std::move(r));
 }
 
 void HandleHealth(const ClientApiDeps& d, const RequestContext&, const Respond& respond) {

@@ -43,9 +43,13 @@ void SerializeHead(const Response& r, std::string_view fixed_headers, std::strin
     out.append(value);
     out.append("\r\n");
   }
-  out.append("Content-Length: ");
-  out.append(std::to_string(r.omit_body ? r.head_content_length : r.body.size()));
-  out.append("\r\n");
+  if (!r.stream) {
+    out.append("Content-Length: ");
+    out.append(std::to_string(r.omit_body ? r.head_content_length : r.body.size()));
+    out.append("\r\n");
+  } else if (!close) {
+    out.append("Transfer-Encoding: chunked\r\n");
+  }
   if (close) out.append("Connection: close\r\n");
   out.append("\r\n");
 }

@@ -9,7 +9,8 @@ namespace repram::http {
 
 // Appends the status line and every header of r to out: Access-Control-Allow-Origin when origin
 // is non-empty, fixed_headers (complete "Name: value\r\n" lines every response carries),
-// Content-Type, r.headers, Content-Length and, when close, Connection: close.
+// Content-Type, r.headers, Content-Length (a streamed body: Transfer-Encoding: chunked unless
+// close, when the close ends the body) and, when close, Connection: close.
 void SerializeHead(const Response& r, std::string_view fixed_headers, std::string_view origin,
                    bool close, std::string& out);
 

@@ -136,8 +136,12 @@ class BasicSession final : public SessionBase,
   // Accepts the answer to the current request (once; later calls are ignored) and writes it,
   // or lets it wait in response_ while held answers are flushed.
   void Send(Response r);
-  // Writes response_ (with held_ in front), or holds it when another request is buffered.
+  // Writes response_ (with held_ in front), or holds it when another request is buffered; a
+  // streamed response goes to WriteStreamPart.
   void WriteResponse();
+  // Writes what response_.body holds plus the next part of response_.stream (chunk-framed unless
+  // the connection closes after it), then the next part, until the stream ends.
+  void WriteStreamPart();
   void SendEarly(Response r);  // answer before the body was read
   void OnWrite(boost::system::error_code ec);
   // Writes held_ (if any), then calls next, or closes on a write error.
@@ -166,12 +170,14 @@ class BasicSession final : public SessionBase,
   std::string client_ip_;
   std::chrono::steady_clock::time_point received_;
   bool keep_alive_ = true;
+  bool http10_ = false;  // an HTTP/1.0 request: a streamed answer cannot be chunked
   bool responded_ = false;
   size_t header_bytes_ = 0;  // header-section bytes consumed for the current request
 
   // The response being written.
   std::string head_;
   Response response_;
+  std::string chunk_size_;  // "<hex size>\r\n" of the chunk being written (streamed bodies)
   bool close_after_write_ = false;
   // Answers to pipelined requests held back while more requests are already buffered; they
   // leave with the next write, which happens at the latest before the session waits for input.

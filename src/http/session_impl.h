@@ -225,6 +225,7 @@ void BasicSession<Stream>::ProcessHeader() {
   const auto& req = header_parser_->get();
   method_ = req.method();
   keep_alive_ = req.keep_alive();
+  http10_ = req.version() < 11;
   if (auto it = req.find(bhttp::field::origin); it != req.end()) {
     origin_.assign(it->value().data(), it->value().size());
   } else {
@@ -404,7 +405,7 @@ void BasicSession<Stream>::Send(Response r) {
   responded_ = true;
   phase_ = Phase::kWriting;
   SetDeadline(env_.options.body_timeout);
-  close_after_write_ = r.close || !keep_alive_ || shutting_down_;
+  close_after_write_ = r.close || !keep_alive_ || shutting_down_ || (r.stream && http10_);
   response_ = std::move(r);
   head_.clear();
   SerializeHead(response_, env_.options.fixed_headers, origin_, close_after_write_, head_);
@@ -417,6 +418,7 @@ void BasicSession<Stream>::Send(Response r) {
 
 template <class Stream>
 void BasicSession<Stream>::WriteResponse() {
+  if (response_.stream) return WriteStreamPart();
   const std::string_view body = response_.omit_body ? std::string_view() : response_.body;
   // Another request is already buffered (pipelining): hold this answer and serve that one, so
   // a batch of requests costs one write instead of one per answer.
@@ -436,6 +438,35 @@ void BasicSession<Stream>::WriteResponse() {
                              self->held_count_ = 0;
                              self->OnWrite(ec);
                            });
+}
+
+template <class Stream>
+void BasicSession<Stream>::WriteStreamPart() {
+  const bool more = response_.stream->Next(response_.body);
+  const bool chunked = !close_after_write_;
+  std::string_view tail;
+  chunk_size_.clear();
+  if (chunked && !response_.body.empty()) {
+    chunk_size_ = fmt::format("{:x}\r\n", response_.body.size());
+    tail = more ? "\r\n" : "\r\n0\r\n\r\n";
+  } else if (chunked && !more) {
+    tail = "0\r\n\r\n";
+  }
+  if (!more) response_.stream.reset();  // everything it holds is freed before the last write
+  std::array<boost::asio::const_buffer, 5> buffers{
+      boost::asio::buffer(held_), boost::asio::buffer(head_), boost::asio::buffer(chunk_size_),
+      boost::asio::buffer(response_.body), boost::asio::buffer(tail.data(), tail.size())};
+  boost::asio::async_write(
+      stream_, buffers,
+      [self = this->shared_from_this(), more](boost::system::error_code ec, size_t) {
+        self->held_.clear();
+        self->held_count_ = 0;
+        self->head_.clear();
+        self->response_.body.clear();  // keeps its capacity for the next part
+        if (ec || !more) return self->OnWrite(ec);
+        self->SetDeadline(self->env_.options.body_timeout);  // a stalled reader is closed
+        self->WriteStreamPart();
+      });
 }
 
 template <class Stream>

@@ -8,7 +8,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/_experimental/test/stream.hpp>
+#include <functional>
+#include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "http/session_impl.h"
 #include "util/fake_clock.h"
@@ -344,6 +348,79 @@ TEST_F(SessionTest, ConnectionCloseIsHonoured) {
   const std::string out = Received();
   EXPECT_EQ(Bodies(out), std::vector<std::string>{"A"});
   EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(open(), 0u);
+}
+
+// A body source that hands out parts in order; on_part runs before each part (a test hook).
+class PartsSource final : public BodySource {
+ public:
+  explicit PartsSource(std::vector<std::string> parts, std::function<void(size_t)> on_part = {})
+      : parts_(std::move(parts)), on_part_(std::move(on_part)) {}
+  bool Next(std::string& out) override {
+    if (on_part_) on_part_(next_);
+    out.append(parts_[next_++]);
+    return next_ < parts_.size();
+  }
+
+ private:
+  std::vector<std::string> parts_;
+  std::function<void(size_t)> on_part_;
+  size_t next_ = 0;
+};
+
+// A streamed answer whose first bytes are "xy" and whose source yields "ab", "cd", "".
+Response StreamedXyAbCd(std::weak_ptr<BodySource>* alive = nullptr,
+                        std::function<void(size_t)> on_part = {}) {
+  Response r;
+  r.content_type = "application/json";
+  r.body = "xy";
+  r.stream =
+      std::make_shared<PartsSource>(std::vector<std::string>{"ab", "cd", ""}, std::move(on_part));
+  if (alive != nullptr) *alive = r.stream;
+  return r;
+}
+
+TEST_F(SessionTest, AStreamedBodyIsChunkedAndTheConnectionIsKept) {
+  std::weak_ptr<BodySource> source;
+  AddRoute("/stream",
+           [&source](const RequestContext&, Respond respond) { respond(StreamedXyAbCd(&source)); });
+  Open();
+  Send("GET /stream HTTP/1.1\r\n\r\n");
+  const std::string out = Received();
+  EXPECT_NE(out.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Content-Length"), std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("\r\n\r\n4\r\nxyab\r\n2\r\ncd\r\n0\r\n\r\n")) << out;
+  EXPECT_TRUE(source.expired());
+  Send("GET /a HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"A"});
+  EXPECT_EQ(open(), 1u);
+}
+
+TEST_F(SessionTest, AStreamedBodyToHttp10EndsWithTheConnection) {
+  AddRoute("/stream", [](const RequestContext&, Respond respond) { respond(StreamedXyAbCd()); });
+  Open();
+  Send("GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  const std::string out = Received();
+  EXPECT_EQ(out.find("Transfer-Encoding"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Content-Length"), std::string::npos) << out;
+  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("\r\n\r\nxyabcd")) << out;
+  EXPECT_EQ(open(), 0u);
+}
+
+// Issue #13 item 4: a client that leaves in the middle of a streamed body frees the source (and
+// whatever it holds) and the session.
+TEST_F(SessionTest, AClientLeavingMidStreamFreesTheSourceAndTheSession) {
+  std::weak_ptr<BodySource> source;
+  AddRoute("/stream", [this, &source](const RequestContext&, Respond respond) {
+    respond(StreamedXyAbCd(&source, [this](size_t part) {
+      if (part == 1) client_.close();  // gone after the first part was written
+    }));
+  });
+  Open();
+  Send("GET /stream HTTP/1.1\r\n\r\n");
+  Run();
+  EXPECT_TRUE(source.expired());
   EXPECT_EQ(open(), 0u);
 }
 

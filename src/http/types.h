@@ -4,6 +4,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/container/small_vector.hpp>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,17 @@ namespace bhttp = boost::beast::http;
 
 using Request = bhttp::request<bhttp::string_body>;
 
+// A response body produced a part at a time, on the connection's thread, while it is written:
+// the whole body is never held in memory. Destroyed when the body is complete or the connection
+// closes (a client that disconnects mid-body frees it).
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // Appends the next part of the body to out. Returns true while more follows (then it appended
+  // at least one byte), false once the body is complete.
+  virtual bool Next(std::string& out) = 0;
+};
+
 // A response as handlers build it. The server serialises it itself and adds the CORS and
 // security headers, Content-Length and Connection; handlers add only what is theirs. Kept
 // smaller than a Beast response because every request pays for it.
@@ -28,6 +40,9 @@ struct Response {
   bool omit_body = false;            // HEAD: no body bytes are sent
   uint64_t head_content_length = 0;  // with omit_body: the Content-Length to announce
   bool close = false;                // send Connection: close and close after writing
+  // Non-null: `body` holds the first bytes and stream produces the rest. Sent chunked on a
+  // kept-alive HTTP/1.1 connection, else without a length and the connection closes after it.
+  std::shared_ptr<BodySource> stream;
 };
 
 // What a handler sees of one request. The body has been read completely, within the route's

@@ -60,23 +60,6 @@ struct alignas(64) TtlStore::Shard {
   std::atomic<uint64_t> overhead{0};            // written under mu: entries' and structures' bytes
 };
 
-// Read-locks every shard, in index order, for its scope. The analysis cannot follow locks taken
-// in a loop, so code relying on this one states it with SharedMutex::AssertReaderHeld.
-class TtlStore::AllShardsReadLock {
- public:
-  explicit AllShardsReadLock(Shard* shards) NO_THREAD_SAFETY_ANALYSIS : shards_(shards) {
-    for (size_t i = 0; i < kShardCount; ++i) shards_[i].mu.ReaderLock();
-  }
-  ~AllShardsReadLock() NO_THREAD_SAFETY_ANALYSIS {
-    for (size_t i = kShardCount; i > 0; --i) shards_[i - 1].mu.ReaderUnlock();
-  }
-  AllShardsReadLock(const AllShardsReadLock&) = delete;
-  AllShardsReadLock& operator=(const AllShardsReadLock&) = delete;
-
- private:
-  Shard* const shards_;
-};
-
 TtlStore::TtlStore(const Clock& clock, uint64_t capacity_bytes)
     : clock_(clock),
       capacity_bytes_(capacity_bytes),
@@ -224,65 +207,41 @@ std::optional<StoredEntry> TtlStore::GetMeta(std::string_view key) const {
 }
 
 KeyPage TtlStore::List(std::string_view prefix, std::string_view cursor, int64_t limit) const {
-  const int64_t now = NowNs();
-  // All shards are read-locked in index order for one consistent merge; writers take a single
-  // shard lock, so there is no lock-order cycle.
-  const AllShardsReadLock locks(shards_.get());
-
-  using Iterator = store::OrderedIndex::Iterator;
-  // Moves it to the next live key with the prefix; returns false when the shard has no more.
-  // Keys at or after the start position without the prefix sort after every prefixed key.
-  auto settle = [&](Iterator& it) {
-    for (; it.Valid(); it.Next()) {
-      const Entry* e = it.entry();
-      if (!e->key().starts_with(prefix)) return false;
-      if (!e->ExpiredAt(now)) return true;
-    }
-    return false;
-  };
-  const bool after_cursor = !cursor.empty() && cursor >= prefix;
-  std::vector<Iterator> heads;
-  heads.reserve(kShardCount);
-  for (size_t i = 0; i < kShardCount; ++i) {
-    const Shard& shard = shards_[i];
-    shard.mu.AssertReaderHeld();
-    Iterator it = after_cursor ? shard.index.UpperBound(cursor) : shard.index.LowerBound(prefix);
-    if (settle(it)) heads.push_back(it);
-  }
-  auto later = [](const Iterator& a, const Iterator& b) {
-    return a.entry()->key() > b.entry()->key();
-  };
-  std::make_heap(heads.begin(), heads.end(), later);
-
+  EntryScanner scanner = ScanKeys(prefix, cursor);
   KeyPage page;
   const auto max_keys = limit > 0 ? static_cast<uint64_t>(limit) : ~uint64_t{0};
-  while (!heads.empty()) {
+  for (const ScannedEntry* e = scanner.Next(); e != nullptr; e = scanner.Next()) {
     if (page.keys.size() == max_keys) {
       page.next_cursor = page.keys.back();
       break;
     }
-    std::pop_heap(heads.begin(), heads.end(), later);
-    Iterator& it = heads.back();
-    page.keys.emplace_back(it.entry()->key());
-    it.Next();
-    if (settle(it)) {
-      std::push_heap(heads.begin(), heads.end(), later);
-    } else {
-      heads.pop_back();
-    }
+    page.keys.push_back(e->key);
   }
   return page;
 }
 
 EntryScanner TtlStore::Scan(std::string_view cursor, Duration min_remaining) const {
-  return EntryScanner(*this, cursor, min_remaining);
+  return EntryScanner(*this, {}, cursor, min_remaining, /*with_values=*/true);
 }
 
-EntryScanner::EntryScanner(const TtlStore& store, std::string_view cursor, Duration min_remaining)
+EntryScanner TtlStore::ScanKeys(std::string_view prefix, std::string_view cursor) const {
+  return EntryScanner(*this, prefix, cursor, Duration::zero(), /*with_values=*/false);
+}
+
+EntryScanner::EntryScanner(const TtlStore& store, std::string_view prefix, std::string_view cursor,
+                           Duration min_remaining, bool with_values)
     : store_(&store),
+      prefix_(prefix),
       min_remaining_ns_(std::max<int64_t>(1, std::chrono::nanoseconds(min_remaining).count())),
+      with_values_(with_values),
       lanes_(TtlStore::kShardCount) {
-  for (Lane& lane : lanes_) lane.after = std::string(cursor);
+  // Keys after a cursor at or past the prefix that lack the prefix sort after every prefixed
+  // key, so each lane stops at the first one; before that, a lane starts at the prefix itself.
+  const bool from_prefix = !prefix.empty() && (cursor.empty() || cursor < prefix);
+  for (Lane& lane : lanes_) {
+    lane.after = std::string(from_prefix ? prefix : cursor);
+    lane.inclusive = from_prefix;
+  }
 }
 
 bool EntryScanner::Refill(size_t i) {
@@ -297,20 +256,33 @@ bool EntryScanner::Refill(size_t i) {
   size_t bytes = 0;
   {
     ReaderMutexLock lock(shard.mu);
-    auto it = shard.index.UpperBound(lane.after);  // keys are never empty: "" = from the start
-    for (; it.Valid() && lane.count < kMaxEntries && bytes < kMaxBytes; it.Next()) {
+    // Keys are never empty: UpperBound("") = from the start.
+    auto it =
+        lane.inclusive ? shard.index.LowerBound(lane.after) : shard.index.UpperBound(lane.after);
+    lane.inclusive = false;
+    bool end = false;
+    for (;; it.Next()) {
+      if (!it.Valid()) {
+        end = true;
+        break;
+      }
+      if (lane.count >= kMaxEntries || bytes >= kMaxBytes) break;
       const Entry* e = it.entry();
+      if (!e->key().starts_with(prefix_)) {
+        end = true;
+        break;
+      }
       const int64_t remaining = e->expires_ns() - now;
       if (remaining < min_remaining_ns_) continue;
       if (lane.count == lane.buffer.size()) lane.buffer.emplace_back();
       ScannedEntry& out = lane.buffer[lane.count++];
       out.key.assign(e->key());  // assign: reuses the capacity of the entry read before
-      out.value.assign(e->value());
+      if (with_values_) out.value.assign(e->value());
       out.remaining = std::chrono::nanoseconds(remaining);
       out.ttl_seconds = e->ttl_seconds();
-      bytes += e->key().size() + e->value_size();
+      bytes += e->key().size() + (with_values_ ? e->value_size() : 0);
     }
-    lane.done = !it.Valid();
+    lane.done = end;
   }
   if (lane.count == 0) return false;
   lane.after = lane.buffer[lane.count - 1].key;

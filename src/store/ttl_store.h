@@ -46,7 +46,7 @@ struct KeyPage {
 // - ReclaimExpired() physically frees expired entries through an expiry index, without scanning
 //   the map; the node calls it every 250 ms so memory and capacity free within 1 s of expiry.
 // - Capacity counts payload bytes of live entries only (0 = unlimited).
-// - Keys are ordered unsigned byte-wise; List costs O(shards * (log n + limit)).
+// - Keys are ordered unsigned byte-wise; List costs O(shards * log n + limit * log shards).
 // - Copy semantics: Put copies in, Get copies out; no caller buffer is aliased.
 // Thread-safe: sharded, one mutex per shard; any method may be called from any thread.
 //
@@ -89,11 +89,17 @@ class TtlStore {
 
   // Returns live keys with the given byte prefix that sort strictly after cursor (empty = from
   // the start), at most limit of them (limit <= 0 = all), with next_cursor set iff truncated.
+  // Reads through ScanKeys: no lock is held across the listing (not a snapshot).
   KeyPage List(std::string_view prefix, std::string_view cursor, int64_t limit) const;
 
   // Returns a reader of the live entries with at least min_remaining to live whose keys sort
   // strictly after cursor (empty = from the start), in byte order. See EntryScanner.
   EntryScanner Scan(std::string_view cursor, Duration min_remaining) const;
+
+  // Returns a reader of the live keys with the given byte prefix that sort strictly after cursor
+  // (empty = from the start), in byte order, as List sees them: its entries carry the key,
+  // remaining and ttl_seconds, never the value. See EntryScanner.
+  EntryScanner ScanKeys(std::string_view prefix, std::string_view cursor) const;
 
   // Frees every entry whose expiry has passed. Returns how many were freed.
   size_t ReclaimExpired();
@@ -110,7 +116,6 @@ class TtlStore {
  private:
   friend class EntryScanner;
   struct Shard;
-  class AllShardsReadLock;
   static constexpr size_t kShardCount = 16;
 
   // Put and PutUnlessNewer: stores an entry expiring lifetime_ns from now with ttl_seconds as
@@ -140,13 +145,14 @@ class TtlStore {
   alignas(64) std::atomic<uint64_t> payload_bytes_{0};
 };
 
-// Reads live entries of a TtlStore in byte order after a cursor without copying the store and
-// without holding a lock across the read: each shard is read ahead a few entries at a time
-// (at most 64 entries or 256 KiB per refill) under its read lock, and the shards' read-ahead
-// buffers are merged. Writers wait at most one refill. Not a snapshot: an entry written or
-// expiring during the scan may or may not be returned; every key is returned at most once and
-// keys are strictly ascending. The read-ahead buffers are reused (no allocation per entry once
-// they have grown). Not thread-safe (one reader); REQUIRES: the store outlives it.
+// Reads live entries (or only their keys, ScanKeys) of a TtlStore in byte order after a cursor
+// without copying the store and without holding a lock across the read: each shard is read ahead
+// a few entries at a time (at most 64 entries or 256 KiB of keys and values per refill) under its
+// read lock, and the shards' read-ahead buffers are merged. Writers wait at most one refill. Not a
+// snapshot: an entry written or expiring during the scan may or may not be returned; every key is
+// returned at most once and keys are strictly ascending. The read-ahead buffers are reused (no
+// allocation per entry once they have grown). Not thread-safe (one reader); REQUIRES: the store
+// outlives it.
 class EntryScanner {
  public:
   // Returns the next entry, valid until the next call, or nullptr at the end.
@@ -158,16 +164,21 @@ class EntryScanner {
     std::vector<ScannedEntry> buffer;  // entries [0, count) are the read-ahead
     size_t count = 0;
     size_t pos = 0;
-    std::string after;  // last key read from this shard (starts at the cursor)
-    bool done = false;  // the shard has nothing after `after`
+    std::string after;       // last key read from this shard (starts at the cursor)
+    bool inclusive = false;  // the next refill starts at `after` itself (a prefix start)
+    bool done = false;       // the shard has nothing after `after`
   };
 
-  EntryScanner(const TtlStore& store, std::string_view cursor, Duration min_remaining);
+  // Reads keys with prefix after cursor; copies values only when with_values.
+  EntryScanner(const TtlStore& store, std::string_view prefix, std::string_view cursor,
+               Duration min_remaining, bool with_values);
   // Reads the next few entries of shard i into its lane. Returns false when it got none.
   bool Refill(size_t i);
 
   const TtlStore* store_;
+  std::string prefix_;
   int64_t min_remaining_ns_;
+  bool with_values_;
   bool started_ = false;
   std::vector<Lane> lanes_;
   std::vector<size_t> heap_;  // lanes with buffered entries, min-heap by their front key
