@@ -72,9 +72,8 @@ ClusterNode::ClusterNode(ClusterConfig config, ClusterDeps deps, ClusterHooks ho
       },
       hooks_.request_omega_refresh, [this] { CatchUpFromEnclave(); });
   if (catchup_store_ != nullptr) {
-    // 1,000-entry pages (~140 KB at 100-byte values): the source builds each on one of its I/O
-    // threads, so smaller pages keep its own clients from waiting long behind one
-    // (bench/README.md, catch-up).
+    // 1,000-entry pages (~140 KB at 100-byte values); with pipelining the two nodes work in
+    // parallel and 1M entries take a few seconds (bench/README.md, catch-up).
     CatchupClient::Options options{.node_id = self_.id,
                                    .enclave = self_.enclave,
                                    .secret = config_.secret,
