@@ -53,6 +53,11 @@ struct StreamControl<boost::asio::ip::tcp::socket> {
     s.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
     s.close(ec);
   }
+  // Hands an upgraded connection to the route (the socket leaves the HTTP server).
+  static void HandOff(const RouteSpec& route, boost::asio::ip::tcp::socket s,
+                      bhttp::request<bhttp::empty_body> req) {
+    route.upgrade(std::move(s), std::move(req));
+  }
 };
 
 template class BasicSession<boost::asio::ip::tcp::socket>;

@@ -83,8 +83,9 @@ class SessionRegistry : public std::enable_shared_from_this<SessionRegistry> {
   bool stopping_ = false;
 };
 
-// How a session cancels its pending read (a late body) and closes its stream. Specialised per
-// stream type: tcp::socket in session.cc, the in-memory test stream in session_test.cc.
+// How a session cancels its pending read (a late body), closes its stream and hands an upgraded
+// one over. Specialised per stream type: tcp::socket in session.cc, the in-memory test stream in
+// session_test.cc.
 template <class Stream>
 struct StreamControl;
 

@@ -12,7 +12,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <limits>
-#include <type_traits>
 #include <utility>
 
 #include "http/middleware.h"
@@ -295,13 +294,16 @@ void BasicSession<Stream>::HandOffUpgrade() {
     keep_alive_ = false;
     return SendEarly(TextResponse(400, "Bad Request\n"));
   }
-  if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>) {
+  // Answers still held for earlier pipelined requests leave before the connection changes hands.
+  phase_ = Phase::kWriting;
+  SetDeadline(env_.options.body_timeout);
+  FlushHeld([](BasicSession* self) {
+    if (self->phase_ == Phase::kClosed) return;
     // The connection leaves the HTTP server: no deadline, no registry shutdown, no metrics.
-    phase_ = Phase::kClosed;
-    route_->upgrade(std::move(stream_), header_parser_->release());
-  } else {
-    SendEarly(TextResponse(501, "Not Implemented\n"));  // in-memory test streams cannot upgrade
-  }
+    self->phase_ = Phase::kClosed;
+    StreamControl<Stream>::HandOff(*self->route_, std::move(self->stream_),
+                                   self->header_parser_->release());
+  });
 }
 
 template <class Stream>

@@ -48,6 +48,12 @@ struct StreamControl<StreamRef> {
   // The pending read ends (with eof) while writing stays possible, like a cancelled socket read.
   static void CancelRead(StreamRef& s) { s.stream().close_remote(); }
   static void Close(StreamRef& s) { s.stream().close(); }
+  // An upgrade goes to the test's hook (the route's callback takes a TCP socket).
+  static void HandOff(const RouteSpec& route, StreamRef s, bhttp::request<bhttp::empty_body> req) {
+    on_upgrade(route, s, std::move(req));
+  }
+  static inline std::function<void(const RouteSpec&, StreamRef&, bhttp::request<bhttp::empty_body>)>
+      on_upgrade;
 };
 
 namespace {
@@ -83,7 +89,20 @@ class SessionTest : public ::testing::Test {
       late_.push_back(std::move(respond));
       throw std::runtime_error("boom");
     });
+    RouteSpec ws;
+    ws.path = "/ws";
+    ws.methods = {bhttp::verb::get};
+    ws.allow = "GET";
+    ws.upgrade = [](boost::asio::ip::tcp::socket, bhttp::request<bhttp::empty_body>) {};
+    routes_.Add(std::move(ws));
+    // What the client had received when the session handed the connection over.
+    StreamControl<StreamRef>::on_upgrade = [this](const RouteSpec& route, StreamRef&,
+                                                  bhttp::request<bhttp::empty_body> req) {
+      upgrades_.push_back(route.path + " " + std::string(req.target()));
+      received_at_upgrade_ = Received();
+    };
   }
+  ~SessionTest() override { StreamControl<StreamRef>::on_upgrade = nullptr; }
 
   static Response Text(std::string body) { return TextResponse(200, std::move(body)); }
 
@@ -164,7 +183,13 @@ class SessionTest : public ::testing::Test {
   std::shared_ptr<SessionRegistry> registry_ = std::make_shared<SessionRegistry>(ioc_);
   std::shared_ptr<TestSession> session_;
   std::vector<Respond> late_;
+  std::vector<std::string> upgrades_;
+  std::string received_at_upgrade_;
 };
+
+constexpr std::string_view kUpgrade =
+    "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
 TEST_F(SessionTest, AnswersOneRequestWithFixedHeadersAndKeepsTheConnection) {
   Open();
@@ -226,6 +251,31 @@ TEST_F(SessionTest, AnAnswerArrivingDuringTheFlushFollowsIt) {
   Open();
   Send("GET /a HTTP/1.1\r\n\r\nGET /posted HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
   EXPECT_EQ(Bodies(Received()), (std::vector<std::string>{"A", "P", "B"}));
+}
+
+TEST_F(SessionTest, AnUpgradeIsHandedOverWithoutAnAnswer) {
+  Open();
+  Send(kUpgrade);
+  EXPECT_EQ(upgrades_, std::vector<std::string>{"/ws /ws"});
+  EXPECT_EQ(received_at_upgrade_, "");
+  EXPECT_EQ(open(), 0u);  // the session is gone; the connection lives on elsewhere
+}
+
+TEST_F(SessionTest, HeldAnswersOfPipelinedRequestsLeaveBeforeAnUpgradeTakesTheConnection) {
+  Open();
+  Send("GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n" + std::string(kUpgrade));
+  ASSERT_EQ(upgrades_.size(), 1u);
+  EXPECT_EQ(Bodies(received_at_upgrade_), (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(open(), 0u);
+}
+
+TEST_F(SessionTest, AnUpgradeRouteWithoutAnUpgradeRequestAnswers400) {
+  Open();
+  Send("GET /a HTTP/1.1\r\n\r\nGET /ws HTTP/1.1\r\n\r\n");
+  const std::string out = Received();
+  EXPECT_EQ(Bodies(out), (std::vector<std::string>{"A", "Bad Request\n"}));
+  EXPECT_TRUE(upgrades_.empty());
+  EXPECT_EQ(open(), 0u);
 }
 
 TEST_F(SessionTest, ALateReplyNeverAnswersTheNextRequest) {
