@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <limits>
 #include <memory>
@@ -417,6 +418,7 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
       ws_relay_ != nullptr ? ws_relay_->AttachedParent() : std::nullopt;
   SimpleMessage put;
   std::vector<NodeInfo> targets;
+  std::optional<NodeInfo> parent_peer;  // the parent, when it is one of the targets
   bool full = false;
   int quorum = 0;
   {
@@ -429,7 +431,14 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
         put = NewMessage("PUT");
         dedup_.MarkFirstSeen(put.message_id, clock_.Now());
         targets = OriginatorTargets(std::move(enclave), full);
-        if (parent) std::erase_if(targets, [&](const NodeInfo& p) { return p.id == *parent; });
+        if (parent) {
+          const auto it = std::find_if(targets.begin(), targets.end(),
+                                       [&](const NodeInfo& p) { return p.id == *parent; });
+          if (it != targets.end()) {
+            parent_peer = std::move(*it);
+            targets.erase(it);
+          }
+        }
       }
     }
   }
@@ -461,6 +470,9 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
     if (parent && ws_relay_->SendToParent(put)) {
       metrics_.CountSent(MessageType::kPut);
       ScheduleBackfill(put, std::exchange(targets, {}), full);
+    } else if (parent_peer) {
+      // The link's queue is congested (or it just closed): the parent gets its copy over HTTP.
+      targets.push_back(std::move(*parent_peer));
     }
     // One encoding serves every peer (and a large value is held once, not once per peer).
     SharedBytes body;
@@ -514,34 +526,54 @@ void ClusterNode::OnBackfillTimer() {
   for (const Backfill& b : due) SendToAll(b.targets, b.put, b.full);
 }
 
-ClusterNode::RelayOutcome ClusterNode::RelayChildPut(const SimpleMessage& put) {
-  if (!ValidatePut(put).ok()) return RelayOutcome::kInvalid;
-  if (StalePut(put)) return RelayOutcome::kStale;
+ClusterNode::RelayResult ClusterNode::RelayChildPut(const SimpleMessage& put,
+                                                    const std::function<void()>& sent) {
+  RelayResult result;
+  const auto finish = [&](RelayOutcome outcome) {
+    if (sent) sent();
+    result.outcome = outcome;
+    return result;
+  };
+  if (!ValidatePut(put).ok()) return finish(RelayOutcome::kInvalid);
+  if (StalePut(put)) return finish(RelayOutcome::kStale);
   {
     MutexLock lock(mu_);
-    if (!dedup_.MarkFirstSeen(put.message_id, clock_.Now())) return RelayOutcome::kDuplicate;
+    if (!dedup_.MarkFirstSeen(put.message_id, clock_.Now())) {
+      return finish(RelayOutcome::kDuplicate);
+    }
   }
   if (Status stored =
           store_.Put(put.key, put.data, ClampTtl(put.ttl, config_.min_ttl, config_.max_ttl));
       !stored.ok()) {
     spdlog::warn("Relay store of {} failed: {}", put.message_id, stored.message());
-    return RelayOutcome::kStoreFailed;
+    return finish(RelayOutcome::kStoreFailed);
   }
   std::vector<NodeInfo> targets;
   bool full = false;
   {
     MutexLock lock(mu_);
-    if (stopped_) return RelayOutcome::kStored;
+    if (stopped_) return finish(RelayOutcome::kStored);
     std::vector<NodeInfo> enclave = membership_.SameEnclave();
     std::erase_if(enclave, [&](const NodeInfo& p) { return p.id == put.from; });
     targets = OriginatorTargets(std::move(enclave), full);
   }
+  if (targets.empty()) return finish(RelayOutcome::kStored);
   SimpleMessage relayed = put;
   relayed.from = self_.id;  // mesh ACKs come back to us and follow the ACK route (§10.2)
   relayed.to.clear();
   relayed.node_info.reset();
-  SendToAll(targets, relayed, full);
-  return RelayOutcome::kStored;
+  std::function<void(bool)> on_done;
+  if (sent) {
+    on_done = [remaining = std::make_shared<std::atomic<size_t>>(targets.size()), sent](bool) {
+      if (remaining->fetch_sub(1) == 1) sent();
+    };
+  }
+  SendToAll(targets, relayed, full, on_done);
+  result.outcome = RelayOutcome::kStored;
+  result.congested = std::any_of(targets.begin(), targets.end(), [&](const NodeInfo& peer) {
+    return transport_.Congested(peer.address, peer.http_port);
+  });
+  return result;
 }
 
 void ClusterNode::ApplyTopologySync(const SimpleMessage& msg) {

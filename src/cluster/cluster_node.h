@@ -101,11 +101,17 @@ class ClusterNode {
 
   // Outcome of RelayChildPut.
   enum class RelayOutcome { kStored, kDuplicate, kInvalid, kStale, kStoreFailed };
+  struct RelayResult {
+    RelayOutcome outcome = RelayOutcome::kInvalid;
+    bool congested = false;  // a target's queue was over half full after the send
+  };
   // A substrate relays a PUT from a WS child (ws-tree.md §10.2 steps 2, 3 and 5): replay check
   // (kStale, as for HTTP gossip), dedup, store
   // (TTL clamped), then an originator broadcast to the enclave with `from` rewritten to us. The
-  // caller ACKs the child and pushes to its siblings when this returns kStored.
-  RelayOutcome RelayChildPut(const SimpleMessage& put);
+  // caller ACKs the child and pushes to its siblings when this returns kStored. `sent` (may be
+  // null) runs once when every mesh send finished (at once when there was none), on any thread,
+  // unless the node stops first: the caller paces the child with it.
+  RelayResult RelayChildPut(const SimpleMessage& put, const std::function<void()>& sent = nullptr);
 
   // Applies a `topology_sync` received over WS as the membership update of an HTTP SYNC
   // (§5.5 steps 1-4); never answered.

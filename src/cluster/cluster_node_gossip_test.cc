@@ -347,10 +347,11 @@ class FakeRelay final : public WsRelay {
   }
   bool SendToParent(const SimpleMessage& put) override {
     to_parent.push_back(put);
-    return !parent.empty();
+    return !parent.empty() && !link_congested;
   }
 
   std::string parent;
+  bool link_congested = false;  // SendToParent refuses, as over a congested link
   std::vector<SimpleMessage> acks;
   std::vector<SimpleMessage> routed;
   std::vector<SimpleMessage> pushed;
@@ -460,7 +461,7 @@ TEST_F(GossipHandlerTest, RelayedChildPutIsStoredOnceAndSentToTheMeshFromUs) {
   AddPeer("b");
   transport_.Clear();
   const SimpleMessage put = Put("kid", "k");
-  EXPECT_EQ(node_->RelayChildPut(put), ClusterNode::RelayOutcome::kStored);
+  EXPECT_EQ(node_->RelayChildPut(put).outcome, ClusterNode::RelayOutcome::kStored);
   EXPECT_EQ(store_.Get("k")->value, "value-k");
   for (const char* peer : {"a", "b"}) {
     const std::vector<SimpleMessage> sent = SentTo(peer, "PUT");
@@ -469,10 +470,52 @@ TEST_F(GossipHandlerTest, RelayedChildPutIsStoredOnceAndSentToTheMeshFromUs) {
     EXPECT_EQ(sent[0].message_id, put.message_id);
     EXPECT_EQ(sent[0].key, "k");
   }
-  EXPECT_EQ(node_->RelayChildPut(put), ClusterNode::RelayOutcome::kDuplicate);
+  EXPECT_EQ(node_->RelayChildPut(put).outcome, ClusterNode::RelayOutcome::kDuplicate);
   SimpleMessage bad = Put("kid", "a/b");
-  EXPECT_EQ(node_->RelayChildPut(bad), ClusterNode::RelayOutcome::kInvalid);
+  EXPECT_EQ(node_->RelayChildPut(bad).outcome, ClusterNode::RelayOutcome::kInvalid);
   EXPECT_EQ(transport_.requests().size(), 2u);
+}
+
+TEST_F(GossipHandlerTest, RelayReportsWhenEveryMeshSendFinishedAndWhetherTheMeshIsCongested) {
+  FakeRelay relay;
+  MakeNode(DefaultConfig(), {}, nullptr, &relay);
+  AddPeer("a");
+  AddPeer("b");
+  transport_.Clear();
+  transport_.Hold(true);
+  int sent = 0;
+  const auto count = [&] { ++sent; };
+  ClusterNode::RelayResult result = node_->RelayChildPut(Put("kid", "k1"), count);
+  EXPECT_EQ(result.outcome, ClusterNode::RelayOutcome::kStored);
+  EXPECT_FALSE(result.congested);
+  transport_.ReleaseAt(0);
+  EXPECT_EQ(sent, 0);  // one of two sends still in flight
+  transport_.ReleaseHeld();
+  EXPECT_EQ(sent, 1);
+  transport_.SetCongested(true);
+  const SimpleMessage second = Put("kid", "k2");
+  result = node_->RelayChildPut(second, count);
+  EXPECT_TRUE(result.congested);
+  transport_.ReleaseHeld();
+  EXPECT_EQ(sent, 2);
+  // Nothing sent (a duplicate): reported at once.
+  result = node_->RelayChildPut(second, count);
+  EXPECT_EQ(result.outcome, ClusterNode::RelayOutcome::kDuplicate);
+  EXPECT_EQ(sent, 3);
+}
+
+TEST_F(GossipHandlerTest, AWriteGoesOverHttpToTheParentTooWhenItsLinkIsCongested) {
+  FakeRelay relay;
+  relay.parent = "parent";
+  relay.link_congested = true;
+  MakeNode(DefaultConfig(), {}, nullptr, &relay);
+  AddPeer("parent");
+  AddPeer("other");
+  transport_.Clear();
+  node_->ReplicateWrite("k", "v", 600, [](bool) {});
+  ASSERT_EQ(SentTo("parent", "PUT").size(), 1u);  // at once, not 1 s later
+  ASSERT_EQ(SentTo("other", "PUT").size(), 1u);
+  EXPECT_EQ(SentTo("parent", "PUT")[0].from, node_->self().id);
 }
 
 TEST_F(GossipHandlerTest, TopologySyncOverWsAddsThePeerWithoutAnswering) {

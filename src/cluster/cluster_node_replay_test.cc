@@ -90,9 +90,10 @@ TEST_F(ReplayTest, DroppedPutIsNotForwardedAndItsIdStaysUnseen) {
 
 TEST_F(ReplayTest, RelayedChildPutWithAStaleStampIsRefused) {
   Make(kSecret);
-  EXPECT_EQ(node_->RelayChildPut(Put("k", seconds(-90))), ClusterNode::RelayOutcome::kStale);
+  EXPECT_EQ(node_->RelayChildPut(Put("k", seconds(-90))).outcome,
+            ClusterNode::RelayOutcome::kStale);
   EXPECT_EQ(store_.puts(), 0);
-  EXPECT_EQ(node_->RelayChildPut(Put("k")), ClusterNode::RelayOutcome::kStored);
+  EXPECT_EQ(node_->RelayChildPut(Put("k")).outcome, ClusterNode::RelayOutcome::kStored);
 }
 
 TEST_F(ReplayTest, WithoutASecretTimestampsAreNotChecked) {

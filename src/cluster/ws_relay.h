@@ -25,7 +25,7 @@ class WsRelay {
   // Returns the id of the parent while this transient is attached, else nullopt.
   virtual std::optional<std::string> AttachedParent() = 0;
   // Sends a client write's PUT to the parent over WS (§10.1 step 2). Returns false when the link
-  // is gone.
+  // is gone or congested; the cluster then sends over HTTP, to the parent too.
   virtual bool SendToParent(const SimpleMessage& put) = 0;
 };
 

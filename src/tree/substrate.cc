@@ -171,7 +171,7 @@ void Substrate::OnChildPut(const std::shared_ptr<WsLink>& link, const std::strin
       ack_routes_.Add(put.message_id, link, scheduler_.clock().Now());
     }
   }
-  if (cluster_.RelayChildPut(put) != cluster::ClusterNode::RelayOutcome::kStored) return;
+  if (!Relay(link, put)) return;
   SimpleMessage ack;
   ack.type = "ACK";
   ack.from = options_.self.id;
@@ -192,6 +192,59 @@ void Substrate::OnChildPut(const std::shared_ptr<WsLink>& link, const std::strin
   const std::string frame =
       sender_.Encode(FrameType::kPut, cluster::EncodeMessage(put), siblings.size());
   for (const auto& sibling : siblings) sibling->SendText(frame);
+}
+
+bool Substrate::Relay(const std::shared_ptr<WsLink>& link, const SimpleMessage& put) {
+  // The mesh sends share one body: the PUT's fields plus the envelope's.
+  constexpr size_t kOverhead = 256;
+  auto charge = std::make_shared<RelayCharge>();
+  charge->bytes = put.key.size() + put.data.size() + put.message_id.size() + kOverhead;
+  {
+    MutexLock lock(mu_);
+    const auto it = links_.find(link.get());
+    if (it == links_.end()) return false;
+    relay_bytes_ += charge->bytes;
+    ++it->second.relay_messages;
+    it->second.relay_bytes += charge->bytes;
+  }
+  const cluster::ClusterNode::RelayResult result =
+      cluster_.RelayChildPut(put, [this, link, charge] { OnRelaySent(link, *charge); });
+  MutexLock lock(mu_);
+  const auto it = links_.find(link.get());
+  if (it == links_.end() || charge->done) {
+    return result.outcome == cluster::ClusterNode::RelayOutcome::kStored;
+  }
+  LinkState& state = it->second;
+  const bool drain_first = result.congested || relay_bytes_ >= options_.relay_total_bytes;
+  if (!state.paused && (drain_first || state.relay_messages >= options_.relay_window_messages ||
+                        state.relay_bytes >= options_.relay_window_bytes)) {
+    state.paused = true;
+    state.drain_first = drain_first;
+    ++metrics_.relay_pauses_total;
+    link->PauseReading();
+  } else if (state.paused) {
+    state.drain_first = state.drain_first || drain_first;
+  }
+  return result.outcome == cluster::ClusterNode::RelayOutcome::kStored;
+}
+
+void Substrate::OnRelaySent(const std::shared_ptr<WsLink>& link, RelayCharge& charge) {
+  MutexLock lock(mu_);
+  charge.done = true;
+  relay_bytes_ -= charge.bytes;
+  const auto it = links_.find(link.get());
+  if (it == links_.end()) return;
+  LinkState& state = it->second;
+  --state.relay_messages;
+  state.relay_bytes -= charge.bytes;
+  if (!state.paused) return;
+  const bool below_half = state.relay_messages <= options_.relay_window_messages / 2 &&
+                          state.relay_bytes <= options_.relay_window_bytes / 2;
+  if (state.relay_messages == 0 || (below_half && !state.drain_first)) {
+    state.paused = false;
+    state.drain_first = false;
+    link->ResumeReading();
+  }
 }
 
 void Substrate::OnPong(const std::shared_ptr<WsLink>& link) {

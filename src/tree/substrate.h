@@ -58,6 +58,16 @@ class Substrate final : public WsLinkEvents, public cluster::WsRelay {
     std::string enclave;
     Heartbeat heartbeat;
     std::unique_ptr<Scheduler::Task> timer;  // hello deadline, then heartbeat / redirect close
+    // Relay pacing (TreeOptions::relay_window_*): this child's relayed PUTs still being sent.
+    size_t relay_messages = 0;
+    size_t relay_bytes = 0;
+    bool paused = false;       // its link is not being read
+    bool drain_first = false;  // paused by congestion or the total: resume once nothing is sent
+  };
+  // The bytes one relayed PUT holds until its mesh sends finished.
+  struct RelayCharge {
+    size_t bytes = 0;
+    bool done = false;  // the sends finished (possibly before RelayChildPut returned)
   };
 
   void OnHello(const std::shared_ptr<WsLink>& link, std::string_view payload);
@@ -65,6 +75,11 @@ class Substrate final : public WsLinkEvents, public cluster::WsRelay {
                      std::string_view payload);
   void OnChildPut(const std::shared_ptr<WsLink>& link, const std::string& child_id,
                   const cluster::SimpleMessage& put);
+  // Relays put and pauses the link when the relay window is full.
+  [[nodiscard]] bool Relay(const std::shared_ptr<WsLink>& link, const cluster::SimpleMessage& put)
+      EXCLUDES(mu_);
+  // A relayed PUT of link finished its mesh sends: releases its charge, maybe resumes the link.
+  void OnRelaySent(const std::shared_ptr<WsLink>& link, RelayCharge& charge) EXCLUDES(mu_);
   // Runs the heartbeat of one link and re-arms it.
   void HeartbeatTick(WsLink* link) EXCLUDES(mu_);
   // Arms the heartbeat timer of state.
@@ -81,6 +96,7 @@ class Substrate final : public WsLinkEvents, public cluster::WsRelay {
   std::map<WsLink*, LinkState> links_ GUARDED_BY(mu_);
   ChildRegistry children_ GUARDED_BY(mu_);
   AckRoutes ack_routes_ GUARDED_BY(mu_);
+  size_t relay_bytes_ GUARDED_BY(mu_) = 0;  // all children's relayed PUTs still being sent
 };
 
 }  // namespace repram::tree

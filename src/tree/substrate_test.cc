@@ -19,7 +19,7 @@ using testing::FakePort;
 class SubstrateTest : public ::testing::Test {
  protected:
   void Make(int max_children = 100, std::string secret = "") {
-    TreeOptions options;
+    TreeOptions options = relay_options_;
     options.self = NodeInfo{"sub", "10.0.0.1", 9090, 8080, "default"};
     options.secret = std::move(secret);
     options.max_children = max_children;
@@ -56,6 +56,15 @@ class SubstrateTest : public ::testing::Test {
     return put;
   }
 
+  // Sends one PUT from link with a value of value_bytes.
+  void PutFrom(const std::shared_ptr<FakeLink>& link, const std::string& from,
+               const std::string& id, size_t value_bytes = 1) {
+    SimpleMessage put = Put(from, id);
+    put.data = std::string(value_bytes, 'v');
+    Send(link, FrameType::kPut, cluster::EncodeMessage(put));
+  }
+
+  TreeOptions relay_options_;  // the relay_* fields Make uses
   FakeClock clock_;
   FakeScheduler scheduler_{clock_};
   FakePort port_;
@@ -184,6 +193,91 @@ TEST_F(SubstrateTest, ChildPutIsRelayedAckedAndPushedToSiblingsOfTheEnclave) {
   Send(kid, FrameType::kPut, cluster::EncodeMessage(Put("kid", "kid-1")));
   EXPECT_EQ(kid->Sent(FrameType::kAck).size(), 1u);
   EXPECT_EQ(sibling->Sent(FrameType::kPut).size(), 1u);
+}
+
+TEST_F(SubstrateTest, AChildIsNotReadWhileItsRelayWindowIsFullAndResumesAtHalf) {
+  relay_options_.relay_window_messages = 4;
+  Make();
+  port_.relay_sends = true;
+  auto kid = Child("kid");
+  auto sibling = Child("sibling");
+  for (int i = 1; i <= 3; ++i) PutFrom(kid, "kid", "m" + std::to_string(i));
+  EXPECT_FALSE(kid->paused);
+  PutFrom(kid, "kid", "m4");
+  EXPECT_TRUE(kid->paused);  // four relays still on their way to the mesh
+  EXPECT_FALSE(sibling->paused);
+  EXPECT_EQ(kid->Sent(FrameType::kAck).size(), 4u);  // ACKed at once all the same
+  EXPECT_EQ(metrics_.relay_pauses_total, 1u);
+  port_.FinishOldestRelay();
+  EXPECT_TRUE(kid->paused);
+  port_.FinishOldestRelay();
+  EXPECT_FALSE(kid->paused);  // two left: half the window
+  PutFrom(kid, "kid", "m5");
+  PutFrom(kid, "kid", "m6");
+  EXPECT_TRUE(kid->paused);
+  while (!port_.unsent.empty()) port_.FinishOldestRelay();
+  EXPECT_FALSE(kid->paused);
+  EXPECT_EQ(metrics_.relay_pauses_total, 2u);
+}
+
+TEST_F(SubstrateTest, TheRelayWindowCountsBytes) {
+  relay_options_.relay_window_bytes = 5'000;
+  Make();
+  port_.relay_sends = true;
+  auto kid = Child("kid");
+  PutFrom(kid, "kid", "small", 500);
+  EXPECT_FALSE(kid->paused);
+  PutFrom(kid, "kid", "large", 4'000);  // 500 + 4,000 + overheads > 5,000
+  EXPECT_TRUE(kid->paused);
+  port_.FinishOldestRelay();
+  EXPECT_TRUE(kid->paused);  // the large one alone is still over half the window
+  port_.FinishOldestRelay();
+  EXPECT_FALSE(kid->paused);
+}
+
+TEST_F(SubstrateTest, ACongestedMeshPausesTheChildUntilAllItsRelaysWereSent) {
+  Make();
+  port_.relay_sends = true;
+  auto kid = Child("kid");
+  PutFrom(kid, "kid", "m1");
+  port_.relay_congested = true;
+  PutFrom(kid, "kid", "m2");
+  EXPECT_TRUE(kid->paused);
+  port_.relay_congested = false;
+  port_.FinishOldestRelay();
+  EXPECT_TRUE(kid->paused);  // far below the window, but the mesh was congested
+  port_.FinishOldestRelay();
+  EXPECT_FALSE(kid->paused);
+}
+
+TEST_F(SubstrateTest, TheTotalOverAllChildrenPausesEachChildThatRelays) {
+  relay_options_.relay_total_bytes = 1'000;
+  Make();
+  port_.relay_sends = true;
+  auto first = Child("first");
+  auto second = Child("second");
+  PutFrom(first, "first", "f1", 100);
+  EXPECT_FALSE(first->paused);
+  PutFrom(second, "second", "s1", 800);
+  EXPECT_TRUE(second->paused);
+  EXPECT_FALSE(first->paused);  // it relays nothing new, so it is not read less
+  // A child that leaves still releases its share when its relays finish.
+  substrate_->OnClosed(second);
+  port_.FinishOldestRelay();
+  port_.FinishOldestRelay();
+  PutFrom(first, "first", "f2", 100);
+  EXPECT_FALSE(first->paused);
+}
+
+TEST_F(SubstrateTest, NothingToSendNeverPauses) {
+  relay_options_.relay_window_messages = 1;
+  Make();
+  auto kid = Child("kid");
+  PutFrom(kid, "kid", "m1");  // no mesh sends: finished before RelayChildPut returns
+  EXPECT_FALSE(kid->paused);
+  port_.relay_outcome = cluster::ClusterNode::RelayOutcome::kDuplicate;
+  PutFrom(kid, "kid", "m1");
+  EXPECT_FALSE(kid->paused);
 }
 
 TEST_F(SubstrateTest, MeshAcksFollowTheAckRouteUntilTheWriteTimeout) {

@@ -29,6 +29,9 @@ class FakeLink final : public WsLink {
     terminated = true;
   }
   bool IsOpen() const override { return open; }
+  bool Congested() const override { return congested; }
+  void PauseReading() override { paused = true; }
+  void ResumeReading() override { paused = false; }
 
   // Returns the payloads of the sent frames of one type (decoded without a secret).
   std::vector<std::string> Sent(FrameType type) const {
@@ -46,6 +49,8 @@ class FakeLink final : public WsLink {
   int pings = 0;
   bool open = true;
   bool terminated = false;
+  bool congested = false;  // what Congested() answers
+  bool paused = false;     // between PauseReading and ResumeReading
   uint16_t close_code = 0;
   std::string close_reason;
 };
@@ -56,9 +61,23 @@ class FakePort final : public TreeClusterPort {
   std::vector<cluster::NodeInfo> Peers() override { return peers; }
   void HandleMessage(const cluster::SimpleMessage& msg) override { handled.push_back(msg); }
   void ApplyTopologySync(const cluster::SimpleMessage& msg) override { syncs.push_back(msg); }
-  cluster::ClusterNode::RelayOutcome RelayChildPut(const cluster::SimpleMessage& put) override {
+  // Records put; keeps `sent` for the test (runs it at once unless relay_sends).
+  cluster::ClusterNode::RelayResult RelayChildPut(const cluster::SimpleMessage& put,
+                                                  std::function<void()> sent) override {
     relayed.push_back(put);
-    return relay_outcome;
+    const bool stored = relay_outcome == cluster::ClusterNode::RelayOutcome::kStored;
+    if (stored && relay_sends) {
+      unsent.push_back(std::move(sent));
+    } else {
+      sent();
+    }
+    return {relay_outcome, stored && relay_congested};
+  }
+  // Completes the oldest relay still sending.
+  void FinishOldestRelay() {
+    std::function<void()> sent = std::move(unsent.front());
+    unsent.pop_front();
+    sent();
   }
   void CatchUpFromParent(const cluster::NodeInfo& parent) override { catchups.push_back(parent); }
 
@@ -68,6 +87,9 @@ class FakePort final : public TreeClusterPort {
   std::vector<cluster::SimpleMessage> relayed;
   std::vector<cluster::NodeInfo> catchups;
   cluster::ClusterNode::RelayOutcome relay_outcome = cluster::ClusterNode::RelayOutcome::kStored;
+  bool relay_sends = false;      // a stored relay has mesh sends (else `sent` runs at once)
+  bool relay_congested = false;  // what a stored relay reports
+  std::deque<std::function<void()>> unsent;  // `sent` of the relays still sending
 };
 
 // A dialer whose dials wait until the test completes them.

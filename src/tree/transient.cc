@@ -321,7 +321,9 @@ bool Transient::SendAck(const SimpleMessage& ack) {
 
 bool Transient::SendToParent(const SimpleMessage& put) {
   MutexLock lock(mu_);
-  if (!parent_ || !parent_->IsOpen()) return false;
+  // A congested link (the parent paces our relayed PUTs) would overflow and drop its queue: the
+  // write then goes over HTTP, the parent included.
+  if (!parent_ || !parent_->IsOpen() || parent_->Congested()) return false;
   sender_.SendGossip(*parent_, put);
   return true;
 }

@@ -176,6 +176,11 @@ TEST_F(TransientTest, WritesAndAcksGoToTheParentWhileAttached) {
   EXPECT_EQ(transient_->AttachedParent(), "sub-1");
   EXPECT_TRUE(transient_->SendToParent(put));
   EXPECT_EQ(link->Sent(FrameType::kPut).size(), 1u);
+  link->congested = true;  // the parent paces us: the write goes over HTTP instead
+  EXPECT_FALSE(transient_->SendToParent(put));
+  EXPECT_EQ(link->Sent(FrameType::kPut).size(), 1u);
+  EXPECT_EQ(transient_->AttachedParent(), "sub-1");
+  link->congested = false;
   SimpleMessage ack;
   ack.type = "ACK";
   ack.to = "sub-1";

@@ -4,6 +4,7 @@
 #include "tree/children.h"
 #include "tree/heartbeat.h"
 #include "tree/reattach_plan.h"
+#include "tree/testing_fakes.h"
 #include "util/fake_clock.h"
 
 namespace repram::tree {
@@ -12,16 +13,7 @@ namespace {
 using cluster::NodeInfo;
 using std::chrono::seconds;
 
-class FakeLink final : public WsLink {
- public:
-  void SendText(std::string frame) override { sent.push_back(std::move(frame)); }
-  void SendPing() override {}
-  void Close(uint16_t, std::string) override { open = false; }
-  void Terminate() override { open = false; }
-  bool IsOpen() const override { return open; }
-  std::vector<std::string> sent;
-  bool open = true;
-};
+using testing::FakeLink;
 
 std::vector<std::string> Ids(ReattachPlan& plan, FakeClock& clock, Duration per_attempt = {}) {
   std::vector<std::string> ids;

@@ -20,6 +20,9 @@ std::string TreeMetrics::RenderPrometheus() const {
            attached.load());
   w.Single("repram_ws_reattaches_total", "counter",
            "Successful attaches of a transient after it lost its parent.", reattaches_total.load());
+  w.Single("repram_ws_relay_pauses_total", "counter",
+           "Times a child's link stopped being read until its relayed PUTs reached the mesh.",
+           relay_pauses_total.load());
   const auto type_name = [](size_t i) { return FrameTypeName(static_cast<FrameType>(i)); };
   w.CounterByLabel("repram_ws_frames_sent_total", "WebSocket frames sent, by envelope type.",
                    "type", frames_sent, type_name);

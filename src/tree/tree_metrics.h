@@ -17,6 +17,7 @@ struct TreeMetrics {
   std::atomic<int64_t> children{0};  // repram_ws_children
   std::atomic<int64_t> attached{0};  // repram_ws_attached
   std::atomic<uint64_t> reattaches_total{0};
+  std::atomic<uint64_t> relay_pauses_total{0};  // a child's link paused by relay pacing
   std::array<std::atomic<uint64_t>, kFrameTypeCount> frames_sent{};
   std::array<std::atomic<uint64_t>, kFrameTypeCount> frames_received{};
 

@@ -22,6 +22,16 @@ struct TreeOptions {
   Duration redirect_close_delay = std::chrono::milliseconds(500);
   Duration initial_attach_delay = std::chrono::milliseconds(500);
   ReattachTimings reattach;
+  // Relay pacing (ws-tree.md §10.2, ours): a child's link stops being read while its relayed
+  // PUTs still being sent to the mesh reach this many messages or bytes (key, value and
+  // envelope; the sends to every peer share one body), or while a mesh target reports congestion,
+  // so a slow mesh peer slows the child down instead of overflowing its outbound queue and losing
+  // copies. Reading resumes at half of each limit (after congestion: once the link has nothing left
+  // in flight).
+  size_t relay_window_messages = 256;
+  size_t relay_window_bytes = 4 * 1024 * 1024;
+  // The same bound over all children together, in bytes.
+  size_t relay_total_bytes = 64 * 1024 * 1024;
 };
 
 }  // namespace repram::tree

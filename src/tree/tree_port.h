@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "cluster/cluster_node.h"
@@ -19,8 +20,9 @@ class TreeClusterPort {
   virtual void HandleMessage(const cluster::SimpleMessage& msg) = 0;
   // Applies a topology_sync (membership only).
   virtual void ApplyTopologySync(const cluster::SimpleMessage& msg) = 0;
-  // Relays a child's PUT (ClusterNode::RelayChildPut).
-  virtual cluster::ClusterNode::RelayOutcome RelayChildPut(const cluster::SimpleMessage& put) = 0;
+  // Relays a child's PUT (ClusterNode::RelayChildPut); sent runs once its mesh sends finished.
+  virtual cluster::ClusterNode::RelayResult RelayChildPut(const cluster::SimpleMessage& put,
+                                                          std::function<void()> sent) = 0;
   // Pulls what this transient missed from its new parent (ClusterNode::CatchUpFromParent).
   virtual void CatchUpFromParent(const cluster::NodeInfo& parent) = 0;
 };
@@ -38,8 +40,9 @@ class ClusterNodePort final : public TreeClusterPort {
   void ApplyTopologySync(const cluster::SimpleMessage& msg) override {
     node_->ApplyTopologySync(msg);
   }
-  cluster::ClusterNode::RelayOutcome RelayChildPut(const cluster::SimpleMessage& put) override {
-    return node_->RelayChildPut(put);
+  cluster::ClusterNode::RelayResult RelayChildPut(const cluster::SimpleMessage& put,
+                                                  std::function<void()> sent) override {
+    return node_->RelayChildPut(put, sent);
   }
   void CatchUpFromParent(const cluster::NodeInfo& parent) override {
     node_->CatchUpFromParent(parent);

@@ -110,12 +110,15 @@ void WsConnection::Dial(asio::io_context& ioc, const std::string& host, uint16_t
 }
 
 void WsConnection::StartReading() {
+  if (read_loop_ == ReadLoop::kReading || read_loop_ == ReadLoop::kEnded) return;
+  read_loop_ = ReadLoop::kReading;
   ws_.async_read(read_buffer_, [self = shared_from_this()](boost::system::error_code ec, size_t) {
     self->OnRead(ec);
   });
 }
 
 void WsConnection::OnRead(boost::system::error_code ec) {
+  read_loop_ = ec ? ReadLoop::kEnded : ReadLoop::kBetweenFrames;
   if (ec) {
     if (ec == websocket::error::message_too_big) {
       spdlog::info("WS message over {} bytes; connection closed 1009", limits_.max_message);
@@ -131,7 +134,30 @@ void WsConnection::OnRead(boost::system::error_code ec) {
                    std::string_view(static_cast<const char*>(data.data()), data.size()));
   }
   read_buffer_.consume(read_buffer_.size());
-  StartReading();
+  if (!read_paused_) StartReading();
+}
+
+void WsConnection::PauseReading() {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this()] { self->read_paused_ = true; });
+}
+
+void WsConnection::ResumeReading() {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this()] { self->Unpause(); });
+}
+
+void WsConnection::Unpause() {
+  read_paused_ = false;
+  if (read_loop_ == ReadLoop::kBetweenFrames) StartReading();
+}
+
+void WsConnection::Account(const std::string& frame, int direction) {
+  if (direction > 0) {
+    queued_bytes_ += frame.size();
+  } else {
+    queued_bytes_ -= frame.size();
+  }
+  congested_ =
+      queue_.size() > limits_.max_queue_frames / 2 || queued_bytes_ > limits_.max_queue_bytes / 2;
 }
 
 void WsConnection::SendText(std::string frame) {
@@ -144,8 +170,8 @@ void WsConnection::SendText(std::string frame) {
                        self->queue_.size(), self->queued_bytes_);
           return self->Abort();
         }
-        self->queued_bytes_ += frame.size();
         self->queue_.push_back(std::move(frame));
+        self->Account(self->queue_.back(), +1);
         if (!self->writing_) self->DoWrite();
       });
 }
@@ -171,8 +197,9 @@ void WsConnection::DoWrite() {
                       self->writing_ = false;
                       return self->Abort();
                     }
-                    self->queued_bytes_ -= self->queue_.front().size();
+                    std::string sent = std::move(self->queue_.front());
                     self->queue_.pop_front();
+                    self->Account(sent, -1);
                     self->DoWrite();
                   });
 }
@@ -202,6 +229,7 @@ void WsConnection::DoClose() {
   ws_.async_close(close_reason_, [self = shared_from_this()](boost::system::error_code) {
     // The read loop ends with the peer's close (or the closing timeout) and reports OnClosed.
   });
+  Unpause();  // a paused loop must run to its end (and report OnClosed)
 }
 
 void WsConnection::Terminate() {
@@ -214,6 +242,7 @@ void WsConnection::Abort() {
   boost::system::error_code ignored;
   beast::get_lowest_layer(ws_).shutdown(Socket::shutdown_both, ignored);
   beast::get_lowest_layer(ws_).close(ignored);
+  Unpause();  // a paused loop must run to its end (and report OnClosed)
 }
 
 }  // namespace repram::tree

@@ -55,14 +55,22 @@ class WsConnection final : public WsLink, public std::enable_shared_from_this<Ws
   void Close(uint16_t code, std::string reason) override;
   void Terminate() override;
   bool IsOpen() const override { return open_.load(); }
+  bool Congested() const override { return congested_.load(); }
+  void PauseReading() override;
+  void ResumeReading() override;
 
  private:
   void Configure();
+  // Reads the next frame unless a read is pending or the loop ended.
   void StartReading();
   void OnRead(boost::system::error_code ec);
+  // Lifts a pause and continues a loop stopped between frames.
+  void Unpause();
   void DoWrite();
   void DoClose();
   void Abort();  // on the connection's thread
+  // Counts frame into (out of: -1) the queue and updates congested_.
+  void Account(const std::string& frame, int direction);
 
   boost::beast::websocket::stream<Socket> ws_;
   WsLinkEvents& events_;
@@ -71,6 +79,10 @@ class WsConnection final : public WsLink, public std::enable_shared_from_this<Ws
   boost::beast::flat_buffer read_buffer_;
   std::deque<std::string> queue_;
   size_t queued_bytes_ = 0;
+  std::atomic<bool> congested_{false};
+  enum class ReadLoop { kNotStarted, kReading, kBetweenFrames, kEnded };
+  ReadLoop read_loop_ = ReadLoop::kNotStarted;
+  bool read_paused_ = false;  // PauseReading: OnRead does not read the next frame
   bool writing_ = false;
   bool ping_in_flight_ = false;
   bool close_requested_ = false;

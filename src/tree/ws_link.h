@@ -24,6 +24,14 @@ class WsLink {
   virtual void Terminate() = 0;
   // Returns whether the connection is still open (no close sent or received, not terminated).
   virtual bool IsOpen() const = 0;
+  // Returns true while more than half of the outbound queue cap (frames or bytes) is waiting:
+  // a sender that can go another way should, before the queue overflows.
+  virtual bool Congested() const = 0;
+  // Stops reading frames after the one being handled (TCP flow control then slows the peer)
+  // until ResumeReading. Closing or terminating the connection resumes it.
+  virtual void PauseReading() = 0;
+  // Reads frames again after PauseReading.
+  virtual void ResumeReading() = 0;
 };
 
 // Close codes of ws-tree.md §7.4.
