@@ -35,6 +35,8 @@ echo "2 substrates + NAT'd transient; wrk: 2 threads, $conns connections, ${secs
 wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/put_cluster.lua "http://127.0.0.2:$port_t/" \
   > "$work/wrk.out"
 
+curl -s "http://127.0.0.1:$port_1/v1/metrics" | grep '^repram_ws_relay_pauses_total' |
+  sed 's/^/sub-1 paced its child (ws-tree relay window): /' || true
 /usr/bin/python3 bench/tree_bench.py "$work/wrk.out" "$port_1" "$port_2" "$port_t" \
   "${pids[0]}"
 if [ -n "${BENCH_VERBOSE:-}" ]; then

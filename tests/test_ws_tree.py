@@ -3,7 +3,10 @@
 NAT is simulated on loopback: the transient binds 127.0.0.2 and advertises 127.0.0.3, where
 nothing listens, so no peer can reach it and it can only dial out (ws_helpers.NAT_*)."""
 
+import signal
+import threading
 import time
+import urllib.parse
 
 import pytest
 
@@ -33,6 +36,19 @@ def readable(n, key: str, value: bytes) -> bool:
     return r.status == 200 and r.body == value
 
 
+def keys(n, prefix: str) -> set:
+    out, cursor = set(), None
+    while True:
+        q = f"/v1/keys?prefix={prefix}&limit=10000"
+        if cursor:
+            q += "&cursor=" + urllib.parse.quote(cursor)
+        page = n.get(q).json()
+        out.update(page["keys"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return out
+
+
 @pytest.mark.parametrize("secret", ["", SECRET])
 def test_nat_transient_writes_201_and_reads_writes_of_every_substrate(node, secret):
     extra = {"REPRAM_CLUSTER_SECRET": secret} if secret else {}
@@ -54,6 +70,40 @@ def test_nat_transient_writes_201_and_reads_writes_of_every_substrate(node, secr
         assert s.put(key + "?ttl=600", b"v-" + s.name.encode()).status in (201, 202)
         wait_until(lambda key=key, s=s: readable(t, key, b"v-" + s.name.encode()), timeout=2,
                    message=f"{key} on the transient")
+
+
+def test_a_stalled_mesh_peer_paces_the_child_and_every_relayed_key_reaches_it(node):
+    # sub-2 stops answering while the NAT'd transient writes through sub-1: sub-1 stops reading
+    # the child once 256 relayed PUTs wait for sub-2 (instead of overflowing its 1024-request
+    # queue and dropping copies), and after sub-2 resumes every key reaches it. Slow pings keep
+    # sub-2 in sub-1's peer map meanwhile.
+    s1, s2 = two_substrates(node, REPRAM_PING_INTERVAL="30")
+    t = start_nat_transient(node, "kid", [s1])
+    wait_parent(t, "sub-1")
+    want = {f"paced-{i:05d}" for i in range(1500)}
+    statuses = []
+
+    def writer(part):
+        with t.client() as c:
+            for k in part:
+                statuses.append(c.request("PUT", f"/v1/data/{k}?ttl=600", b"v" * 100).status)
+
+    s2.signal(signal.SIGSTOP)
+    ordered = sorted(want)
+    writers = [threading.Thread(target=writer, args=(ordered[i::16],)) for i in range(16)]
+    for w in writers:
+        w.start()
+    try:
+        wait_until(lambda: metric(s1, "repram_ws_relay_pauses_total") >= 1, timeout=20,
+                   message="sub-1 to pause its child")
+    finally:
+        s2.signal(signal.SIGCONT)
+    for w in writers:
+        w.join(timeout=60)
+    assert len(statuses) == len(want) and set(statuses) <= {201, 202}, set(statuses)
+    for s in (s1, s2):
+        wait_until(lambda s=s: keys(s, "paced-") == want, timeout=20,
+                   message=f"every key on {s.name}")
 
 
 def test_parent_sigkill_transient_reattaches_to_the_other_substrate(node):

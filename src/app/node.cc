@@ -113,8 +113,11 @@ cluster::WsRelay* Node::BuildTree(const cluster::ClusterConfig& cc) {
     return substrate_.get();
   }
   if (cc.seeds.empty()) return nullptr;  // a node without seeds has nothing to attach to
+  // The link lives on the last context: context 0 also runs the acceptor and every timer.
   ws_dialer_ = std::make_unique<tree::BeastWsDialer>(
-      [pool = pool_.get()]() -> boost::asio::io_context& { return pool->context(0); },
+      [pool = pool_.get()]() -> boost::asio::io_context& {
+        return pool->context(pool->size() - 1);
+      },
       tree::WsConnectionLimits{});
   transient_ =
       std::make_unique<tree::Transient>(options, cc.seeds, trust_->recovery_seeds(), *tree_port_,

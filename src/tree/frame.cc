@@ -14,18 +14,20 @@ constexpr std::string_view kNames[] = {"put",           "ack",   "ping",    "pon
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// A cursor over JSON text that the DOM parser already accepted, so it only needs to find
+// A cursor over JSON text that the parser already accepted, so it only needs to find
 // boundaries: it never validates. Hand-written because nlohmann's parser reports no byte offsets.
 class SpanScanner {
  public:
   explicit SpanScanner(std::string_view text) : text_(text) {}
 
   // Returns the raw span of the last top-level member named `name` (its value, whitespace
-  // excluded), or nullopt. REQUIRES: text is one valid JSON object.
+  // excluded), or nullopt (also when the text is not an object). REQUIRES: text is one valid
+  // JSON value.
   std::optional<std::string_view> FindMember(std::string_view name) {
     std::optional<std::string_view> found;
-    if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;  // the DOM parser skips a UTF-8 BOM too
+    if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;  // the parser skips a UTF-8 BOM too
     SkipSpace();
+    if (pos_ >= text_.size() || text_[pos_] != '{') return std::nullopt;
     ++pos_;  // '{'
     SkipSpace();
     while (pos_ < text_.size() && text_[pos_] != '}') {
@@ -89,6 +91,17 @@ class SpanScanner {
   size_t pos_ = 0;
 };
 
+// Returns the string a valid JSON value's span holds, or nullopt when it is not a string.
+std::optional<std::string> StringValue(std::string_view span) {
+  if (!span.starts_with('"')) return std::nullopt;
+  if (span.find('\\') == std::string_view::npos) {
+    return std::string(span.substr(1, span.size() - 2));
+  }
+  const nlohmann::json value = nlohmann::json::parse(span, nullptr, /*allow_exceptions=*/false);
+  if (!value.is_string()) return std::nullopt;
+  return value.get<std::string>();
+}
+
 }  // namespace
 
 FrameType FrameTypeOf(std::string_view name) {
@@ -130,25 +143,24 @@ std::string EncodeFrame(FrameType type, std::string_view payload, std::string_vi
 }
 
 FrameCheck DecodeFrame(std::string_view text, std::string_view secret, ReceivedFrame& out) {
-  if (!JsonDepthWithin(text)) return FrameCheck::kMalformed;  // before any tree is built
-  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object()) return FrameCheck::kMalformed;
-  const auto type = doc.find("type");
-  const auto payload = doc.find("payload");
-  if (type == doc.end() || !type->is_string() || payload == doc.end() || !payload->is_object()) {
-    return FrameCheck::kMalformed;
-  }
+  if (!JsonDepthWithin(text)) return FrameCheck::kMalformed;  // before the parser recurses
+  // Validated without building a DOM: the receiver parses the payload itself, so a DOM of the
+  // whole frame would parse every payload twice. The members are then located by span.
+  if (!nlohmann::json::accept(text)) return FrameCheck::kMalformed;
+  const std::optional<std::string_view> type = SpanScanner(text).FindMember("type");
   const std::optional<std::string_view> span = SpanScanner(text).FindMember("payload");
-  if (!span) return FrameCheck::kMalformed;
+  std::optional<std::string> type_name;
+  if (type) type_name = StringValue(*type);
+  if (!type_name || !span || !span->starts_with('{')) return FrameCheck::kMalformed;
   if (!secret.empty()) {
-    const auto signature = doc.find("signature");
-    if (signature == doc.end() || !signature->is_string() ||
-        cluster::VerifyBody(secret, *span, signature->get_ref<const std::string&>()) !=
-            cluster::SignatureCheck::kOk) {
+    const std::optional<std::string_view> signature = SpanScanner(text).FindMember("signature");
+    std::optional<std::string> hex;
+    if (signature) hex = StringValue(*signature);
+    if (!hex || cluster::VerifyBody(secret, *span, *hex) != cluster::SignatureCheck::kOk) {
       return FrameCheck::kBadSignature;
     }
   }
-  out.type_name = type->get<std::string>();
+  out.type_name = std::move(*type_name);
   out.type = FrameTypeOf(out.type_name);
   out.payload = *span;
   return FrameCheck::kOk;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "cluster/hmac.h"
 #include "cluster/testing/vectors.h"
 #include "tree/lifecycle.h"
@@ -129,9 +131,11 @@ TEST(FrameTest, EveryTypeScriptTranscriptFrameVerifiesAndParses) {
 
 TEST(FrameTest, GarbageNeverThrowsAndIsMalformed) {
   ReceivedFrame frame;
-  for (const char* text : {"", "{", "[]", "{\"type\":1,\"payload\":{}}", "{\"type\":\"put\"}",
-                           "{\"type\":\"put\",\"payload\":[1]}", "\xff\xfe",
-                           "{\"type\":\"put\",\"payload\":\"{}\"}"}) {
+  for (const char* text :
+       {"", "{", "[]", "{\"type\":1,\"payload\":{}}", "{\"type\":\"put\"}",
+        "{\"type\":\"put\",\"payload\":[1]}", "\xff\xfe", "{\"type\":\"put\",\"payload\":\"{}\"}",
+        "{\"type\":\"put\",\"payload\":null}", "\"{}\"", "  ",
+        "{\"type\":\"put\",\"payload\":{}} x", "{\"type\":[\"put\"],\"payload\":{}}"}) {
     EXPECT_EQ(DecodeFrame(text, "", frame), FrameCheck::kMalformed) << text;
   }
 }
@@ -146,6 +150,19 @@ TEST(FrameTest, PayloadSpanIsTheLastDuplicateAndSurvivesTrickyStrings) {
   const std::string signed_frame = EncodeFrame(FrameType::kGoodbye, payload, "s3cret");
   ASSERT_EQ(DecodeFrame(signed_frame, "s3cret", frame), FrameCheck::kOk);
   EXPECT_EQ(DecodeFrame(signed_frame, "other", frame), FrameCheck::kBadSignature);
+}
+
+TEST(FrameTest, EscapedTypeAndSignatureStringsAreDecoded) {
+  const std::string payload = R"({"key":"k"})";
+  const std::string signature = cluster::SignBody("s3cret", payload);
+  char escaped[8];  // the signature's first hex digit as a \u escape
+  std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned>(signature[0]));
+  const std::string text = R"({"type":"p\u0075t","signature":")" + std::string(escaped) +
+                           signature.substr(1) + R"(","payload":)" + payload + "}";
+  ReceivedFrame frame;
+  ASSERT_EQ(DecodeFrame(text, "s3cret", frame), FrameCheck::kOk);
+  EXPECT_EQ(frame.type, FrameType::kPut);
+  EXPECT_EQ(frame.payload, payload);
 }
 
 TEST(FrameTest, GossipTypeMapping) {
