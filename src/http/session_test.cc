@@ -15,46 +15,13 @@
 #include <vector>
 
 #include "http/session_impl.h"
+#include "http/testing/stream_ref.h"
 #include "util/fake_clock.h"
 
 namespace repram::http {
 
 namespace beast = boost::beast;
 namespace asio = boost::asio;
-
-// The session's end of an in-memory connection. The test keeps the test::stream itself, so it
-// can see how many writes the session made.
-class StreamRef {
- public:
-  using executor_type = beast::test::stream::executor_type;
-  explicit StreamRef(beast::test::stream& s) : s_(&s) {}
-  executor_type get_executor() { return s_->get_executor(); }
-  template <class Buffers, class Handler>
-  auto async_read_some(const Buffers& b, Handler&& h) {
-    return s_->async_read_some(b, std::forward<Handler>(h));
-  }
-  template <class Buffers, class Handler>
-  auto async_write_some(const Buffers& b, Handler&& h) {
-    return s_->async_write_some(b, std::forward<Handler>(h));
-  }
-  beast::test::stream& stream() { return *s_; }
-
- private:
-  beast::test::stream* s_;
-};
-
-template <>
-struct StreamControl<StreamRef> {
-  // The pending read ends (with eof) while writing stays possible, like a cancelled socket read.
-  static void CancelRead(StreamRef& s) { s.stream().close_remote(); }
-  static void Close(StreamRef& s) { s.stream().close(); }
-  // An upgrade goes to the test's hook (the route's callback takes a TCP socket).
-  static void HandOff(const RouteSpec& route, StreamRef s, bhttp::request<bhttp::empty_body> req) {
-    on_upgrade(route, s, std::move(req));
-  }
-  static inline std::function<void(const RouteSpec&, StreamRef&, bhttp::request<bhttp::empty_body>)>
-      on_upgrade;
-};
 
 namespace {
 
