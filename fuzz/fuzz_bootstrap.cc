@@ -11,8 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)repram::cluster::ParseBootstrapRequest(repram::cluster::EncodeBootstrapRequest(*req));
   }
   if (auto peers = repram::cluster::ParseBootstrapResponse(body); peers.ok()) {
-    (void)repram::cluster::ParseBootstrapResponse(
-        repram::cluster::EncodeBootstrapResponse(*peers));
+    (void)repram::cluster::ParseBootstrapResponse(repram::cluster::EncodeBootstrapResponse(*peers));
   }
   return 0;
 }

@@ -8,7 +8,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (const std::string_view secret : {std::string_view(), std::string_view("test-cluster-secret")}) {
+  for (const std::string_view secret :
+       {std::string_view(), std::string_view("test-cluster-secret")}) {
     repram::tree::ReceivedFrame frame;
     if (repram::tree::DecodeFrame(text, secret, frame) != repram::tree::FrameCheck::kOk) continue;
     (void)repram::tree::ParseHello(frame.payload);
