@@ -13,11 +13,7 @@ scripts/install-deps.sh
 build_dir=${REPRAM_FUZZ_BUILD_DIR:-build-fuzz}
 mapfile -t all < <(sed -n 's/^repram_fuzz_target(\(fuzz_[a-z_]*\) .*/\1/p' fuzz/CMakeLists.txt)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
-launcher=()
-if command -v ccache >/dev/null 2>&1; then
-  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
+. scripts/ccache.sh  # sets `launcher`
 if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 \
     -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DREPRAM_FUZZ=ON \

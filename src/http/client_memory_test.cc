@@ -1,8 +1,6 @@
 // Memory bound of one body sent to many peers (issue #13 item 1), measured with the counting
 // allocator: no RSS, no timing.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include "http/client.h"
+#include "http/testing/raw_http_server.h"
 #include "util/testing/counting_allocator.h"
 
 namespace repram::http {
@@ -29,17 +28,7 @@ constexpr int kPeers = 32;
 // A peer that accepts one connection and never reads from it nor answers (a lagging peer).
 class SilentPeer {
  public:
-  SilentPeer() {
-    listener_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    socklen_t len = sizeof addr;
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    EXPECT_EQ(listen(listener_, 8), 0);
-  }
+  SilentPeer() { listener_ = http::testing::ListenOnLoopback(8, port_); }
   ~SilentPeer() {
     if (conn_ >= 0) close(conn_);
     close(listener_);

@@ -28,6 +28,20 @@ struct SeenRequest {
 using Behaviour = std::function<std::string(const SeenRequest&, int index_on_connection)>;
 inline const std::string kNoAnswer = "\x01";
 
+// Returns a socket listening on 127.0.0.1 on an ephemeral port, which is stored in port.
+inline int ListenOnLoopback(int backlog, uint16_t& port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  port = ntohs(addr.sin_port);
+  EXPECT_EQ(listen(fd, backlog), 0);
+  return fd;
+}
+
 inline std::string Answer(const std::string& body, bool close = false) {
   return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
          (close ? "Connection: close\r\n" : "") + "\r\n" + body;
@@ -38,15 +52,7 @@ inline std::string Answer(const std::string& body, bool close = false) {
 class TestServer {
  public:
   explicit TestServer(Behaviour behaviour) : behaviour_(std::move(behaviour)) {
-    listener_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    socklen_t len = sizeof addr;
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    EXPECT_EQ(listen(listener_, 64), 0);
+    listener_ = ListenOnLoopback(64, port_);
     acceptor_ = std::thread([this] { AcceptLoop(); });
   }
 
