@@ -116,6 +116,7 @@ class Trickler:
 
     def __init__(self, socks: list, data: bytes, period: float):
         self.socks, self.data, self.period = socks, data, period
+        self.rounds = 0  # rounds sent to every socket so far
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -130,6 +131,7 @@ class Trickler:
                 except OSError:
                     pass
             i += 1
+            self.rounds = i
 
     def close(self) -> None:
         self.stop.set()
@@ -166,7 +168,8 @@ def test_header_trickle_leaves_other_clients_served(node):
     socks = open_idle(n, 2000)
     trickle = Trickler(socks, b"GET /v1/health HTTP/1.1\r\n" + b"X-Slow: " + b"a" * 4096, 0.2)
     try:
-        time.sleep(1.0)  # let a few bytes through on every connection
+        wait_until(lambda: trickle.rounds >= 5, timeout=10,
+                   message="five header bytes sent on every connection")
         loaded = health_latency(n)
         assert n.alive()
     finally:
@@ -184,7 +187,8 @@ def test_body_trickle_leaves_other_clients_served(node):
         s.sendall(build_request("PUT", "/v1/data/slow", [("Content-Length", "100000")]))
     trickle = Trickler(socks, b"x", 1.0)
     try:
-        time.sleep(1.5)
+        wait_until(lambda: trickle.rounds >= 1, timeout=10,
+                   message="a body byte sent on every connection")
         loaded = health_latency(n)
         assert n.get("/v1/data/slow").status == 404  # nothing half-written is visible
     finally:
