@@ -15,7 +15,9 @@
 #include <map>
 #include <optional>
 
+#include "http/buffer_wipe.h"
 #include "util/host_port.h"
+#include "util/secure_wipe.h"
 
 namespace repram::http {
 namespace {
@@ -147,6 +149,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     tcp::socket socket;
     asio::steady_timer timer;
     beast::flat_buffer buffer;
+    size_t buffer_dirty = 0;  // bytes read into buffer since it was last wiped
     std::optional<ResponseParser> parser;
     // The write in progress: request heads (and small bodies) in `heads`, large bodies written
     // from the shared bodies held in `bodies` until the write completes.
@@ -436,6 +439,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
                       [self = shared_from_this(), pool, c](boost::system::error_code ec, size_t) {
                         c->writing = false;
                         c->bodies.clear();
+                        SecureClear(c->heads);  // small gossip bodies (values) were inlined
                         // A failed write also fails the pending read, which settles the calls.
                         if (ec) return CloseSocket(*c);
                         if (!c->closed && !pool->queue.empty()) self->Pump(pool);
@@ -459,7 +463,8 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     c->parser->body_limit(kMaxResponseBody);
     if (c->in_flight.front().req.method == bhttp::verb::head) c->parser->skip(true);
     bhttp::async_read(c->socket, c->buffer, *c->parser,
-                      [self = shared_from_this(), pool, c](boost::system::error_code ec, size_t) {
+                      [self = shared_from_this(), pool, c](boost::system::error_code ec, size_t n) {
+                        c->buffer_dirty += n;  // bytes the parser consumed
                         // Closed meanwhile (DropPool, Shutdown): its calls are settled already.
                         if (ec || c->closed) return self->FailConnection(pool, c, ec);
                         self->OnResponse(pool, c);
@@ -488,7 +493,9 @@ class HttpClient::Impl : public std::enable_shared_from_this<Impl> {
     } else {
       c->timer.cancel();
       c->idle_since = SteadyClock::now();
+      c->buffer_dirty += c->buffer.size();
       c->buffer.consume(c->buffer.size());
+      WipeEmptyBuffer(c->buffer, c->buffer_dirty);  // answers may carry values (catch-up pages)
     }
     Complete(pool.get(), call, std::move(result));
     Pump(pool);

@@ -159,6 +159,7 @@ class BasicSession final : public SessionBase,
   const size_t shard_;
   const std::string peer_ip_;
   boost::beast::flat_buffer buffer_;
+  size_t buffer_dirty_ = 0;  // bytes read into buffer_ since it was last wiped (WipeEmptyBuffer)
   std::optional<boost::beast::http::request_parser<boost::beast::http::empty_body>> header_parser_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> body_parser_;
 

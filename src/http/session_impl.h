@@ -14,8 +14,10 @@
 #include <limits>
 #include <utility>
 
+#include "http/buffer_wipe.h"
 #include "http/middleware.h"
 #include "http/session.h"
+#include "util/secure_wipe.h"
 
 namespace repram::http {
 namespace session_detail {
@@ -136,7 +138,7 @@ void BasicSession<Stream>::FlushHeld(Next next) {
       stream_, boost::asio::buffer(held_),
       [self = this->shared_from_this(), next](boost::system::error_code ec, size_t) {
         if (ec) return self->Close();
-        self->held_.clear();
+        SecureClear(self->held_);
         self->held_count_ = 0;
         next(self.get());
       });
@@ -158,13 +160,18 @@ void BasicSession<Stream>::ReadMore(Next next) {
                                        : session_detail::kReadChunk),
       [self = this->shared_from_this(), next](boost::system::error_code ec, size_t n) {
         if (self->phase_ == Phase::kClosed) return;
-        if (!ec) self->buffer_.commit(n);
+        if (!ec) {
+          self->buffer_.commit(n);
+          self->buffer_dirty_ += n;
+        }
         next(self.get(), ec);
       });
 }
 
 template <class Stream>
 void BasicSession<Stream>::ReleaseIdleMemory() {
+  // The requests just served (their values included) leave no copy in the reused read buffer.
+  WipeEmptyBuffer(buffer_, buffer_dirty_);
   if (buffer_.capacity() > session_detail::kIdleReadChunk) buffer_.shrink_to_fit();
   if (held_.capacity() > session_detail::kIdleReadChunk) std::string().swap(held_);
   if (head_.capacity() > session_detail::kIdleReadChunk) std::string().swap(head_);
@@ -436,7 +443,7 @@ void BasicSession<Stream>::WriteResponse() {
                                                    boost::asio::buffer(body.data(), body.size())};
   boost::asio::async_write(stream_, buffers,
                            [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
-                             self->held_.clear();
+                             SecureClear(self->held_);
                              self->held_count_ = 0;
                              self->OnWrite(ec);
                            });
@@ -461,7 +468,7 @@ void BasicSession<Stream>::WriteStreamPart() {
   boost::asio::async_write(
       stream_, buffers,
       [self = this->shared_from_this(), more](boost::system::error_code ec, size_t) {
-        self->held_.clear();
+        SecureClear(self->held_);
         self->held_count_ = 0;
         self->head_.clear();
         self->response_.body.clear();  // keeps its capacity for the next part
@@ -474,6 +481,8 @@ void BasicSession<Stream>::WriteStreamPart() {
 template <class Stream>
 void BasicSession<Stream>::OnWrite(boost::system::error_code ec) {
   if (ec || close_after_write_) return Close();
+  // Move-assigning an empty string keeps the old storage (and a GET's value in it): wipe first.
+  SecureClear(response_.body);
   response_ = Response{};
   DoReadRequest();
 }

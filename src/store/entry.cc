@@ -2,6 +2,8 @@
 
 #include <new>
 
+#include "util/secure_wipe.h"
+
 namespace repram::store {
 
 Entry* Entry::Create(std::string_view key, std::string_view value, int64_t expires_ns,
@@ -18,6 +20,9 @@ Entry* Entry::Create(std::string_view key, std::string_view value, int64_t expir
 
 void Entry::Destroy(Entry* e) {
   if (e == nullptr) return;
+  // Expiry, overwrite and shutdown all end here: the key and value bytes are zeroed before the
+  // allocator gets them back (README "Expiry is destruction").
+  SecureWipe(e->Tail(), sizeof(uint16_t) + e->key_size() + e->value_size_);
   e->~Entry();  // the auto_unlink hook unlinks itself from its bucket
   ::operator delete(static_cast<void*>(e));
 }

@@ -27,7 +27,8 @@ class Entry {
   // Allocates and fills an entry. REQUIRES: key.size() <= UINT16_MAX, value.size() <= UINT32_MAX.
   static Entry* Create(std::string_view key, std::string_view value, int64_t expires_ns,
                        uint32_t ttl_seconds);
-  // Unlinks (if linked) and frees an entry made by Create. Accepts nullptr.
+  // Unlinks (if linked), zeroes the key and value bytes and frees an entry made by Create.
+  // Accepts nullptr.
   static void Destroy(Entry* e);
 
   // Returns the number of bytes Create requests from the allocator for these sizes.

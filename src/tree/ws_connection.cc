@@ -10,6 +10,7 @@
 #include <boost/beast/websocket/error.hpp>
 
 #include "util/host_port.h"
+#include "util/secure_wipe.h"
 
 namespace repram::tree {
 
@@ -128,11 +129,12 @@ void WsConnection::OnRead(boost::system::error_code ec) {
     events_.OnClosed(shared_from_this());
     return;
   }
+  const auto data = read_buffer_.data();
   if (ws_.got_text()) {
-    const auto data = read_buffer_.data();
     events_.OnText(shared_from_this(),
                    std::string_view(static_cast<const char*>(data.data()), data.size()));
   }
+  SecureWipe(data.data(), data.size());  // a relayed PUT carries a value
   read_buffer_.consume(read_buffer_.size());
   if (!read_paused_) StartReading();
 }
