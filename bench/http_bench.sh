@@ -2,28 +2,39 @@
 # HTTP benchmark: one repram node against an nginx `return 200` reference on loopback, both
 # measured with wrk in the same run, reported as ratios. Run by hand, not by the tests:
 #   bench/http_bench.sh [seconds per run, default 10]   (BENCH_ROUNDS interleaved rounds, default 3)
+# Every combination is reported, so no single favourable number stands alone:
+#   node I/O threads = nginx workers = 1, and = the number of cores (BENCH_THREADS overrides the
+#   list, e.g. "2"); wrk -t1 -c32 and wrk -t2 -c64 (BENCH_WRK overrides, e.g. "2:64").
 # Needs a build (scripts/build.sh repram) and `scripts/install-deps.sh --bench` (nginx, wrk).
 set -euo pipefail
 bin=$(realpath "${REPRAM_BIN:-$(dirname "$0")/../build/src/app/repram}")
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-conns=${BENCH_CONNECTIONS:-64}
+cores=$(nproc)
+thread_configs=${BENCH_THREADS:-"1 $cores"}
+wrk_configs=${BENCH_WRK:-"1:32 2:64"}
 work=$(mktemp -d)
-cleanup() {
+stop_servers() {
   [ -n "${node_pid:-}" ] && kill "$node_pid" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
+  node_pid=
+  rm -f "$work/nginx.pid"
+}
+cleanup() {
+  stop_servers
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# --- reference: nginx answering 200 to everything, 2 workers like our 2 I/O threads -----------
-nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 2;
+start_servers() {  # threads: nginx with that many workers, the node with that many I/O threads
+  local threads=$1
+  nginx_port=$(free_port)
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx.conf" <<CONF
+worker_processes $threads;
 pid $work/nginx.pid;
 error_log $work/nginx/error.log;
 events { worker_connections 4096; }
@@ -41,26 +52,27 @@ http {
   }
 }
 CONF
-nginx -c "$work/nginx.conf"
+  nginx -c "$work/nginx.conf"
 
-# --- the node -----------------------------------------------------------------------------------
-REPRAM_NETWORK=private REPRAM_BIND=127.0.0.1 REPRAM_HTTP_PORT=0 REPRAM_RATE_LIMIT=100000000 \
-  REPRAM_MIN_TTL=1 REPRAM_LOG_LEVEL=info REPRAM_THREADS=${REPRAM_THREADS:-2} \
-  "$bin" 2>"$work/node.log" &
-node_pid=$!
-for _ in $(seq 100); do
-  port=$(grep -o 'Listening on 127.0.0.1:[0-9]*' "$work/node.log" 2>/dev/null | cut -d: -f2 || true)
-  [ -n "$port" ] && break
-  sleep 0.05
-done
-if [ -z "${port:-}" ]; then
-  echo "node did not start" >&2; cat "$work/node.log" >&2; exit 1
-fi
-curl -s -X PUT --data-binary "$(head -c 100 /dev/zero | tr '\0' v)" "http://127.0.0.1:$port/v1/data/bench-key" >/dev/null
+  REPRAM_NETWORK=private REPRAM_BIND=127.0.0.1 REPRAM_HTTP_PORT=0 REPRAM_RATE_LIMIT=100000000 \
+    REPRAM_MIN_TTL=1 REPRAM_LOG_LEVEL=info REPRAM_THREADS=$threads \
+    "$bin" 2>"$work/node.log" &
+  node_pid=$!
+  port=
+  for _ in $(seq 100); do
+    port=$(grep -o 'Listening on 127.0.0.1:[0-9]*' "$work/node.log" 2>/dev/null | cut -d: -f2 || true)
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  if [ -z "${port:-}" ]; then
+    echo "node did not start" >&2; cat "$work/node.log" >&2; exit 1
+  fi
+  curl -s -X PUT --data-binary "$(head -c 100 /dev/zero | tr '\0' v)" "http://127.0.0.1:$port/v1/data/bench-key" >/dev/null
+}
 
-run_wrk() {  # url [script] -> "rps p50_ms p99_ms"
-  local url=$1 script=${2:-}
-  local args=(-t2 -c"$conns" -d"${secs}s" --latency)
+run_wrk() {  # wrk_threads connections url [script] -> "rps p50_ms p99_ms non2xx"
+  local url=$3 script=${4:-}
+  local args=(-t"$1" -c"$2" -d"${secs}s" --latency)
   [ -n "$script" ] && args+=(-s "$script")
   wrk "${args[@]}" "$url" > "$work/wrk.out"
   [ -n "${BENCH_VERBOSE:-}" ] && cat "$work/wrk.out" >&2
@@ -78,36 +90,45 @@ PY
 }
 
 rounds=${BENCH_ROUNDS:-3}
-echo "wrk: 2 threads, $conns connections, ${secs}s per run, $rounds interleaved rounds (medians)"
+echo "${secs}s per wrk run, $rounds interleaved rounds per configuration (medians)"
 : > "$work/results"
-for round in $(seq "$rounds"); do
-  # nginx and repram alternate within each round, so a slow spell of the VM hits both.
-  echo "ng_get $(run_wrk "http://127.0.0.1:$nginx_port/v1/data/bench-key")" >> "$work/results"
-  echo "rp_get $(run_wrk "http://127.0.0.1:$port/v1/data/bench-key")" >> "$work/results"
-  echo "ng_put $(run_wrk "http://127.0.0.1:$nginx_port/" bench/put_nginx.lua)" >> "$work/results"
-  echo "rp_put $(run_wrk "http://127.0.0.1:$port/" bench/put_same.lua)" >> "$work/results"
+for threads in $thread_configs; do
+  start_servers "$threads"
+  for wc in $wrk_configs; do
+    wt=${wc%%:*} conns=${wc##*:}
+    tag="${threads}:${wt}:${conns}"
+    for _ in $(seq "$rounds"); do
+      # nginx and repram alternate within each round, so a slow spell of the VM hits both.
+      echo "$tag ng_get $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_port/v1/data/bench-key")" >> "$work/results"
+      echo "$tag rp_get $(run_wrk "$wt" "$conns" "http://127.0.0.1:$port/v1/data/bench-key")" >> "$work/results"
+      echo "$tag ng_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_port/" bench/put_nginx.lua)" >> "$work/results"
+      echo "$tag rp_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$port/" bench/put_same.lua)" >> "$work/results"
+    done
+  done
+  if [ -n "${BENCH_VERBOSE:-}" ]; then
+    curl -s "http://127.0.0.1:$port/v1/metrics" | grep -E '^repram_(http_requests_total|rate_limited|storage_entries)' >&2
+    cat "$work/node.log" >&2
+  fi
+  stop_servers
 done
 
 python3 - "$work/results" <<'PY'
 import statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
-    name, *vals = line.split()
-    runs.setdefault(name, []).append([float(v) for v in vals])
-def med(name, i):
-    return statistics.median(r[i] for r in runs[name])
-def ratios(a, b):
-    return [x[0] / y[0] for x, y in zip(runs[a], runs[b])]
-print("| run | nginx req/s | repram req/s | ratio (median; per round) | nginx p50/p99 ms | repram p50/p99 ms | repram non-2xx |")
-print("|---|---|---|---|---|---|---|")
-for label, ng, rp in (("GET 100 B", "ng_get", "rp_get"), ("PUT 100 B", "ng_put", "rp_put")):
-    rs = ratios(rp, ng)
-    per = ", ".join(f"{r:.2f}" for r in rs)
-    print(f"| {label} | {med(ng,0):.0f} | {med(rp,0):.0f} | {statistics.median(rs):.2f} ({per}) | "
-          f"{med(ng,1):.3f}/{med(ng,2):.3f} | {med(rp,1):.3f}/{med(rp,2):.3f} | "
-          f"{sum(int(r[3]) for r in runs[rp])} |")
+    tag, name, *vals = line.split()
+    runs.setdefault((tag, name), []).append([float(v) for v in vals])
+tags = list(dict.fromkeys(t for t, _ in runs))
+print("| threads = workers | wrk | run | nginx req/s | repram req/s | ratio (median; per round) | nginx p50/p99 ms | repram p50/p99 ms | repram non-2xx |")
+print("|---|---|---|---|---|---|---|---|---|")
+for tag in tags:
+    threads, wt, conns = tag.split(":")
+    def med(name, i):
+        return statistics.median(r[i] for r in runs[(tag, name)])
+    for label, ng, rp in (("GET 100 B", "ng_get", "rp_get"), ("PUT 100 B", "ng_put", "rp_put")):
+        rs = [x[0] / y[0] for x, y in zip(runs[(tag, rp)], runs[(tag, ng)])]
+        per = ", ".join(f"{r:.2f}" for r in rs)
+        print(f"| {threads} | -t{wt} -c{conns} | {label} | {med(ng,0):.0f} | {med(rp,0):.0f} | "
+              f"{statistics.median(rs):.2f} ({per}) | {med(ng,1):.3f}/{med(ng,2):.3f} | "
+              f"{med(rp,1):.3f}/{med(rp,2):.3f} | {sum(int(r[3]) for r in runs[(tag, rp)])} |")
 PY
-if [ -n "${BENCH_VERBOSE:-}" ]; then
-  curl -s "http://127.0.0.1:$port/v1/metrics" | grep -E '^repram_(http_requests_total|rate_limited|storage_entries)' >&2
-  cat "$work/node.log" >&2
-fi
