@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target of fuzz/ for [seconds] each (default 60) from its seed corpus
 # (fuzz/seeds.py, built from tests/vectors) plus what earlier runs added to
-# $build_dir/fuzz-corpus/<target>. Builds them first in ./build-fuzz (or $REPRAM_FUZZ_BUILD_DIR):
-# clang 16, -fsanitize=fuzzer with ASan+UBSan, every library instrumented.
+# $build_dir/fuzz-corpus/<target>. Builds them first in ./build-clang (or $REPRAM_FUZZ_BUILD_DIR),
+# the clang 16 build scripts/sanitize.sh also uses: -fsanitize=fuzzer with ASan+UBSan, every
+# library instrumented.
 # A crash stops the run with exit 1 after printing the input (hex) and libFuzzer's report.
 # Usage: scripts/fuzz.sh [seconds] [targets...]
 set -euo pipefail
@@ -10,15 +11,12 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 scripts/install-deps.sh
-build_dir=${REPRAM_FUZZ_BUILD_DIR:-build-fuzz}
+build_dir=${REPRAM_FUZZ_BUILD_DIR:-build-clang}
 mapfile -t all < <(sed -n 's/^repram_fuzz_target(\(fuzz_[a-z_]*\) .*/\1/p' fuzz/CMakeLists.txt)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
-. scripts/ccache.sh  # sets `launcher`
-if [ ! -f "$build_dir/build.ninja" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 \
-    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DREPRAM_FUZZ=ON \
-    -DREPRAM_BUILD_TESTS=OFF -DREPRAM_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
-fi
+. scripts/ccache.sh           # sets `launcher`
+. scripts/configure-clang.sh  # configure_clang
+configure_clang "$build_dir" asan
 ninja -C "$build_dir" "${targets[@]}" >/dev/null
 corpus=$build_dir/fuzz-corpus
 python3 fuzz/seeds.py "$corpus"

@@ -17,6 +17,7 @@ if [ "${1:-}" != "--build" ]; then
     libgtest-dev libgmock-dev libbenchmark-dev
     clang-16 clang-tidy-16 clang-format-16   # thread-safety build and lint (CI)
     libclang-rt-16-dev                       # sanitizer and libFuzzer runtimes (scripts/fuzz.sh)
+    llvm-16                                  # llvm-symbolizer: sanitizer reports with file:line
     python3 python3-pytest python3-yaml python3-websockets
     chromium chromium-driver python3-selenium   # the dashboard test drives a headless browser
     iproute2 procps curl

@@ -5,14 +5,14 @@
 #     the commit in .ci/lint-base (a changed header brings in its .cc). clang-tidy costs up to
 #     ~30 CPU-s per Beast-heavy file, so CI lints changes only; `--all` lints every file, and
 #     after a clean `--all` run .ci/lint-base may be moved forward to HEAD.
-# Needs build-tsa/compile_commands.json (clang flags), which scripts/check-thread-safety.sh makes.
+# Needs build-clang/compile_commands.json (clang flags), which scripts/sanitize.sh makes.
 # Usage: scripts/lint.sh [--all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-build_dir=${REPRAM_TSA_BUILD_DIR:-build-tsa}
+build_dir=${REPRAM_CLANG_BUILD_DIR:-build-clang}
 if [ ! -f "$build_dir/compile_commands.json" ]; then
-  echo "lint.sh: $build_dir/compile_commands.json is missing; run scripts/check-thread-safety.sh first" >&2
+  echo "lint.sh: $build_dir/compile_commands.json is missing; run scripts/sanitize.sh first" >&2
   exit 2
 fi
 

@@ -17,10 +17,10 @@ TEST(BootstrapCodecTest, ParsesAndReencodesEveryVectorRequest) {
     Result<BootstrapRequest> req = ParseBootstrapRequest(body);
     ASSERT_TRUE(req.ok());
     const nlohmann::json expected = nlohmann::json::parse(body);
-    EXPECT_EQ(req->node_id, expected.at("node_id"));
-    EXPECT_EQ(req->address, expected.at("address"));
-    EXPECT_EQ(req->gossip_port, expected.at("gossip_port"));
-    EXPECT_EQ(req->http_port, expected.at("http_port"));
+    EXPECT_EQ(req->node_id, expected.at("node_id").get<std::string>());
+    EXPECT_EQ(req->address, expected.at("address").get<std::string>());
+    EXPECT_EQ(req->gossip_port, expected.at("gossip_port").get<int>());
+    EXPECT_EQ(req->http_port, expected.at("http_port").get<int>());
     EXPECT_EQ(EncodeBootstrapRequest(*req), body);
   }
 }
@@ -106,7 +106,7 @@ TEST(BootstrapCodecTest, EncodesTheSpecResponseExactly) {
       {.id = "node-1", .address = "10.0.0.1", .gossip_port = 9090, .http_port = 8080},
       {.id = "new-node", .address = "10.0.0.50", .gossip_port = 9090, .http_port = 8080},
       {.id = "seed-1", .address = "10.0.0.9", .gossip_port = 9090, .http_port = 8080}};
-  EXPECT_EQ(EncodeBootstrapResponse(peers), spec.at("response_body"));
+  EXPECT_EQ(EncodeBootstrapResponse(peers), spec.at("response_body").get<std::string>());
 }
 
 TEST(BootstrapCodecTest, ParsesEveryVectorResponse) {

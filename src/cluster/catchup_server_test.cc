@@ -217,7 +217,10 @@ TEST_F(CatchupServerTest, PagesAreBuiltOnTheBackgroundExecutor) {
            [&queued](std::function<void()> work) { queued.push_back(std::move(work)); });
   PutNumbered(3);
   const std::string body = Body("blue");
-  EXPECT_FALSE(Handle(body, SignBody("s3cret", body)).has_value());  // nothing done inline
+  std::optional<PeerReply> first;  // outlives the queued work that answers into it
+  node_->HandleCatchup(body, SignBody("s3cret", body),
+                       [&first](PeerReply r) { first = std::move(r); });
+  EXPECT_FALSE(first.has_value());  // nothing done inline
   ASSERT_EQ(queued.size(), 1u);
   std::optional<PeerReply> reply;
   node_->HandleCatchup(body, "", [&reply](PeerReply r) { reply = std::move(r); });
@@ -225,6 +228,8 @@ TEST_F(CatchupServerTest, PagesAreBuiltOnTheBackgroundExecutor) {
   EXPECT_FALSE(reply.has_value());  // even the HMAC check waits for the executor
   queued.front()();
   queued.pop_front();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->outcome, PeerOutcome::kDocument);
   queued.front()();
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->outcome, PeerOutcome::kMissingSignature);

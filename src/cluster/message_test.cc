@@ -67,7 +67,8 @@ TEST(MessageTest, ParsesEveryVectorMessage) {
     ExpectString(p, "key", msg->key);
     ExpectString(p, "message_id", msg->message_id);
     if (p.contains("data_hex")) {
-      EXPECT_EQ(ToHex(msg->data), p.at("data_hex").is_null() ? "" : p.at("data_hex"));
+      EXPECT_EQ(ToHex(msg->data),
+                p.at("data_hex").is_null() ? "" : p.at("data_hex").get<std::string>());
     }
     if (p.contains("ttl")) {
       EXPECT_EQ(msg->ttl, p.at("ttl").is_null() ? 0 : p.at("ttl").get<int>());
@@ -79,11 +80,11 @@ TEST(MessageTest, ParsesEveryVectorMessage) {
       } else {
         ASSERT_TRUE(msg->node_info);
         const auto& n = p.at("node_info");
-        EXPECT_EQ(msg->node_info->id, n.at("id"));
-        EXPECT_EQ(msg->node_info->address, n.at("address"));
-        EXPECT_EQ(msg->node_info->gossip_port, n.at("port"));
-        EXPECT_EQ(msg->node_info->http_port, n.at("http_port"));
-        EXPECT_EQ(msg->node_info->enclave, n.at("enclave"));
+        EXPECT_EQ(msg->node_info->id, n.at("id").get<std::string>());
+        EXPECT_EQ(msg->node_info->address, n.at("address").get<std::string>());
+        EXPECT_EQ(msg->node_info->gossip_port, n.at("port").get<int>());
+        EXPECT_EQ(msg->node_info->http_port, n.at("http_port").get<int>());
+        EXPECT_EQ(msg->node_info->enclave, n.at("enclave").get<std::string>());
       }
     }
   }

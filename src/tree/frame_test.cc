@@ -67,7 +67,8 @@ TEST(FrameTest, EscapeTrapBothFormsVerifyOverTheirOwnBytesOnly) {
   // Our sender emits the js form: a goodbye with reason "a<b" serializes to exactly its bytes.
   const std::string ours = EncodeGoodbye(Goodbye{"a<b", {}});
   EXPECT_EQ(ours, js_payload);
-  EXPECT_EQ(EncodeFrame(FrameType::kGoodbye, ours, secret), trap.at("js_form").at("frame"));
+  EXPECT_EQ(EncodeFrame(FrameType::kGoodbye, ours, secret),
+            trap.at("js_form").at("frame").get<std::string>());
 }
 
 TEST(FrameTest, ReceiverChecks) {

@@ -1,7 +1,7 @@
 #pragma once
 
 // Clang thread-safety analysis attributes (https://clang.llvm.org/docs/ThreadSafetyAnalysis.html),
-// in the style of Abseil's absl/base/thread_annotations.h. scripts/check-thread-safety.sh builds
+// in the style of Abseil's absl/base/thread_annotations.h. scripts/sanitize.sh builds
 // with clang and -Wthread-safety as errors; under GCC they expand to nothing.
 
 #if defined(__clang__)
