@@ -3,6 +3,7 @@
 #include "app/routes.h"
 #include "app/wire_results.h"
 #include "cluster/catchup_codec.h"
+#include "cluster/gossip_batch.h"
 
 namespace repram {
 namespace {
@@ -55,6 +56,14 @@ void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node) {
         node.HandleGossip(ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader), full)));
   };
   routes.Add(std::move(gossip));
+
+  http::RouteSpec batch = PeerRoute(RouteId::kGossipBatch, cluster::kGossipBatchPath);
+  batch.handler = [&node](const http::RequestContext& ctx, const http::Respond& respond) {
+    const bool full = HeaderValue(ctx.req, cluster::kFanoutHeader) == cluster::kFanoutFull;
+    respond(PeerResponse(node.HandleGossipBatch(
+        ctx.req.body(), HeaderValue(ctx.req, cluster::kSignatureHeader), full)));
+  };
+  routes.Add(std::move(batch));
 
   http::RouteSpec bootstrap = PeerRoute(RouteId::kBootstrap, cluster::kBootstrapPath);
   bootstrap.before_body = [&node](const http::RequestContext&) -> std::optional<http::Response> {

@@ -170,6 +170,7 @@ Result<Config> BuildConfig(const std::map<std::string, std::string>& settings,
   }
   r.Bool("REPRAM_MCP_HTTP", c.mcp_http);
   r.Bool("REPRAM_UI", c.ui);
+  r.Bool("REPRAM_GOSSIP_BATCH", c.gossip_batch);
   r.String("REPRAM_URL", c.url);
 
   if (c.public_network && c.min_ttl < 300) {
@@ -223,6 +224,7 @@ const std::vector<SettingSpec>& Settings() {
       {"REPRAM_ANTI_ENTROPY_INTERVAL", "anti-entropy-interval",
        "anti-entropy round period, seconds; 0 = off [60]"},
       {"REPRAM_FULL_FANOUT_MAX", "full-fanout-max", "full broadcast up to this many peers [32]"},
+      {"REPRAM_GOSSIP_BATCH", "gossip-batch", "batch PUTs and ACKs to C++ peers [true]"},
       {"REPRAM_THREADS", "threads", "I/O threads [number of cores]"},
       {"REPRAM_MAX_CONNECTIONS", "max-connections",
        "open HTTP connections at most; at the cap the oldest idle ones close [descriptor limit - "

@@ -69,6 +69,7 @@ void Node::BuildCluster(uint16_t http_port) {
   cc.isolation_max_backoff = std::chrono::seconds(config_.isolation_max_backoff_s);
   cc.isolation_threshold = static_cast<size_t>(config_.isolation_threshold);
   cc.full_fanout_max = static_cast<size_t>(config_.full_fanout_max);
+  cc.gossip_batch = config_.gossip_batch;
   cc.secret = config_.cluster_secret;
   cc.seeds = trust_->StartupSeeds();
   cluster::ClusterHooks hooks;

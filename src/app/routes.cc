@@ -14,6 +14,7 @@ constexpr std::array<std::string_view, static_cast<size_t>(RouteId::kOther) + 1>
     "/v1/metrics",
     "/mcp",
     "/v1/gossip/message",
+    "/v1/gossip/batch",
     "/v1/bootstrap",
     "/v1/catchup",
     "/v1/ws",

@@ -26,6 +26,7 @@ enum class RouteId : uint8_t {
   kMetrics,
   kMcp,
   kGossip,
+  kGossipBatch,
   kBootstrap,
   kCatchup,
   kWs,

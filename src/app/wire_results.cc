@@ -70,6 +70,8 @@ http::Response PeerResponse(const cluster::PeerReply& reply) {
       return http::TextResponse(404, "404 page not found\n");
     case PeerOutcome::kShuttingDown:
       return http::TextResponse(503, "Shutting down\n");
+    case PeerOutcome::kTooLarge:
+      return http::TextResponse(413, "Request too large\n");
   }
   return http::TextResponse(500, "Internal Server Error\n");
 }

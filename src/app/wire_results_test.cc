@@ -73,6 +73,7 @@ TEST(PeerResponseTest, EveryOutcomeHasItsSpecAnswer) {
        "{\"error\":\"not a bootstrap root\"}\n"},
       {PeerOutcome::kEnclaveMismatch, "", 403, "text/plain; charset=utf-8", "Enclave mismatch\n"},
       {PeerOutcome::kNotServed, "", 404, "text/plain; charset=utf-8", "404 page not found\n"},
+      {PeerOutcome::kTooLarge, "", 413, "text/plain; charset=utf-8", "Request too large\n"},
   };
   for (const auto& c : cases) {
     const http::Response r = PeerResponse({c.outcome, c.detail});

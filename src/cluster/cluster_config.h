@@ -41,6 +41,10 @@ struct ClusterConfig {
   size_t isolation_threshold = 0;  // REPRAM_ISOLATION_THRESHOLD: recover at peers <= this
   size_t full_fanout_max = 32;     // REPRAM_FULL_FANOUT_MAX: full broadcast up to this
   std::string secret;              // REPRAM_CLUSTER_SECRET; empty = open mode
+  // REPRAM_GOSSIP_BATCH (the app's default: on): PUTs and ACKs to peers that take them travel in
+  // batches (docs/gossip-batch.md); off = every message is its own POST. Off here so the unit
+  // tests of single messages see single requests; receiving batches is always on.
+  bool gossip_batch = false;
   std::vector<std::string> seeds;  // startup seeds "host:http_port" (REPRAM_PEERS / omega)
 };
 

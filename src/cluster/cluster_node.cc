@@ -12,6 +12,7 @@
 #include "cluster/bootstrap_codec.h"
 #include "cluster/catchup_codec.h"
 #include "cluster/catchup_server.h"
+#include "cluster/gossip_batch.h"
 #include "cluster/hmac.h"
 #include "cluster/message_id.h"
 #include "cluster/quorum.h"
@@ -83,6 +84,10 @@ ClusterNode::ClusterNode(ClusterConfig config, ClusterDeps deps, ClusterHooks ho
     catchup_ = std::make_unique<CatchupClient>(std::move(options), transport_, clock_,
                                                *catchup_store_, metrics_);
   }
+  if (config_.gossip_batch) {
+    batcher_ = std::make_unique<BatchSender>(BatchSender::Options{.secret = config_.secret},
+                                             transport_, clock_, metrics_, guard_);
+  }
   MutexLock lock(mu_);
   UpdatePeerGauges();
 }
@@ -136,6 +141,27 @@ PeerReply ClusterNode::HandleGossip(std::string_view body, std::string_view sign
   Result<SimpleMessage> msg = ParseMessage(body);
   if (!msg.ok()) return PeerReply{PeerOutcome::kInvalidJson};
   return HandleMessage(*msg, fanout_full);
+}
+
+PeerReply ClusterNode::HandleGossipBatch(std::string_view body, std::string_view signature,
+                                         bool fanout_full) {
+  if (auto failure = SignatureFailure(config_.secret, body, signature)) return *failure;
+  Result<std::vector<std::string_view>> bodies = SplitBatch(body);
+  if (!bodies.ok()) return PeerReply{PeerOutcome::kTooLarge};
+  metrics_.batches_received_total++;
+  metrics_.batch_messages_received_total += bodies->size();
+  std::vector<BatchFailure> failures;
+  {
+    std::optional<BatchSender::Cork> cork;  // the ACKs of this batch leave as one batch
+    if (batcher_) cork.emplace(*batcher_);
+    for (size_t i = 0; i < bodies->size(); ++i) {
+      Result<SimpleMessage> msg = ParseMessage((*bodies)[i]);
+      PeerReply reply =
+          msg.ok() ? HandleMessage(*msg, fanout_full) : PeerReply{PeerOutcome::kInvalidJson};
+      if (!reply.ok()) failures.push_back(BatchFailure{.index = i, .reply = std::move(reply)});
+    }
+  }
+  return PeerReply{PeerOutcome::kDocument, EncodeBatchReply(failures)};
 }
 
 PeerReply ClusterNode::HandleMessage(const SimpleMessage& msg, bool fanout_full) {
@@ -450,7 +476,7 @@ void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, i
     // write waits for that send as on the plain HTTP path. Asked without mu_ held, like every
     // transport call; nothing is sent before the write and its holds are registered.
     std::erase_if(targets, [&](const NodeInfo& peer) {
-      if (!transport_.Congested(peer.address, peer.http_port)) return false;
+      if (!PeerCongested(peer)) return false;
       congested.push_back(peer);
       return true;
     });
@@ -571,7 +597,7 @@ ClusterNode::RelayResult ClusterNode::RelayChildPut(const SimpleMessage& put,
   SendToAll(targets, relayed, full, on_done);
   result.outcome = RelayOutcome::kStored;
   result.congested = std::any_of(targets.begin(), targets.end(), [&](const NodeInfo& peer) {
-    return transport_.Congested(peer.address, peer.http_port);
+    return PeerCongested(peer);
   });
   return result;
 }
@@ -670,8 +696,9 @@ void ClusterNode::PingRound() {
     UpdatePeerGauges();
     ping_timer_ = scheduler_.After(config_.ping_interval, guard_.Wrap([this] { PingRound(); }));
   }
-  if (hooks_.on_peer_evicted) {
-    for (const NodeInfo& peer : plan.evicted) hooks_.on_peer_evicted(peer);
+  for (const NodeInfo& peer : plan.evicted) {
+    if (batcher_) batcher_->Forget(peer);
+    if (hooks_.on_peer_evicted) hooks_.on_peer_evicted(peer);
   }
   ReportRejoined();
   for (const NodeInfo& peer : plan.to_sync) {
@@ -753,6 +780,16 @@ void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
                             const SharedBytes& body, bool fanout_full,
                             const std::function<void(bool)>& on_done) {
   if (guard_.closed() || peers.empty()) return;
+  if (batcher_ && (type == MessageType::kPut || type == MessageType::kAck)) {
+    for (const NodeInfo& peer : peers) {
+      metrics_.CountSent(type);
+      batcher_->Send(peer, BatchSender::Item{.type = type,
+                                             .body = body,
+                                             .fanout_full = fanout_full,
+                                             .done = SendDone(peer.id, type, on_done)});
+    }
+    return;
+  }
   std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"}};
   if (!config_.secret.empty()) {
     headers.emplace_back(std::string(kSignatureHeader), SignBody(config_.secret, body));
@@ -760,19 +797,29 @@ void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
   if (fanout_full) headers.emplace_back(std::string(kFanoutHeader), std::string(kFanoutFull));
   for (const NodeInfo& peer : peers) {
     metrics_.CountSent(type);
-    const MonoTime start = clock_.Now();
     transport_.Post(OutboundRequest{.host = peer.address,
                                     .port = peer.http_port,
                                     .path = std::string(kGossipPath),
                                     .headers = headers,
                                     .body = body},
-                    guard_.Wrap([this, start, id = peer.id, type, on_done](TransportResult r) {
-                      metrics_.RecordSend(clock_.Now() - start, r.ok());
-                      if (!r.ok())
-                        spdlog::debug("{} to {} failed (status {})", TypeName(type), id, r.status);
-                      if (on_done) on_done(r.ok());
+                    guard_.Wrap([done = SendDone(peer.id, type, on_done)](TransportResult r) {
+                      done(r.ok());
                     }));
   }
+}
+
+std::function<void(bool)> ClusterNode::SendDone(const std::string& peer_id, MessageType type,
+                                                const std::function<void(bool)>& on_done) {
+  return [this, start = clock_.Now(), id = peer_id, type, on_done](bool ok) {
+    metrics_.RecordSend(clock_.Now() - start, ok);
+    if (!ok) spdlog::debug("{} to {} failed", TypeName(type), id);
+    if (on_done) on_done(ok);
+  };
+}
+
+bool ClusterNode::PeerCongested(const NodeInfo& peer) const {
+  return (batcher_ && batcher_->Congested(peer)) ||
+         transport_.Congested(peer.address, peer.http_port);
 }
 
 SimpleMessage ClusterNode::NewMessage(std::string_view type) const {

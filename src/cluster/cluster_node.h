@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cluster/batch_sender.h"
 #include "cluster/callback_guard.h"
 #include "cluster/catchup_client.h"
 #include "cluster/cluster_config.h"
@@ -66,6 +67,13 @@ class ClusterNode {
   // signature = X-Repram-Signature value (empty when absent); fanout_full = the request carried
   // `X-Repram-Fanout: full`. Returns the outcome; the integrator maps it to cluster.md §2 answers.
   PeerReply HandleGossip(std::string_view body, std::string_view signature, bool fanout_full);
+
+  // POST /v1/gossip/batch after the body was read (docs/gossip-batch.md): HMAC over the whole
+  // body (403), more than kMaxBatchMessages messages (kTooLarge, nothing handled), then each
+  // message as HandleGossip would after its HMAC step. A bad message fails alone: the reply is a
+  // kDocument listing the failed indexes (EncodeBatchReply). ACKs the batch causes leave
+  // together once it is handled.
+  PeerReply HandleGossipBatch(std::string_view body, std::string_view signature, bool fanout_full);
 
   // Handles an already authenticated and parsed message (HandleGossip after step 3).
   PeerReply HandleMessage(const SimpleMessage& msg, bool fanout_full);
@@ -132,6 +140,11 @@ class ClusterNode {
   // Returns this node as advertised (id, address, gossip port, http_port, enclave).
   const NodeInfo& self() const { return self_; }
 
+  // Returns how PUTs and ACKs to peer travel now (batched, single, or not known yet).
+  BatchSender::Mode BatchModeOf(const NodeInfo& peer) const {
+    return batcher_ ? batcher_->ModeOf(peer) : BatchSender::Mode::kSingle;
+  }
+
   // Returns the cluster's counters and gauges.
   const ClusterMetrics& metrics() const { return metrics_; }
   // Returns the cluster series in Prometheus text format 0.0.4, for /v1/metrics.
@@ -188,6 +201,13 @@ class ClusterNode {
   void PostToAll(std::span<const NodeInfo> peers, MessageType type, const SharedBytes& body,
                  bool fanout_full, const std::function<void(bool)>& on_done = nullptr)
       EXCLUDES(mu_);
+  // Returns whether sends to peer queue up while it still answers (backpressure): in the batch
+  // queue or in the transport.
+  bool PeerCongested(const NodeInfo& peer) const;
+  // Returns the completion of one send to peer_id: records its latency and outcome, then runs
+  // on_done (if any).
+  std::function<void(bool)> SendDone(const std::string& peer_id, MessageType type,
+                                     const std::function<void(bool)>& on_done);
   SimpleMessage NewMessage(std::string_view type) const;
   // Hands the peers that came back to hooks_.on_peer_rejoined.
   void ReportRejoined() EXCLUDES(mu_);
@@ -212,6 +232,7 @@ class ClusterNode {
   CallbackGuard guard_;
   std::unique_ptr<IsolationRecovery> recovery_;
   std::unique_ptr<CatchupClient> catchup_;  // null when catch-up is off
+  std::unique_ptr<BatchSender> batcher_;     // PUTs and ACKs; null when gossip_batch is off
 
   mutable Mutex mu_;
   bool stopped_ GUARDED_BY(mu_) = false;

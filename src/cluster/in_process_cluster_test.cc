@@ -57,6 +57,51 @@ TEST(InProcessClusterTest, SignedClusterReplicates) {
   EXPECT_EQ(Holders(cluster, "k"), 3u);
 }
 
+TEST(InProcessClusterTest, BatchingNodesReplicateThroughBatchesSignedOrNot) {
+  for (const std::string secret : {"", "test-cluster-secret"}) {
+    InProcessCluster::Options options = Opts(3);
+    options.base.gossip_batch = true;
+    options.base.secret = secret;
+    InProcessCluster cluster(options);
+    cluster.StartAll();
+    std::vector<std::optional<bool>> outcomes(50);
+    for (size_t i = 0; i < outcomes.size(); ++i) {  // all at once: they queue behind each other
+      const std::string key = fmt::format("k-{}", i);
+      ASSERT_TRUE(cluster.store(0).Put(key, "v", 600).ok());
+      cluster.node(0).ReplicateWrite(key, "v", 600, [&outcomes, i](bool q) { outcomes[i] = q; });
+    }
+    cluster.RunFor(milliseconds(100));
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      EXPECT_EQ(outcomes[i], true) << i;
+      EXPECT_EQ(Holders(cluster, fmt::format("k-{}", i)), 3u) << i;
+    }
+    const ClusterMetrics& origin = cluster.node(0).metrics();
+    // The first PUT to each replica leaves alone, the other 49 in one batch behind it; the ACKs
+    // come back in one batch per received batch.
+    EXPECT_EQ(origin.batches_sent_total.load(), 4u) << secret;
+    EXPECT_EQ(origin.batch_messages_sent_total.load(), 100u);
+    EXPECT_EQ(origin.batches_received_total.load(), 4u);
+    EXPECT_EQ(origin.batch_messages_received_total.load(), 100u);
+    EXPECT_EQ(origin.send_failures_total.load(), 0u);
+  }
+}
+
+TEST(InProcessClusterTest, ARestartedBatchingPeerIsProbedAgainAndReplicates) {
+  InProcessCluster::Options options = Opts(3);
+  options.base.gossip_batch = true;
+  InProcessCluster cluster(options);
+  cluster.StartAll();
+  EXPECT_EQ(WriteAt(cluster, 0, "before"), true);
+  cluster.Restart(2, "node-2-reborn", {cluster.Seed(0)});
+  cluster.RunFor(seconds(30 * 5));
+  const std::vector<NodeInfo> peers = cluster.node(0).Peers();
+  ASSERT_EQ(peers.size(), 2u);
+  EXPECT_EQ(WriteAt(cluster, 0, "after"), true);
+  EXPECT_EQ(Holders(cluster, "after"), 3u);
+  EXPECT_EQ(cluster.node(0).BatchModeOf(peers[1]), BatchSender::Mode::kBatch);
+  EXPECT_EQ(cluster.node(2).metrics().batches_received_total.load() > 0, true);
+}
+
 TEST(InProcessClusterTest, TwentyNodesWithFullFanoutDeliverEveryWriteEverywhere) {
   InProcessCluster cluster(Opts(20));
   cluster.StartAll();

@@ -52,6 +52,19 @@ std::string ClusterMetrics::RenderPrometheus() const {
            "stamped more than 30 s away from our clock, e.g. a replay).");
   w.LabelledSample("repram_gossip_rejected_total", "reason", "stale_timestamp",
                    rejected_stale_timestamp.load());
+  w.Single("repram_gossip_batches_sent_total", "counter",
+           "Gossip batches sent to peers that take them (docs/gossip-batch.md).",
+           batches_sent_total.load());
+  w.Single("repram_gossip_batch_messages_sent_total", "counter",
+           "Gossip messages that left in batches.", batch_messages_sent_total.load());
+  w.Single("repram_gossip_batches_received_total", "counter",
+           "Gossip batches received (POST /v1/gossip/batch, authenticated).",
+           batches_received_total.load());
+  w.Single("repram_gossip_batch_messages_received_total", "counter",
+           "Gossip messages received in batches.", batch_messages_received_total.load());
+  w.Single("repram_gossip_batch_fallbacks_total", "counter",
+           "Peers that answered a batch probe with 404 and get single messages since.",
+           batch_fallbacks_total.load());
   w.Single("repram_catchup_entries_total", "counter", "Entries stored by catch-up (cluster.md 12).",
            catchup_entries_total.load());
   w.Family("repram_catchup_runs_total", "counter",

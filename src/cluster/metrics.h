@@ -25,6 +25,12 @@ struct ClusterMetrics {
   std::atomic<uint64_t> forwards_total{0};  // PUTs a receiver passed on (§9.2 epidemic path)
   // Signed PUTs dropped because their timestamp is more than 30 s from our clock (replays).
   std::atomic<uint64_t> rejected_stale_timestamp{0};
+  // Gossip batches between our own nodes (docs/gossip-batch.md).
+  std::atomic<uint64_t> batches_sent_total{0};
+  std::atomic<uint64_t> batch_messages_sent_total{0};
+  std::atomic<uint64_t> batches_received_total{0};
+  std::atomic<uint64_t> batch_messages_received_total{0};
+  std::atomic<uint64_t> batch_fallbacks_total{0};  // peers that answered the probe with 404
   std::array<std::atomic<uint64_t>, kLatencyBuckets> send_duration_buckets{};
   std::atomic<uint64_t> send_duration_sum_ns{0};
   std::atomic<uint64_t> isolation_recoveries_total{0};

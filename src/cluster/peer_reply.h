@@ -23,6 +23,7 @@ enum class PeerOutcome : uint8_t {
   kEnclaveConflict,   // an anti-entropy request names another enclave (docs/anti-entropy.md)
   kNotServed,         // this node does not serve the route (catch-up without a store)
   kShuttingDown,      // the node stopped before the answer was computed
+  kTooLarge,          // a gossip batch of more messages than kMaxBatchMessages
 };
 
 // The result of one cluster handler call.

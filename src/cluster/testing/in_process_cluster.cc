@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "cluster/gossip_batch.h"
 #include "cluster/testing/fake_transport.h"
 
 namespace repram::cluster::testing {
@@ -114,6 +115,14 @@ void InProcessCluster::Deliver(size_t from, OutboundRequest req,
           if (msg.ok()) ++delivered_[msg->type];
           reply = target->HandleGossip(req.body, FakeTransport::Header(req, kSignatureHeader),
                                        FakeTransport::Header(req, kFanoutHeader) == kFanoutFull);
+        } else if (req.path == kGossipBatchPath) {
+          const Result<std::vector<std::string_view>> lines = SplitBatch(req.body.view());
+          for (std::string_view line : lines.ok() ? *lines : std::vector<std::string_view>{}) {
+            Result<SimpleMessage> msg = ParseMessage(line);
+            if (msg.ok()) ++delivered_[msg->type];
+          }
+          reply = target->HandleGossipBatch(req.body, FakeTransport::Header(req, kSignatureHeader),
+                                            FakeTransport::Header(req, kFanoutHeader) == kFanoutFull);
         } else {
           reply = target->HandleBootstrap(req.body, FakeTransport::Header(req, kSignatureHeader));
         }
