@@ -207,7 +207,8 @@ TEST_F(BatchHandlerTest, AcksInABatchCompleteTheOriginatorsWrites) {
   std::vector<std::string> acks;
   for (const OutboundRequest& req : BatchRequests()) {
     if (req.host != "host-a") continue;
-    for (std::string_view line : SplitBatch(req.body.view()).value()) {
+    const std::vector<std::string_view> lines = SplitBatch(req.body.view()).value();
+    for (std::string_view line : lines) {
       SimpleMessage ack = Msg("ACK", "a");
       ack.message_id = ParseMessage(line).value().message_id;
       acks.push_back(EncodeMessage(ack));
