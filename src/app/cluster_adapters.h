@@ -56,8 +56,8 @@ class ClusterNodePort final : public ClusterPort {
   cluster::ClusterNode& node_;
 };
 
-// Adds POST /v1/gossip/message, /v1/gossip/batch, /v1/bootstrap and /v1/catchup (peer bucket, 16 MiB) served by
-// node; /v1/catchup is answered later, from the node's background executor.
+// Adds POST /v1/gossip/message, /v1/gossip/batch, /v1/bootstrap and /v1/catchup (peer bucket, 16
+// MiB) served by node; /v1/catchup is answered later, from the node's background executor.
 void AddPeerRoutes(http::RouteTable& routes, cluster::ClusterNode& node);
 
 // Adds POST /v1/antientropy/digest, /diff and /push (peer bucket, 16 MiB) served by ae.

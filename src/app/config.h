@@ -48,7 +48,7 @@ struct Config {
   std::chrono::milliseconds anti_entropy_interval{60000};  // REPRAM_ANTI_ENTROPY_INTERVAL; 0 = off
   int64_t full_fanout_max = 32;                            // REPRAM_FULL_FANOUT_MAX
   bool gossip_batch = true;  // REPRAM_GOSSIP_BATCH: batch PUTs/ACKs to C++ peers (gossip-batch.md)
-  int64_t threads = 0;                                     // REPRAM_THREADS; 0 = number of cores
+  int64_t threads = 0;       // REPRAM_THREADS; 0 = number of cores
   int64_t max_connections = 0;        // REPRAM_MAX_CONNECTIONS; 0 = from the descriptor limit
   bool log_json = false;              // REPRAM_LOG_FORMAT=json
   bool mcp_http = true;               // REPRAM_MCP_HTTP

@@ -109,11 +109,8 @@ void BatchSender::Send(const NodeInfo& peer, Item item) {
 }
 
 BatchSender::Batch BatchSender::TakeBatch(const std::string& key, PeerState& state) {
-  Batch batch{.key = key,
-              .epoch = state.epoch,
-              .host = state.host,
-              .port = state.port,
-              .items = {}};
+  Batch batch{
+      .key = key, .epoch = state.epoch, .host = state.host, .port = state.port, .items = {}};
   size_t bytes = 0;
   std::optional<bool> fanout;  // of the batch's PUTs: a batch carries one fanout header
   while (!state.queue.empty() && batch.items.size() < options_.batch_messages) {
@@ -218,11 +215,11 @@ void BatchSender::PostSingle(const std::string& host, uint16_t port, Item item) 
   OutboundRequest req{.host = host,
                       .port = port,
                       .path = std::string(kGossipPath),
-                      .headers = Headers("application/json", item.body, item.fanout_full &&
-                                                                   item.type == MessageType::kPut),
+                      .headers = Headers("application/json", item.body,
+                                         item.fanout_full && item.type == MessageType::kPut),
                       .body = item.body};
-  transport_.Post(std::move(req), guard_.Wrap([this, key = std::move(peer_key), done = std::move(item.done)](
-                                                  TransportResult r) {
+  transport_.Post(std::move(req), guard_.Wrap([this, key = std::move(peer_key),
+                                               done = std::move(item.done)](TransportResult r) {
     if (r.transport_error) {
       MutexLock lock(mu_);
       auto it = peers_.find(key);
@@ -232,8 +229,9 @@ void BatchSender::PostSingle(const std::string& host, uint16_t port, Item item) 
   }));
 }
 
-std::vector<std::pair<std::string, std::string>> BatchSender::Headers(
-    std::string_view content_type, const SharedBytes& body, bool fanout_full) const {
+std::vector<std::pair<std::string, std::string>> BatchSender::Headers(std::string_view content_type,
+                                                                      const SharedBytes& body,
+                                                                      bool fanout_full) const {
   std::vector<std::pair<std::string, std::string>> headers{
       {"Content-Type", std::string(content_type)}};
   if (!options_.secret.empty()) {

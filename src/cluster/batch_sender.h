@@ -25,14 +25,13 @@ namespace repram::cluster {
 // queue and leaves as the next batch as soon as the previous one is answered, so a lone message
 // leaves at once. The first batch to a peer is the probe: 404/405/501 (to it or any later batch)
 // means the peer does not take batches (an upstream node): what the batch carried and every later
-// message of that peer goes single, exactly as without batching, until the peer is probed again: when its id at that address changes, when a send to
-// it fails with a transport error (connection loss: it may have restarted as another build), or
-// after Forget (eviction).
-// Memory: each peer's queue is capped at queue_messages (cluster.md §1) and queue_bytes; the
-// queued bodies are shared with the other peers' queues, only a batch in flight is a copy (at
-// most batch_bytes, or one message).
-// Thread-safe. The transport is never called with the lock held; completions are wrapped by the
-// owner's guard, so nothing runs after the owner closed it.
+// message of that peer goes single, exactly as without batching, until the peer is probed again:
+// when its id at that address changes, when a send to it fails with a transport error (connection
+// loss: it may have restarted as another build), or after Forget (eviction). Memory: each peer's
+// queue is capped at queue_messages (cluster.md §1) and queue_bytes; the queued bodies are shared
+// with the other peers' queues, only a batch in flight is a copy (at most batch_bytes, or one
+// message). Thread-safe. The transport is never called with the lock held; completions are wrapped
+// by the owner's guard, so nothing runs after the owner closed it.
 class BatchSender {
  public:
   struct Options {

@@ -27,8 +27,8 @@ class BatchSenderTest : public ::testing::Test {
     return options;
   }
   void Make(BatchSender::Options options = {}) {
-    sender_ = std::make_unique<BatchSender>(std::move(options), transport_, clock_, metrics_,
-                                            guard_);
+    sender_ =
+        std::make_unique<BatchSender>(std::move(options), transport_, clock_, metrics_, guard_);
   }
   static NodeInfo Peer(const std::string& id = "b") {
     return NodeInfo{.id = id, .address = "127.0.0.2", .gossip_port = 9090, .http_port = 8080};
@@ -178,7 +178,7 @@ TEST_F(BatchSenderTest, ARestartedPeerIsProbedAgain) {
   Send(0);
   Send(1);
   ASSERT_EQ(sender_->ModeOf(Peer()), Mode::kSingle);
-  transport_.SetResponder({});  // now a C++ node answers at that address
+  transport_.SetResponder({});   // now a C++ node answers at that address
   Send(2, Peer("b-restarted"));  // new id at the same address: probed
   EXPECT_EQ(sender_->ModeOf(Peer("b-restarted")), Mode::kBatch);
   EXPECT_EQ(Requests(kGossipBatchPath).size(), 2u);
@@ -215,13 +215,13 @@ TEST_F(BatchSenderTest, ForgetFailsTheQueueAndProbesAgain) {
   transport_.SetResponder({});
   transport_.Hold(true);
   sender_->Forget(Peer());
-  Send(1);  // probe, in flight
-  Send(2);  // queued
+  Send(1);                  // probe, in flight
+  Send(2);                  // queued
   sender_->Forget(Peer());  // evicted
   EXPECT_EQ(outcomes_[2], false);
   transport_.ReleaseHeld();
   EXPECT_EQ(outcomes_[1], true);  // the batch in flight still completes
-  Send(3);  // a fresh probe
+  Send(3);                        // a fresh probe
   EXPECT_EQ(Requests(kGossipBatchPath).size(), 3u);
   transport_.ReleaseHeld();
   EXPECT_EQ(sender_->ModeOf(Peer()), Mode::kBatch);

@@ -596,9 +596,8 @@ ClusterNode::RelayResult ClusterNode::RelayChildPut(const SimpleMessage& put,
   }
   SendToAll(targets, relayed, full, on_done);
   result.outcome = RelayOutcome::kStored;
-  result.congested = std::any_of(targets.begin(), targets.end(), [&](const NodeInfo& peer) {
-    return PeerCongested(peer);
-  });
+  result.congested = std::any_of(targets.begin(), targets.end(),
+                                 [&](const NodeInfo& peer) { return PeerCongested(peer); });
   return result;
 }
 

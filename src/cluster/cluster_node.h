@@ -232,7 +232,7 @@ class ClusterNode {
   CallbackGuard guard_;
   std::unique_ptr<IsolationRecovery> recovery_;
   std::unique_ptr<CatchupClient> catchup_;  // null when catch-up is off
-  std::unique_ptr<BatchSender> batcher_;     // PUTs and ACKs; null when gossip_batch is off
+  std::unique_ptr<BatchSender> batcher_;    // PUTs and ACKs; null when gossip_batch is off
 
   mutable Mutex mu_;
   bool stopped_ GUARDED_BY(mu_) = false;

@@ -107,9 +107,9 @@ class BatchHandlerTest : public testing::ClusterNodeFixture {
 
 TEST_F(BatchHandlerTest, EveryPutOfABatchIsStored) {
   MakeNode();
-  const PeerReply reply = Batch(Join({EncodeMessage(PutFrom("a", "k1")),
-                                      EncodeMessage(PutFrom("a", "k2")),
-                                      EncodeMessage(PutFrom("b", "k3"))}));
+  const PeerReply reply =
+      Batch(Join({EncodeMessage(PutFrom("a", "k1")), EncodeMessage(PutFrom("a", "k2")),
+                  EncodeMessage(PutFrom("b", "k3"))}));
   EXPECT_EQ(reply.outcome, PeerOutcome::kDocument);
   EXPECT_EQ(reply.detail, "{\"success\":true}\n");
   for (const char* key : {"k1", "k2", "k3"}) EXPECT_TRUE(store_.Get(key)) << key;
@@ -202,7 +202,7 @@ TEST_F(BatchHandlerTest, AcksInABatchCompleteTheOriginatorsWrites) {
                           [&outcomes, i](bool q) { outcomes[i] = q; });
   }
   EXPECT_EQ(BatchRequests().size(), 2u);  // the first PUT to a and b; the others wait behind it
-  transport_.ReleaseHeld();                // answered: the two queued PUTs leave as one batch
+  transport_.ReleaseHeld();               // answered: the two queued PUTs leave as one batch
   EXPECT_EQ(BatchRequests().size(), 4u);
   std::vector<std::string> acks;
   for (const OutboundRequest& req : BatchRequests()) {

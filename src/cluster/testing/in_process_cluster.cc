@@ -116,13 +116,14 @@ void InProcessCluster::Deliver(size_t from, OutboundRequest req,
           reply = target->HandleGossip(req.body, FakeTransport::Header(req, kSignatureHeader),
                                        FakeTransport::Header(req, kFanoutHeader) == kFanoutFull);
         } else if (req.path == kGossipBatchPath) {
-          const Result<std::vector<std::string_view>> lines = SplitBatch(req.body.view());
+          const auto lines = SplitBatch(req.body.view());
           for (std::string_view line : lines.ok() ? *lines : std::vector<std::string_view>{}) {
             Result<SimpleMessage> msg = ParseMessage(line);
             if (msg.ok()) ++delivered_[msg->type];
           }
-          reply = target->HandleGossipBatch(req.body, FakeTransport::Header(req, kSignatureHeader),
-                                            FakeTransport::Header(req, kFanoutHeader) == kFanoutFull);
+          const std::string sig = FakeTransport::Header(req, kSignatureHeader);
+          const bool full = FakeTransport::Header(req, kFanoutHeader) == kFanoutFull;
+          reply = target->HandleGossipBatch(req.body, sig, full);
         } else {
           reply = target->HandleBootstrap(req.body, FakeTransport::Header(req, kSignatureHeader));
         }
