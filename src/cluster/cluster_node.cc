@@ -223,9 +223,13 @@ PeerReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
       }
     }
   }
-  SimpleMessage ack = NewMessage("ACK");
+  SimpleMessage ack;  // NewMessage without a fresh id: an ACK carries the PUT's id
+  ack.type = "ACK";
+  ack.from = self_.id;
   ack.to = msg.from;
   ack.key = msg.key;
+  ack.timestamp =
+      std::chrono::duration_cast<std::chrono::seconds>(clock_.WallNow().time_since_epoch()).count();
   ack.message_id = msg.message_id;
   if (ws_relay_ != nullptr && ws_relay_->SendAck(ack)) {
     metrics_.CountSent(MessageType::kAck);

@@ -1,7 +1,9 @@
 #include "cluster/message.h"
 
+#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cluster/json_fields.h"
 #include "util/base64.h"
@@ -13,6 +15,104 @@ namespace repram::cluster {
 namespace {
 
 Status InvalidJson() { return Status(StatusCode::kInvalidArgument, "Invalid JSON"); }
+
+// A cursor over the canonical text EncodeMessage writes (compact, Go key order, no node_info,
+// strings of printable ASCII without escapes). Anything else is left to the DOM parser.
+class CanonicalReader {
+ public:
+  explicit CanonicalReader(std::string_view text) : text_(text) {}
+
+  bool Eat(char c) {
+    if (pos_ == text_.size() || text_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+  bool AtEnd() const { return pos_ == text_.size(); }
+
+  // Reads a string of bytes 0x20..0x7f other than '"' and '\\'.
+  std::optional<std::string_view> String() {
+    if (!Eat('"')) return std::nullopt;
+    const size_t start = pos_;
+    for (; pos_ < text_.size(); ++pos_) {
+      const auto c = static_cast<unsigned char>(text_[pos_]);
+      if (c == '"') return text_.substr(start, pos_++ - start);
+      if (c < 0x20 || c >= 0x80 || c == '\\') return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  // Reads an integer of at most 18 digits (no overflow possible), without a leading zero, a
+  // fraction or an exponent.
+  std::optional<int64_t> Int() {
+    const bool negative = Eat('-');
+    const size_t start = pos_;
+    int64_t value = 0;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+      value = value * 10 + (text_[pos_++] - '0');
+    }
+    const size_t digits = pos_ - start;
+    if (digits == 0 || digits > 18 || (digits > 1 && text_[start] == '0')) return std::nullopt;
+    if (pos_ < text_.size() && (text_[pos_] == '.' || text_[pos_] == 'e' || text_[pos_] == 'E')) {
+      return std::nullopt;
+    }
+    return negative ? -value : value;
+  }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+// Parses the canonical form of a message without building a JSON tree (the replica hot path:
+// every PUT and ACK between our nodes). Returns nullopt for anything it does not cover (other
+// key orders, duplicates, unknown keys, node_info, whitespace, escapes, non-ASCII, errors), which
+// ParseMessage then hands to the DOM parser: the result is the same either way.
+std::optional<SimpleMessage> ParseCanonical(std::string_view body) {
+  static constexpr std::string_view kFields[] = {"type", "from", "to",        "key",
+                                                 "data", "ttl",  "timestamp", "message_id"};
+  CanonicalReader r(body);
+  if (!r.Eat('{')) return std::nullopt;
+  SimpleMessage msg;
+  std::string_view data_b64;
+  size_t next = 0;  // fields must come in kFields order, each at most once
+  do {
+    const std::optional<std::string_view> name = r.String();
+    if (!name || !r.Eat(':')) return std::nullopt;
+    size_t i = next;
+    while (i < std::size(kFields) && kFields[i] != *name) ++i;
+    if (i == std::size(kFields)) return std::nullopt;
+    next = i + 1;
+    if (*name == "ttl" || *name == "timestamp") {
+      const std::optional<int64_t> v = r.Int();
+      if (!v) return std::nullopt;
+      if (*name == "timestamp") {
+        msg.timestamp = *v;
+      } else if (*v >= std::numeric_limits<int32_t>::min() &&
+                 *v <= std::numeric_limits<int32_t>::max()) {
+        msg.ttl = static_cast<int32_t>(*v);
+      } else {
+        return std::nullopt;
+      }
+      continue;
+    }
+    const std::optional<std::string_view> v = r.String();
+    if (!v) return std::nullopt;
+    if (*name == "type") msg.type = *v;
+    if (*name == "from") msg.from = *v;
+    if (*name == "to") msg.to = *v;
+    if (*name == "key") msg.key = *v;
+    if (*name == "data") data_b64 = *v;
+    if (*name == "message_id") msg.message_id = *v;
+  } while (r.Eat(','));
+  if (!r.Eat('}') || !r.AtEnd() || msg.from.size() > kMaxNodeIdBytes ||
+      msg.to.size() > kMaxNodeIdBytes || msg.message_id.size() > kMaxMessageIdBytes) {
+    return std::nullopt;
+  }
+  std::optional<std::string> data = DecodeBase64Strict(data_b64);
+  if (!data) return std::nullopt;
+  msg.data = std::move(*data);
+  return msg;
+}
 
 }  // namespace
 
@@ -44,6 +144,7 @@ std::string_view TypeName(MessageType type) {
 }
 
 Result<SimpleMessage> ParseMessage(std::string_view body) {
+  if (std::optional<SimpleMessage> msg = ParseCanonical(body)) return std::move(*msg);
   // The DOM parser keeps the last of duplicate keys, which is the Go behaviour we want here.
   if (!JsonDepthWithin(body)) return InvalidJson();  // before any tree is built
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);

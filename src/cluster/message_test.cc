@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <set>
 
 #include "cluster/message_id.h"
@@ -154,6 +155,42 @@ TEST(MessageTest, LastDuplicateKeyWins) {
   ASSERT_TRUE(msg.ok());
   EXPECT_EQ(msg->type, "PONG");
   EXPECT_EQ(msg->ttl, -5);
+}
+
+// The canonical form (what EncodeMessage writes) is parsed without a JSON tree; every other
+// spelling goes through the DOM parser. Both must give the same answers.
+TEST(MessageTest, CanonicalAndOtherSpellingsParseAlike) {
+  SimpleMessage put;
+  put.type = "PUT";
+  put.from = "node-a";
+  put.key = "k";
+  put.data = std::string("\0\xff value", 8);
+  put.ttl = -300;
+  put.timestamp = 1772366400;
+  put.message_id = "node-a-1772366400000000000-7";
+  for (const std::string& body :
+       {EncodeMessage(put),
+        std::string(R"({"message_id":"node-a-1772366400000000000-7","ttl":-300,"type":"PUT",)"
+                    R"("key":"k","from":"node-a","timestamp":1772366400,"data":"AP8gdmFsdWU="})"),
+        std::string(R"({ "type":"PUT","from":"node-a","key":"k","data":"AP8gdmFsdWU=","ttl":-300,)"
+                    R"("timestamp":1772366400,"message_id":"node-a-1772366400000000000-7"})")}) {
+    Result<SimpleMessage> msg = ParseMessage(body);
+    ASSERT_TRUE(msg.ok()) << body;
+    EXPECT_EQ(EncodeMessage(*msg), EncodeMessage(put)) << body;
+  }
+  const Result<SimpleMessage> big =
+      ParseMessage(R"({"type":"PING","timestamp":-9223372036854775808})");
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big->timestamp, std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(ParseMessage(R"({"type":"PUT","key":"a\u002fb"})").value().key, "a/b");
+  for (const std::string body :
+       {R"({"type":"PUT","ttl":01})", R"({"type":"PUT","ttl":1.5})", R"({"type":"PUT","ttl":1e2})",
+        R"({"type":"PUT","ttl":2147483648})", R"({"type":"PUT","ttl":-})", R"({"type":"PUT"}x)",
+        R"({"type":"PUT","data":"abc"})", R"({"type":"PUT","data":"YWJj"x})", R"({"type":"PUT",})",
+        R"({"type":"PUT")", R"({"type":7})"}) {
+    EXPECT_FALSE(ParseMessage(body).ok()) << body;
+  }
+  EXPECT_FALSE(ParseMessage(R"({"type":"PUT","from":")" + std::string(257, 'f') + R"("})").ok());
 }
 
 TEST(MessageTest, AcceptsInt32AndInt64Bounds) {
