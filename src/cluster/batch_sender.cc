@@ -60,8 +60,8 @@ std::string BatchSender::Key(const std::string& host, uint16_t port) {
 void BatchSender::Send(const NodeInfo& peer, Item item) {
   std::string key = Key(peer.address, peer.http_port);
   std::optional<Batch> batch;
-  bool single = false;
-  bool dropped = false;
+  std::optional<Item> single;   // to a peer that takes no batches
+  std::optional<Item> dropped;  // over the queue cap
   {
     MutexLock lock(mu_);
     auto [it, created] = peers_.try_emplace(key);
@@ -76,10 +76,10 @@ void BatchSender::Send(const NodeInfo& peer, Item item) {
       state.mode = Mode::kUnknown;
     }
     if (state.mode == Mode::kSingle) {
-      single = true;
+      single = std::move(item);
     } else if (state.queue.size() >= options_.queue_messages ||
                state.queued_bytes + item.body.size() > options_.queue_bytes) {
-      dropped = true;
+      dropped = std::move(item);
       if (!std::exchange(state.dropping, true)) {
         spdlog::warn("Gossip batch queue for {} ({}) full; dropping new messages", peer.id, key);
       }
@@ -100,11 +100,8 @@ void BatchSender::Send(const NodeInfo& peer, Item item) {
       }
     }
   }
-  if (single) return PostSingle(peer.address, peer.http_port, std::move(item));
-  if (dropped) {
-    if (item.done) item.done(false);
-    return;
-  }
+  if (single) PostSingle(peer.address, peer.http_port, std::move(*single));
+  if (dropped && dropped->done) dropped->done(false);
   if (batch) PostBatch(std::move(*batch));
 }
 
