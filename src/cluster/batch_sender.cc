@@ -151,13 +151,14 @@ void BatchSender::PostBatch(Batch batch) {
   SharedBytes body = JoinBatch(bodies);
   metrics_.batches_sent_total++;
   metrics_.batch_messages_sent_total += batch.items.size();
+  auto headers = Headers(kBatchContentType, body, fanout_full);
   OutboundRequest req{.host = batch.host,
                       .port = batch.port,
                       .path = std::string(kGossipBatchPath),
-                      .headers = Headers(kBatchContentType, body, fanout_full),
+                      .headers = std::move(headers),
                       .body = std::move(body)};
   auto shared = std::make_shared<Batch>(std::move(batch));
-  transport_.Post(std::move(req), guard_.Wrap([this, shared](TransportResult r) {
+  transport_.Post(std::move(req), guard_.Wrap([this, shared](const TransportResult& r) {
     OnBatchDone(std::move(*shared), r);
   }));
 }
@@ -215,15 +216,17 @@ void BatchSender::PostSingle(const std::string& host, uint16_t port, Item item) 
                       .headers = Headers("application/json", item.body,
                                          item.fanout_full && item.type == MessageType::kPut),
                       .body = item.body};
-  transport_.Post(std::move(req), guard_.Wrap([this, key = std::move(peer_key),
-                                               done = std::move(item.done)](TransportResult r) {
-    if (r.transport_error) {
-      MutexLock lock(mu_);
-      auto it = peers_.find(key);
-      if (it != peers_.end() && it->second.mode == Mode::kSingle) it->second.mode = Mode::kUnknown;
-    }
-    if (done) done(r.ok());
-  }));
+  transport_.Post(std::move(req),
+                  guard_.Wrap([this, key = std::move(peer_key),
+                               done = std::move(item.done)](const TransportResult& r) {
+                    if (r.transport_error) {
+                      MutexLock lock(mu_);
+                      auto it = peers_.find(key);
+                      if (it != peers_.end() && it->second.mode == Mode::kSingle)
+                        it->second.mode = Mode::kUnknown;
+                    }
+                    if (done) done(r.ok());
+                  }));
 }
 
 std::vector<std::pair<std::string, std::string>> BatchSender::Headers(std::string_view content_type,

@@ -805,9 +805,8 @@ void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
                                     .path = std::string(kGossipPath),
                                     .headers = headers,
                                     .body = body},
-                    guard_.Wrap([done = SendDone(peer.id, type, on_done)](TransportResult r) {
-                      done(r.ok());
-                    }));
+                    guard_.Wrap([done = SendDone(peer.id, type, on_done)](
+                                    const TransportResult& r) { done(r.ok()); }));
   }
 }
 
