@@ -99,7 +99,7 @@ if [ -n "${BENCH_VERBOSE:-}" ]; then
   for port in "$port_a" "$port_b" "$port_c"; do
     echo "--- node on port $port" >&2
     curl -s "http://127.0.0.1:$port/v1/metrics" | grep -E \
-      '^repram_(gossip_messages_sent_total|gossip_send_failures_total|gossip_batch|gossip_send_duration|writes_total|peers_active)' >&2
+      '^repram_(gossip_messages_sent_total|gossip_send_failures_total|gossip_batch|gossip_send_duration|http_request_duration_seconds_bucket.route=./v1/data|writes_total|peers_active)' >&2
   done
   tail -n 5 "$work"/node-*.log >&2
 fi
