@@ -48,6 +48,7 @@ class CanonicalReader {
     const size_t start = pos_;
     int64_t value = 0;
     while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+      if (pos_ - start == 18) return std::nullopt;  // longer: left to the tree parser
       value = value * 10 + (text_[pos_++] - '0');
     }
     const size_t digits = pos_ - start;
@@ -145,6 +146,10 @@ std::string_view TypeName(MessageType type) {
 
 Result<SimpleMessage> ParseMessage(std::string_view body) {
   if (std::optional<SimpleMessage> msg = ParseCanonical(body)) return std::move(*msg);
+  return ParseMessageTree(body);
+}
+
+Result<SimpleMessage> ParseMessageTree(std::string_view body) {
   // The DOM parser keeps the last of duplicate keys, which is the Go behaviour we want here.
   if (!JsonDepthWithin(body)) return InvalidJson();  // before any tree is built
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);

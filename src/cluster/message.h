@@ -37,6 +37,10 @@ struct SimpleMessage {
 // enclave normalized. Returns kInvalidArgument ("Invalid JSON") on any violation.
 Result<SimpleMessage> ParseMessage(std::string_view body);
 
+// ParseMessage without its fast path for the canonical form (EncodeMessage's output): always
+// builds the JSON tree. Same contract and results; the fuzz target and the tests compare the two.
+Result<SimpleMessage> ParseMessageTree(std::string_view body);
+
 // Checks the PUT rules of §5.1: key 1..8192 bytes without '/', non-empty message_id. Returns
 // kInvalidArgument with message "bad key" or "message_id required".
 Status ValidatePut(const SimpleMessage& msg);

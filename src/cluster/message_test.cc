@@ -182,6 +182,10 @@ TEST(MessageTest, CanonicalAndOtherSpellingsParseAlike) {
       ParseMessage(R"({"type":"PING","timestamp":-9223372036854775808})");
   ASSERT_TRUE(big.ok());
   EXPECT_EQ(big->timestamp, std::numeric_limits<int64_t>::min());
+  // Found by fuzz_gossip_message: a long digit run must not overflow the fast path.
+  EXPECT_FALSE(ParseMessage(R"({"type":"PUT","timestamp":1795795823434072000000-1"})").ok());
+  EXPECT_EQ(ParseMessage(R"({"type":"PUT","timestamp":123456789012345678})").value().timestamp,
+            123456789012345678);
   EXPECT_EQ(ParseMessage(R"({"type":"PUT","key":"a\u002fb"})").value().key, "a/b");
   for (const std::string body :
        {R"({"type":"PUT","ttl":01})", R"({"type":"PUT","ttl":1.5})", R"({"type":"PUT","ttl":1e2})",
