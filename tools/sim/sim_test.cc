@@ -1,0 +1,124 @@
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <sstream>
+#include <string>
+
+#include "sim/event_loop.h"
+#include "sim/report.h"
+#include "sim/scenario.h"
+#include "sim/simulation.h"
+
+namespace repram::sim {
+namespace {
+
+using std::chrono::milliseconds;
+
+Scenario Load(const std::string& name) {
+  return LoadScenario(std::string(REPRAM_SIM_SCENARIOS) + "/" + name);
+}
+
+RunResult RunScenario(Scenario scenario, uint64_t seed = 1) {
+  spdlog::set_level(spdlog::level::off);
+  Simulation simulation(std::move(scenario), seed);
+  return simulation.Run();
+}
+
+std::string Csv(const RunResult& result) {
+  std::ostringstream out;
+  WriteSummaryCsv(result.summary, out);
+  WriteTimeSeriesCsv(result.series, out);
+  return out.str();
+}
+
+TEST(EventLoopTest, RunsEventsInTimeOrderAndFifoAtEqualTimes) {
+  EventLoop loop;
+  std::string order;
+  loop.Post(milliseconds(20), [&] { order += 'c'; });
+  loop.Post(milliseconds(10), [&] { order += 'a'; });
+  loop.Post(milliseconds(10), [&] { order += 'b'; });
+  auto cancelled = loop.After(milliseconds(15), [&] { order += 'x'; });
+  cancelled.reset();
+  loop.RunUntil(milliseconds(15));
+  EXPECT_EQ(order, "ab");
+  EXPECT_EQ(loop.Elapsed(), milliseconds(15));
+  loop.RunUntil(milliseconds(30));
+  EXPECT_EQ(order, "abc");
+  EXPECT_EQ(loop.events_run(), 3u);
+}
+
+TEST(EventLoopTest, EventsScheduledByEventsRunWithinTheWindow) {
+  EventLoop loop;
+  int runs = 0;
+  std::unique_ptr<Scheduler::Task> task;
+  std::function<void()> tick = [&] {
+    ++runs;
+    task = loop.After(milliseconds(10), tick);
+  };
+  task = loop.After(milliseconds(10), tick);
+  loop.RunUntil(milliseconds(55));
+  EXPECT_EQ(runs, 5);
+}
+
+TEST(ScenarioTest, RejectsUnknownKeys) {
+  EXPECT_THROW(ParseScenario(R"({"nodes": 3, "nodse": 4})"), std::runtime_error);
+  EXPECT_THROW(ParseScenario(R"({"network": {"los": 0.1}})"), std::runtime_error);
+  EXPECT_EQ(ParseScenario(R"({"nodes": 7, "cluster": {"ping_interval_s": 2}})").nodes, 7u);
+}
+
+TEST(SimulationTest, SameSeedGivesIdenticalCsv) {
+  Scenario scenario = Load("churn.json");
+  scenario.nodes = 30;
+  scenario.duration_s = 130;
+  scenario.network.loss = 0.02;
+  const std::string first = Csv(RunScenario(scenario, 7));
+  EXPECT_EQ(first, Csv(RunScenario(scenario, 7)));
+  EXPECT_NE(first, Csv(RunScenario(scenario, 8)));
+}
+
+TEST(SimulationTest, ThreeNodesDeliverEveryWriteWith201) {
+  const RunResult result = RunScenario(Load("three-nodes.json"));
+  const Summary& s = result.summary;
+  ASSERT_GT(s.Get("writes"), 50);
+  EXPECT_EQ(s.Get("delivery_ratio_1s"), 1.0);
+  EXPECT_EQ(s.Get("delivery_min_1s"), 1.0);
+  EXPECT_EQ(s.Get("quorum_202"), 0);
+  EXPECT_EQ(s.Get("quorum_201"), s.Get("writes"));
+  EXPECT_EQ(s.Get("missing_members_end"), 0);
+  EXPECT_EQ(s.Get("false_members_end"), 0);
+}
+
+TEST(SimulationTest, PartitionHealsAndMembershipConverges) {
+  const RunResult result = RunScenario(Load("partition.json"));
+  const Summary& s = result.summary;
+  EXPECT_GE(s.Get("convergence_s"), 0);
+  EXPECT_LE(s.Get("convergence_s"), 35);
+  EXPECT_EQ(s.Get("missing_members_end"), 0);
+  EXPECT_GT(s.Get("requests_cut"), 0);  // the partition did cut traffic
+  // Writes made during the partition reach only their side at first.
+  EXPECT_LT(s.Get("delivery_min_1s"), 1.0);
+}
+
+TEST(SimulationTest, LossyNarrowFanoutReportsIncompleteDelivery) {
+  const RunResult result = RunScenario(Load("lossy-fanout.json"));
+  const Summary& s = result.summary;
+  ASSERT_GT(s.Get("writes"), 10);
+  EXPECT_LT(s.Get("delivery_ratio_30s"), 1.0);
+  EXPECT_GT(s.Get("requests_lost"), 0);
+}
+
+TEST(SimulationTest, Smoke1000NodesOneMinute) {
+  const auto start = std::chrono::steady_clock::now();
+  const RunResult result = RunScenario(Load("smoke-1000.json"));
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const Summary& s = result.summary;
+  EXPECT_EQ(s.Get("nodes"), 1000);
+  EXPECT_GT(s.Get("writes"), 30);
+  EXPECT_GT(s.Get("delivery_ratio_5s"), 0.9);
+  EXPECT_GE(s.Get("convergence_s"), 0);
+  RecordProperty("wall_s", std::to_string(wall));
+}
+
+}  // namespace
+}  // namespace repram::sim

@@ -1,0 +1,463 @@
+#include "sim/simulation.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <utility>
+
+#include "cluster/message.h"
+
+namespace repram::sim {
+namespace {
+
+using cluster::ClusterNode;
+using cluster::OutboundRequest;
+using cluster::PeerOutcome;
+using cluster::PeerReply;
+using cluster::TransportResult;
+
+constexpr uint16_t kHttpPort = 8080;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string HostOf(size_t i) {
+  return fmt::format("10.{}.{}.{}", i / 62500 % 250, i / 250 % 250, i % 250 + 1);
+}
+
+Duration Seconds(double s) {
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
+}
+
+TransportResult Answer(int status, std::string body = "{\"success\":true}\n") {
+  TransportResult r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+bool FanoutFull(const OutboundRequest& req) {
+  for (const auto& [name, value] : req.headers) {
+    if (name == cluster::kFanoutHeader) return value == cluster::kFanoutFull;
+  }
+  return false;
+}
+
+}  // namespace
+
+// A node's replica store as far as the measures need it: which writes it holds.
+class Simulation::Store final : public cluster::ReplicaStore {
+ public:
+  Store(DeliveryTracker& tracker, const EventLoop& loop) : tracker_(tracker), loop_(loop) {}
+  Status Put(std::string_view key, std::string_view /*value*/, int64_t /*ttl*/) override {
+    const int64_t w = DeliveryTracker::IndexOf(key);
+    if (w < 0) return Status::Ok();
+    const auto index = static_cast<size_t>(w);
+    if (index >= held_.size()) held_.resize(index + 1, false);
+    if (!held_[index]) {
+      held_[index] = true;
+      tracker_.OnHeld(index, std::chrono::duration<double>(loop_.Elapsed()).count());
+    }
+    return Status::Ok();
+  }
+  bool Holds(size_t w) const { return w < held_.size() && held_[w]; }
+
+ private:
+  DeliveryTracker& tracker_;
+  const EventLoop& loop_;
+  std::vector<bool> held_;
+};
+
+// The isolation-recovery seeds: the roots.
+class Simulation::RootSeeds final : public cluster::SeedProvider {
+ public:
+  explicit RootSeeds(std::vector<std::string> seeds) : seeds_(std::move(seeds)) {}
+  std::vector<std::string> Seeds() override { return seeds_; }
+
+ private:
+  std::vector<std::string> seeds_;
+};
+
+// One life of a slot: a node and what it refers to.
+struct Simulation::Incarnation {
+  std::string id;
+  double started_s = 0;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<SimRng> rng;
+  std::unique_ptr<ClusterNode> node;
+};
+
+struct Simulation::Member {
+  std::string host;
+  std::string enclave;
+  bool root = false;
+  size_t restarts = 0;
+  std::unique_ptr<Incarnation> current;  // null while down
+};
+
+Simulation::Simulation(Scenario scenario, uint64_t seed, bool progress)
+    : scenario_(std::move(scenario)),
+      seed_(seed),
+      progress_(progress),
+      network_(scenario_.network, seed, loop_,
+               [this](size_t to, const OutboundRequest& req) { return Handle(to, req); }),
+      rng_(Mix64(seed ^ 0x636875726eULL)) {
+  for (size_t i = 0; i < scenario_.roots; ++i) {
+    root_seeds_.push_back(fmt::format("{}:{}", HostOf(i), kHttpPort));
+  }
+  seeds_ = std::make_unique<RootSeeds>(root_seeds_);
+}
+
+Simulation::~Simulation() {
+  for (auto& member : members_) {
+    if (member->current) member->current->node->Stop();
+  }
+}
+
+double Simulation::Now() const { return std::chrono::duration<double>(loop_.Elapsed()).count(); }
+
+size_t Simulation::AddMember() {
+  const size_t i = members_.size();
+  auto member = std::make_unique<Member>();
+  member->host = HostOf(i);
+  member->enclave =
+      scenario_.enclaves == 1 ? std::string("default") : fmt::format("e{}", i % scenario_.enclaves);
+  member->root = i < scenario_.roots;
+  members_.push_back(std::move(member));
+  bootstrap_by_slot_.push_back(0);
+  network_.AddSlot(HostOf(i));
+  network_.SetState(i, Network::State::kGone);  // nothing listens until it starts
+  return i;
+}
+
+void Simulation::StartMember(size_t i) {
+  Member& m = *members_[i];
+  auto inc = std::make_unique<Incarnation>();
+  inc->id = m.restarts == 0 ? fmt::format("node-{}", i) : fmt::format("node-{}-r{}", i, m.restarts);
+  inc->started_s = Now();
+  inc->store = std::make_unique<Store>(delivery_, loop_);
+  inc->rng = std::make_unique<SimRng>(Mix64(seed_ * 1'000'003 + i) + m.restarts, scenario_.jitter);
+  cluster::ClusterConfig config = scenario_.cluster;
+  config.node_id = inc->id;
+  config.address = m.host;
+  config.http_port = kHttpPort;
+  config.gossip_port = 9090;
+  config.enclave = m.enclave;
+  config.seeds = root_seeds_;  // a root skips itself
+  inc->node = std::make_unique<ClusterNode>(
+      std::move(config),
+      cluster::ClusterDeps{.scheduler = loop_,
+                           .rng = *inc->rng,
+                           .transport = network_.transport(i),
+                           .store = *inc->store,
+                           .recovery_seeds = scenario_.recovery ? seeds_.get() : nullptr});
+  m.current = std::move(inc);
+  network_.SetState(i, Network::State::kUp);
+  m.current->node->Start();
+}
+
+void Simulation::StopMember(size_t i) {
+  Member& m = *members_[i];
+  if (!m.current) return;
+  ClusterNode& node = *m.current->node;
+  node.Stop();
+  const cluster::ClusterMetrics& metrics = node.metrics();
+  for (size_t t = 0; t < retired_sent_.size(); ++t) retired_sent_[t] += metrics.messages_sent[t];
+  retired_recoveries_ += metrics.isolation_recoveries_total;
+  retired_recovery_failures_ += metrics.isolation_recovery_failures_total;
+  retired_.push_back(std::move(m.current));
+}
+
+std::vector<size_t> Simulation::PickVictims(size_t count) {
+  std::vector<size_t> pool;
+  for (size_t i = 0; i < members_.size(); ++i) {
+    if (members_[i]->current && !members_[i]->root) pool.push_back(i);
+  }
+  count = std::min(count, pool.size());
+  for (size_t k = 0; k < count; ++k) std::swap(pool[k], pool[k + rng_.Below(pool.size() - k)]);
+  pool.resize(count);
+  std::sort(pool.begin(), pool.end());
+  return pool;
+}
+
+void Simulation::Apply(const Event& event) {
+  const size_t n = members_.size();
+  switch (event.kind) {
+    case Event::Kind::kPartition: {
+      double total = 0;
+      for (double share : event.groups) total += share;
+      for (size_t i = 0; i < n; ++i) {
+        const double position = (static_cast<double>(i) + 0.5) / static_cast<double>(n) * total;
+        double edge = 0;
+        int group = 0;
+        while (group + 1 < static_cast<int>(event.groups.size()) &&
+               position > edge + event.groups[static_cast<size_t>(group)]) {
+          edge += event.groups[static_cast<size_t>(group)];
+          ++group;
+        }
+        network_.SetGroup(i, group + 1);
+      }
+      break;
+    }
+    case Event::Kind::kIsolateAll:
+      for (size_t i = 0; i < n; ++i) network_.SetGroup(i, static_cast<int>(i) + 1);
+      break;
+    case Event::Kind::kHeal:
+      for (size_t i = 0; i < n; ++i) network_.SetGroup(i, 0);
+      last_heal_s_ = Now();
+      converged_s_ = -1;
+      recovered_s_ = -1;
+      next_accuracy_s_ = Now();
+      break;
+    case Event::Kind::kCrash:
+    case Event::Kind::kLeave:
+      for (size_t i : PickVictims(event.count)) {
+        StopMember(i);
+        network_.SetState(i, event.kind == Event::Kind::kCrash ? Network::State::kCrashed
+                                                              : Network::State::kGone);
+      }
+      break;
+    case Event::Kind::kRestart:
+      for (size_t i : PickVictims(event.count)) {
+        StopMember(i);
+        ++members_[i]->restarts;
+        StartMember(i);
+      }
+      break;
+    case Event::Kind::kJoin:
+      for (size_t k = 0; k < event.count; ++k) StartMember(AddMember());
+      break;
+  }
+}
+
+TransportResult Simulation::Handle(size_t to, const OutboundRequest& req) {
+  Member& m = *members_[to];
+  if (!m.current) return Answer(503);
+  ClusterNode& node = *m.current->node;
+  if (req.path == cluster::kGossipPath) {
+    // Open mode: HandleGossip would only add the (absent) signature check to this.
+    Result<cluster::SimpleMessage> msg = cluster::ParseMessage(req.body);
+    if (!msg.ok()) return Answer(400);
+    const PeerReply reply = node.HandleMessage(*msg, FanoutFull(req));
+    return reply.ok() ? Answer(200) : Answer(400);
+  }
+  if (req.path == cluster::kBootstrapPath) {
+    ++bootstrap_by_slot_[to];
+    ++bootstrap_total_;
+    PeerReply reply = node.HandleBootstrap(req.body, "");
+    if (reply.ok()) return Answer(200, std::move(reply.detail));
+    return Answer(reply.outcome == PeerOutcome::kNotBootstrapRoot ? 403 : 400);
+  }
+  return Answer(404);
+}
+
+void Simulation::Write(size_t k) {
+  const Workload& w = scenario_.writes;
+  const size_t pool =
+      w.originators == 0 ? members_.size() : std::min(w.originators, members_.size());
+  for (size_t tries = 0; tries < pool; ++tries) {
+    const size_t i = (k + tries) % pool;
+    Member& m = *members_[i];
+    if (!m.current) continue;
+    size_t targets = 0;
+    for (const auto& other : members_) targets += other->current && other->enclave == m.enclave;
+    const double t = Now();
+    const size_t id = delivery_.Add(t, targets);
+    const std::string key = DeliveryTracker::KeyOf(id, w.key_bytes);
+    const std::string value(w.value_bytes, 'v');
+    (void)m.current->store->Put(key, value, w.ttl_s);  // the local copy comes first (§9.1)
+    m.current->node->ReplicateWrite(key, value, w.ttl_s,
+                                    [this, id](bool quorum) { delivery_.OnQuorum(id, quorum, Now()); });
+    for (size_t c = 0; c < DeliveryTracker::kCheckpoints.size(); ++c) {
+      loop_.Post(Seconds(DeliveryTracker::kCheckpoints[c]),
+                 [this, id, c, enclave = m.enclave, t] { Checkpoint(id, c, enclave, t); });
+    }
+    break;
+  }
+  const double next = w.start_s + static_cast<double>(k + 1) / w.rate;
+  const double stop = w.stop_s > 0 ? std::min(w.stop_s, scenario_.duration_s) : scenario_.duration_s;
+  if (next < stop) loop_.Post(Seconds(next - Now()), [this, k] { Write(k + 1); });
+}
+
+void Simulation::Checkpoint(size_t w, size_t c, const std::string& enclave, double written_s) {
+  size_t holders = 0;
+  size_t members = 0;
+  for (const auto& m : members_) {
+    if (!m->current || m->enclave != enclave || m->current->started_s > written_s) continue;
+    ++members;
+    holders += m->current->store->Holds(w) ? 1 : 0;
+  }
+  delivery_.OnCheckpoint(w, c, holders, members);
+}
+
+std::array<double, 2> Simulation::Accuracy() {
+  std::unordered_set<std::string> alive;
+  for (const auto& m : members_) {
+    if (m->current) alive.insert(m->current->id);
+  }
+  double false_members = 0;
+  double missing = 0;
+  for (const auto& m : members_) {
+    if (!m->current) continue;
+    size_t known = 0;
+    const std::vector<cluster::NodeInfo> peers = m->current->node->Peers();
+    for (const cluster::NodeInfo& peer : peers) known += alive.contains(peer.id) ? 1 : 0;
+    false_members += static_cast<double>(peers.size() - known);
+    missing += static_cast<double>(alive.size() - 1 - known);
+  }
+  const double n = std::max<double>(1, static_cast<double>(alive.size()));
+  return {false_members / n, missing / n};
+}
+
+void Simulation::Sample(size_t second) {
+  std::array<uint64_t, cluster::kMessageTypeCount> sent = retired_sent_;
+  uint64_t recoveries = retired_recoveries_;
+  uint64_t recovery_failures = retired_recovery_failures_;
+  size_t alive = 0;
+  size_t isolated = 0;
+  double peers_sum = 0;
+  double peers_min = kNaN;
+  double peers_max = kNaN;
+  for (const auto& m : members_) {
+    if (!m->current) continue;
+    const ClusterNode& node = *m->current->node;
+    const cluster::ClusterMetrics& metrics = node.metrics();
+    for (size_t t = 0; t < sent.size(); ++t) sent[t] += metrics.messages_sent[t];
+    recoveries += metrics.isolation_recoveries_total;
+    recovery_failures += metrics.isolation_recovery_failures_total;
+    const auto peers = static_cast<double>(node.PeerCount());
+    ++alive;
+    isolated += peers <= static_cast<double>(scenario_.cluster.isolation_threshold) ? 1 : 0;
+    peers_sum += peers;
+    peers_min = std::isnan(peers_min) ? peers : std::min(peers_min, peers);
+    peers_max = std::isnan(peers_max) ? peers : std::max(peers_max, peers);
+  }
+  const double nodes = std::max<double>(1, static_cast<double>(alive));
+  std::vector<double> row{static_cast<double>(second), static_cast<double>(alive),
+                          peers_sum / nodes,           peers_min,
+                          peers_max,                   static_cast<double>(isolated)};
+  const bool steady = static_cast<double>(second) > scenario_.startup_s + 1;
+  for (size_t t = 0; t < sent.size(); ++t) {
+    const uint64_t delta = sent[t] - last_sent_[t];
+    row.push_back(static_cast<double>(delta) / nodes);
+    if (steady) steady_sent_[t] += delta;
+  }
+  if (steady) steady_node_seconds_ += static_cast<double>(alive);
+  last_sent_ = sent;
+
+  uint64_t bootstraps = 0;
+  uint64_t busiest_root = 0;
+  for (size_t i = 0; i < bootstrap_by_slot_.size(); ++i) {
+    bootstraps += bootstrap_by_slot_[i];
+    if (members_[i]->root) busiest_root = std::max(busiest_root, bootstrap_by_slot_[i]);
+    bootstrap_by_slot_[i] = 0;
+  }
+  bootstrap_max_root_s_ = std::max(bootstrap_max_root_s_, static_cast<double>(busiest_root));
+  row.push_back(static_cast<double>(bootstraps));
+  row.push_back(static_cast<double>(busiest_root));
+  row.push_back(static_cast<double>(recoveries));
+  row.push_back(static_cast<double>(recovery_failures));
+  const std::array<size_t, 3> writes = delivery_.InSecond(second - 1);
+  for (size_t v : writes) row.push_back(static_cast<double>(v));
+
+  double false_members = kNaN;
+  double missing = kNaN;
+  const double now = Now();
+  if (now >= next_accuracy_s_) {
+    const std::array<double, 2> accuracy = Accuracy();
+    false_members = last_false_ = accuracy[0];
+    missing = last_missing_ = accuracy[1];
+    const bool converging = last_heal_s_ >= 0 && converged_s_ < 0;
+    if (converging && missing == 0) converged_s_ = now - last_heal_s_;
+    next_accuracy_s_ = now + (last_heal_s_ >= 0 && converged_s_ < 0 ? 1 : scenario_.sample_s);
+  }
+  if (last_heal_s_ >= 0 && recovered_s_ < 0 && isolated == 0) recovered_s_ = now - last_heal_s_;
+  row.push_back(false_members);
+  row.push_back(missing);
+  series_.rows.push_back(std::move(row));
+}
+
+RunResult Simulation::Run() {
+  series_.columns = {"t_s",       "alive",      "peers_mean",      "peers_min",
+                     "peers_max", "isolated",   "put_per_node",    "ack_per_node",
+                     "ping_per_node", "pong_per_node", "sync_per_node", "bootstrap_requests",
+                     "bootstrap_busiest_root", "isolation_recoveries", "isolation_recovery_failures",
+                     "writes",    "quorum_201", "quorum_202",      "false_members",
+                     "missing_members"};
+  for (size_t i = 0; i < scenario_.nodes; ++i) {
+    const size_t slot = AddMember();
+    const double at = i < scenario_.roots ? 0.001 * static_cast<double>(i)
+                                          : scenario_.startup_s * static_cast<double>(i) /
+                                                static_cast<double>(scenario_.nodes);
+    loop_.Post(Seconds(at), [this, slot] { StartMember(slot); });
+  }
+  for (const Event& event : scenario_.events) {
+    loop_.Post(Seconds(event.at_s), [this, event] { Apply(event); });
+  }
+  if (scenario_.writes.rate > 0 && scenario_.writes.start_s < scenario_.duration_s) {
+    loop_.Post(Seconds(scenario_.writes.start_s), [this] { Write(0); });
+  }
+  const auto seconds = static_cast<size_t>(std::floor(scenario_.duration_s));
+  for (size_t s = 1; s <= seconds; ++s) {
+    loop_.Post(Seconds(static_cast<double>(s)), [this, s] { Sample(s); });
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  for (double t = 10; t < scenario_.duration_s + 10; t += 10) {
+    loop_.RunUntil(Seconds(std::min(t, scenario_.duration_s)));
+    if (progress_) {
+      std::fprintf(stderr, "t=%.0fs wall=%.1fs events=%llu pending=%zu\n", Now(),
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count(),
+                   static_cast<unsigned long long>(loop_.events_run()), loop_.pending());
+    }
+  }
+  RunResult result;
+  Summarize(result);
+  result.series = std::move(series_);
+  result.events = loop_.events_run();
+  return result;
+}
+
+void Simulation::Summarize(RunResult& out) {
+  Summary& s = out.summary;
+  s.Add("nodes", static_cast<double>(scenario_.nodes));
+  s.Add("duration_s", scenario_.duration_s);
+  s.Add("seed", static_cast<double>(seed_));
+  delivery_.Summarize(s);
+  const auto sent_total = [&](cluster::MessageType type) {
+    return static_cast<double>(last_sent_[static_cast<size_t>(type)]);
+  };
+  const double writes = static_cast<double>(delivery_.writes());
+  s.Add("put_per_write", writes > 0 ? sent_total(cluster::MessageType::kPut) / writes : kNaN);
+  s.Add("ack_per_write", writes > 0 ? sent_total(cluster::MessageType::kAck) / writes : kNaN);
+  const char* const kNames[] = {"put", "ack", "ping", "pong", "sync"};
+  double steady_total = 0;
+  for (size_t t = 0; t < steady_sent_.size(); ++t) {
+    const double rate = steady_node_seconds_ > 0
+                            ? static_cast<double>(steady_sent_[t]) / steady_node_seconds_
+                            : kNaN;
+    steady_total += rate;
+    s.Add(fmt::format("msgs_per_node_s_{}", kNames[t]), rate);
+  }
+  s.Add("msgs_per_node_s_total", steady_total);
+  s.Add("bootstrap_requests", static_cast<double>(bootstrap_total_));
+  s.Add("bootstrap_busiest_root_per_s", bootstrap_max_root_s_);
+  const auto last_row = [&](size_t column) {
+    return series_.rows.empty() ? kNaN : series_.rows.back()[column];
+  };
+  s.Add("isolation_recoveries", last_row(13));
+  s.Add("isolation_recovery_failures", last_row(14));
+  const std::array<double, 2> accuracy = Accuracy();
+  s.Add("peers_mean_end", last_row(2));
+  s.Add("false_members_end", accuracy[0]);
+  s.Add("missing_members_end", accuracy[1]);
+  s.Add("convergence_s", last_heal_s_ < 0 ? kNaN : converged_s_);
+  s.Add("isolation_recovered_s", last_heal_s_ < 0 ? kNaN : recovered_s_);
+  s.Add("requests_delivered", static_cast<double>(network_.delivered()));
+  s.Add("requests_lost", static_cast<double>(network_.lost()));
+  s.Add("requests_cut", static_cast<double>(network_.cut()));
+  s.Add("requests_timed_out", static_cast<double>(network_.timed_out()));
+}
+
+}  // namespace repram::sim

@@ -1,0 +1,102 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "cluster/cluster_node.h"
+#include "sim/delivery.h"
+#include "sim/event_loop.h"
+#include "sim/network.h"
+#include "sim/report.h"
+#include "sim/scenario.h"
+#include "sim/sim_rng.h"
+
+namespace repram::sim {
+
+// What one run measured.
+struct RunResult {
+  Summary summary;     // one value per measure (summary.csv)
+  TimeSeries series;   // one row per simulated second (timeseries.csv)
+  uint64_t events = 0;  // events the loop ran
+};
+
+// Runs one scenario: N real cluster::ClusterNodes, each with its own SimRng and store, over the
+// simulated Network on one EventLoop (their Scheduler and Clock). Nodes 0..roots-1 are the seeds
+// (the omega roots of a public network, or REPRAM_PEERS); the others start spread over
+// startup_s and bootstrap from them; with `recovery` the roots are also every node's isolation
+// recovery seeds. Gossip is handled the way the HTTP routes would (open mode: no cluster secret,
+// since the HMAC does not change what the protocol does). The run is a pure function of the
+// scenario and the seed. Single-threaded.
+class Simulation {
+ public:
+  // progress: print one line per 10 simulated seconds to stderr.
+  Simulation(Scenario scenario, uint64_t seed, bool progress = false);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // Runs the scenario to its end and returns the measures. Call once.
+  RunResult Run();
+
+ private:
+  class Store;
+  class RootSeeds;
+  struct Incarnation;
+  struct Member;
+
+  // Creates slot i's node (id node-<i>, or node-<i>-r<k> after restarts) and starts it.
+  void StartMember(size_t i);
+  // Stops slot i's node and keeps it (and what it refers to) until the end of the run.
+  void StopMember(size_t i);
+  size_t AddMember();
+  void Apply(const Event& event);
+  // Returns `count` distinct random live non-root slots (fewer when there are not enough).
+  std::vector<size_t> PickVictims(size_t count);
+
+  cluster::TransportResult Handle(size_t to, const cluster::OutboundRequest& req);
+  void Write(size_t k);
+  void Checkpoint(size_t w, size_t c, const std::string& enclave, double written_s);
+  void Sample(size_t second);
+  // Peer-map accuracy over live nodes: mean false and missing members per node.
+  std::array<double, 2> Accuracy();
+  void Summarize(RunResult& out);
+
+  double Now() const;
+
+  const Scenario scenario_;
+  const uint64_t seed_;
+  const bool progress_;
+  EventLoop loop_;
+  Network network_;
+  SimRng rng_;  // victims of churn events
+  std::unique_ptr<RootSeeds> seeds_;
+  std::vector<std::string> root_seeds_;
+  std::vector<std::unique_ptr<Member>> members_;
+  std::vector<std::unique_ptr<Incarnation>> retired_;
+  DeliveryTracker delivery_;
+  TimeSeries series_;
+
+  // Counters kept by the handler and the sampler.
+  std::vector<uint64_t> bootstrap_by_slot_;  // bootstrap requests handled, this second
+  uint64_t bootstrap_total_ = 0;
+  double bootstrap_max_root_s_ = 0;  // the busiest root's busiest second
+  std::array<uint64_t, cluster::kMessageTypeCount> retired_sent_{};
+  uint64_t retired_recoveries_ = 0;
+  uint64_t retired_recovery_failures_ = 0;
+  std::array<uint64_t, cluster::kMessageTypeCount> last_sent_{};
+  std::array<uint64_t, cluster::kMessageTypeCount> steady_sent_{};  // after start-up
+  double steady_node_seconds_ = 0;
+  double last_heal_s_ = -1;
+  double converged_s_ = -1;  // first sample after the last heal with no missing member
+  double recovered_s_ = -1;  // first second after the last heal with no isolated node
+  double last_false_ = 0;
+  double last_missing_ = 0;
+  double next_accuracy_s_ = 0;
+};
+
+}  // namespace repram::sim
