@@ -89,9 +89,11 @@ void DeliveryTracker::Summarize(Summary& out) const {
     }
     const std::string at = fmt::format("{}s", kCheckpoints[c]);
     out.Add("delivery_ratio_" + at, Mean(shares));
-    out.Add("delivery_min_" + at, shares.empty() ? kNaN : *std::min_element(shares.begin(), shares.end()));
-    out.Add("writes_complete_" + at,
-            shares.empty() ? kNaN : static_cast<double>(complete) / static_cast<double>(shares.size()));
+    out.Add("delivery_min_" + at,
+            shares.empty() ? kNaN : *std::min_element(shares.begin(), shares.end()));
+    out.Add(
+        "writes_complete_" + at,
+        shares.empty() ? kNaN : static_cast<double>(complete) / static_cast<double>(shares.size()));
   }
   std::vector<double> full;
   std::vector<double> latency_ms;

@@ -29,7 +29,8 @@ class EventLoop::Handle final : public Scheduler::Task {
 };
 
 WallTime EventLoop::WallNow() const {
-  return WallTime(std::chrono::duration_cast<WallTime::duration>(Duration(kWallOriginNs + now_ns_)));
+  return WallTime(
+      std::chrono::duration_cast<WallTime::duration>(Duration(kWallOriginNs + now_ns_)));
 }
 
 std::unique_ptr<Scheduler::Task> EventLoop::After(Duration d, std::function<void()> fn) {
@@ -99,8 +100,8 @@ EventLoop::Entry EventLoop::PopHeap() {
   while (true) {
     size_t child = 2 * i + 1;
     if (child >= n) break;
-    if (child + 1 < n &&
-        Later(heap_[child].due_ns, heap_[child].seq, heap_[child + 1].due_ns, heap_[child + 1].seq)) {
+    if (child + 1 < n && Later(heap_[child].due_ns, heap_[child].seq, heap_[child + 1].due_ns,
+                               heap_[child + 1].seq)) {
       ++child;
     }
     if (!Later(last.due_ns, last.seq, heap_[child].due_ns, heap_[child].seq)) break;

@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
     repram::sim::Simulation simulation(scenario, seed, progress);
     result = simulation.Run();
   }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::filesystem::create_directories(out_dir);
   std::ofstream summary(std::filesystem::path(out_dir) / "summary.csv");

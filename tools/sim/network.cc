@@ -67,8 +67,8 @@ bool Network::Congested(const std::string& host) const {
   auto it = by_host_.find(host);
   if (it == by_host_.end()) return false;
   const Slot& slot = slots_[it->second];
-  return slot.state == State::kUp &&
-         Duration(slot.busy_until_ns - loop_.Elapsed().count()) > Micros(model_.congestion_ms * 1e3);
+  return slot.state == State::kUp && Duration(slot.busy_until_ns - loop_.Elapsed().count()) >
+                                         Micros(model_.congestion_ms * 1e3);
 }
 
 Duration Network::Latency(size_t a, size_t b) {
@@ -107,25 +107,25 @@ void Network::Post(size_t from, OutboundRequest req, std::function<void(Transpor
   Slot& target = slots_[to];
   const int64_t handled = std::max(arrival, target.busy_until_ns) + service_.count();
   target.busy_until_ns = handled;
-  loop_.Post(Duration(handled - sent), [this, from, to, sent, req = std::move(req),
-                                        done = std::move(done)]() mutable {
-    const int64_t now = loop_.Elapsed().count();
-    const Duration left = timeout_ - Duration(now - sent);
-    if (slots_[to].state != State::kUp || slots_[from].group != slots_[to].group) {
-      ++cut_;
-      return Fail(std::max(left, Duration(0)), std::move(done));
-    }
-    ++delivered_;
-    TransportResult result = handler_(to, req);
-    const Duration back = Latency(to, from);
-    if (back > left) {
-      ++timed_out_;
-      return Fail(std::max(left, Duration(0)), std::move(done));
-    }
-    loop_.Post(back, [done = std::move(done), result = std::move(result)]() mutable {
-      done(std::move(result));
-    });
-  });
+  loop_.Post(Duration(handled - sent),
+             [this, from, to, sent, req = std::move(req), done = std::move(done)]() mutable {
+               const int64_t now = loop_.Elapsed().count();
+               const Duration left = timeout_ - Duration(now - sent);
+               if (slots_[to].state != State::kUp || slots_[from].group != slots_[to].group) {
+                 ++cut_;
+                 return Fail(std::max(left, Duration(0)), std::move(done));
+               }
+               ++delivered_;
+               TransportResult result = handler_(to, req);
+               const Duration back = Latency(to, from);
+               if (back > left) {
+                 ++timed_out_;
+                 return Fail(std::max(left, Duration(0)), std::move(done));
+               }
+               loop_.Post(back, [done = std::move(done), result = std::move(result)]() mutable {
+                 done(std::move(result));
+               });
+             });
 }
 
 }  // namespace repram::sim

@@ -27,7 +27,8 @@ class Network {
  public:
   enum class State { kUp, kCrashed, kGone };
   // Handles a request that reached slot `to` and returns the answer.
-  using Handler = std::function<cluster::TransportResult(size_t to, const cluster::OutboundRequest&)>;
+  using Handler =
+      std::function<cluster::TransportResult(size_t to, const cluster::OutboundRequest&)>;
 
   Network(const NetworkModel& model, uint64_t seed, EventLoop& loop, Handler handler);
   ~Network();
@@ -42,10 +43,10 @@ class Network {
   int group(size_t slot) const { return slots_[slot].group; }
 
   // Counters since the start.
-  uint64_t lost() const { return lost_; }             // dropped by the loss model
-  uint64_t cut() const { return cut_; }               // across a partition
-  uint64_t timed_out() const { return timed_out_; }   // answered after timeout_s
-  uint64_t delivered() const { return delivered_; }   // handled by their target
+  uint64_t lost() const { return lost_; }            // dropped by the loss model
+  uint64_t cut() const { return cut_; }              // across a partition
+  uint64_t timed_out() const { return timed_out_; }  // answered after timeout_s
+  uint64_t delivered() const { return delivered_; }  // handled by their target
 
  private:
   class Endpoint;

@@ -36,11 +36,11 @@ void ReadSeconds(const json& obj, const char* key, Duration& out) {
 }
 
 void ReadCluster(const json& c, cluster::ClusterConfig& out) {
-  CheckKeys(c,
-            {"replication", "write_timeout_s", "ping_interval_s", "sync_interval_s",
-             "isolation_interval_s", "isolation_max_backoff_s", "isolation_threshold",
-             "full_fanout_max"},
-            "cluster");
+  CheckKeys(
+      c,
+      {"replication", "write_timeout_s", "ping_interval_s", "sync_interval_s",
+       "isolation_interval_s", "isolation_max_backoff_s", "isolation_threshold", "full_fanout_max"},
+      "cluster");
   Read(c, "replication", out.replication);
   ReadSeconds(c, "write_timeout_s", out.write_timeout);
   ReadSeconds(c, "ping_interval_s", out.ping_interval);
@@ -52,10 +52,9 @@ void ReadCluster(const json& c, cluster::ClusterConfig& out) {
 }
 
 void ReadNetwork(const json& n, NetworkModel& out) {
-  CheckKeys(n,
-            {"median_ms", "p99_ms", "link_sigma", "loss", "service_us", "timeout_s",
-             "congestion_ms"},
-            "network");
+  CheckKeys(
+      n, {"median_ms", "p99_ms", "link_sigma", "loss", "service_us", "timeout_s", "congestion_ms"},
+      "network");
   Read(n, "median_ms", out.median_ms);
   Read(n, "p99_ms", out.p99_ms);
   Read(n, "link_sigma", out.link_sigma);
@@ -84,11 +83,13 @@ void ReadWrites(const json& w, Workload& out) {
 
 Event ReadEvent(const json& e) {
   CheckKeys(e, {"at_s", "type", "groups", "count"}, "events[]");
-  static const std::map<std::string, Event::Kind> kKinds{
-      {"partition", Event::Kind::kPartition}, {"heal", Event::Kind::kHeal},
-      {"isolate_all", Event::Kind::kIsolateAll}, {"crash", Event::Kind::kCrash},
-      {"leave", Event::Kind::kLeave},         {"join", Event::Kind::kJoin},
-      {"restart", Event::Kind::kRestart}};
+  static const std::map<std::string, Event::Kind> kKinds{{"partition", Event::Kind::kPartition},
+                                                         {"heal", Event::Kind::kHeal},
+                                                         {"isolate_all", Event::Kind::kIsolateAll},
+                                                         {"crash", Event::Kind::kCrash},
+                                                         {"leave", Event::Kind::kLeave},
+                                                         {"join", Event::Kind::kJoin},
+                                                         {"restart", Event::Kind::kRestart}};
   Event out;
   const std::string type = e.at("type").get<std::string>();
   auto it = kKinds.find(type);

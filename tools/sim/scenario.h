@@ -31,7 +31,7 @@ struct Workload {
   size_t key_bytes = 16;     // key length (a unique prefix, padded)
   size_t value_bytes = 100;  // value length
   int64_t ttl_s = 600;
-  size_t originators = 0;    // writes rotate over the first k nodes (0 = all nodes)
+  size_t originators = 0;  // writes rotate over the first k nodes (0 = all nodes)
 };
 
 // Something that happens at a given simulated time.
@@ -50,10 +50,10 @@ struct Scenario {
   size_t roots = 1;     // nodes 0..roots-1 are the seeds everyone bootstraps and recovers from
   size_t enclaves = 1;  // node i is in enclave i % enclaves ("default" when there is one)
   double duration_s = 60;
-  double startup_s = 5;      // node starts are spread evenly over this window
-  double sample_s = 5;       // interval of the peer-map accuracy samples (1 s after a heal)
-  bool recovery = true;      // nodes get the roots as isolation-recovery seeds
-  bool jitter = true;        // false: the recovery backoff has no jitter (u = 0)
+  double startup_s = 5;            // node starts are spread evenly over this window
+  double sample_s = 5;             // interval of the peer-map accuracy samples (1 s after a heal)
+  bool recovery = true;            // nodes get the roots as isolation-recovery seeds
+  bool jitter = true;              // false: the recovery backoff has no jitter (u = 0)
   cluster::ClusterConfig cluster;  // node_id, address, ports and seeds are set per node
   NetworkModel network;
   Workload writes;

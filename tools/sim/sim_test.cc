@@ -89,8 +89,8 @@ TEST(WireTest, ReadsWhatTheEncoderWritesLikeParseMessage) {
   pong.to = "node-1";
   pong.timestamp = -5;
   pong.message_id = "node-2-1-1";
-  pong.node_info = cluster::NodeInfo{.id = "node-2", .address = "10.0.0.3", .gossip_port = 9090,
-                                     .http_port = 8080, .enclave = ""};
+  pong.node_info = cluster::NodeInfo{
+      .id = "node-2", .address = "10.0.0.3", .gossip_port = 9090, .http_port = 8080, .enclave = ""};
   for (const cluster::SimpleMessage& msg : {put, pong}) {
     const std::string body = cluster::EncodeMessage(msg);
     const std::optional<cluster::SimpleMessage> fast = ReadEncodedMessage(body);
@@ -160,7 +160,8 @@ TEST(SimulationTest, LossyNarrowFanoutReportsIncompleteDelivery) {
 TEST(SimulationTest, Smoke1000NodesOneMinute) {
   const auto start = std::chrono::steady_clock::now();
   const RunResult result = RunScenario(Load("smoke-1000.json"));
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const Summary& s = result.summary;
   EXPECT_EQ(s.Get("nodes"), 1000);
   EXPECT_GT(s.Get("writes"), 30);

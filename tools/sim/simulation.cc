@@ -217,7 +217,7 @@ void Simulation::Apply(const Event& event) {
       for (size_t i : PickVictims(event.count)) {
         StopMember(i);
         network_.SetState(i, event.kind == Event::Kind::kCrash ? Network::State::kCrashed
-                                                              : Network::State::kGone);
+                                                               : Network::State::kGone);
       }
       break;
     case Event::Kind::kRestart:
@@ -274,8 +274,8 @@ void Simulation::Write(size_t k) {
     const std::string key = DeliveryTracker::KeyOf(id, w.key_bytes);
     const std::string value(w.value_bytes, 'v');
     (void)m.current->store->Put(key, value, w.ttl_s);  // the local copy comes first (§9.1)
-    m.current->node->ReplicateWrite(key, value, w.ttl_s,
-                                    [this, id](bool quorum) { delivery_.OnQuorum(id, quorum, Now()); });
+    m.current->node->ReplicateWrite(
+        key, value, w.ttl_s, [this, id](bool quorum) { delivery_.OnQuorum(id, quorum, Now()); });
     for (size_t c = 0; c < DeliveryTracker::kCheckpoints.size(); ++c) {
       loop_.Post(Seconds(DeliveryTracker::kCheckpoints[c]),
                  [this, id, c, enclave = m.enclave, t] { Checkpoint(id, c, enclave, t); });
@@ -283,7 +283,8 @@ void Simulation::Write(size_t k) {
     break;
   }
   const double next = w.start_s + static_cast<double>(k + 1) / w.rate;
-  const double stop = w.stop_s > 0 ? std::min(w.stop_s, scenario_.duration_s) : scenario_.duration_s;
+  const double stop =
+      w.stop_s > 0 ? std::min(w.stop_s, scenario_.duration_s) : scenario_.duration_s;
   if (next < stop) loop_.Post(Seconds(next - Now()), [this, k] { Write(k + 1); });
 }
 
@@ -341,9 +342,12 @@ void Simulation::Sample(size_t second) {
     peers_max = std::isnan(peers_max) ? peers : std::max(peers_max, peers);
   }
   const double nodes = std::max<double>(1, static_cast<double>(alive));
-  std::vector<double> row{static_cast<double>(second), static_cast<double>(alive),
-                          peers_sum / nodes,           peers_min,
-                          peers_max,                   static_cast<double>(isolated)};
+  std::vector<double> row{static_cast<double>(second),
+                          static_cast<double>(alive),
+                          peers_sum / nodes,
+                          peers_min,
+                          peers_max,
+                          static_cast<double>(isolated)};
   const bool steady = static_cast<double>(second) > scenario_.startup_s + 1;
   for (size_t t = 0; t < sent.size(); ++t) {
     const uint64_t delta = sent[t] - last_sent_[t];
@@ -386,11 +390,25 @@ void Simulation::Sample(size_t second) {
 }
 
 RunResult Simulation::Run() {
-  series_.columns = {"t_s",       "alive",      "peers_mean",      "peers_min",
-                     "peers_max", "isolated",   "put_per_node",    "ack_per_node",
-                     "ping_per_node", "pong_per_node", "sync_per_node", "bootstrap_requests",
-                     "bootstrap_busiest_root", "isolation_recoveries", "isolation_recovery_failures",
-                     "writes",    "quorum_201", "quorum_202",      "false_members",
+  series_.columns = {"t_s",
+                     "alive",
+                     "peers_mean",
+                     "peers_min",
+                     "peers_max",
+                     "isolated",
+                     "put_per_node",
+                     "ack_per_node",
+                     "ping_per_node",
+                     "pong_per_node",
+                     "sync_per_node",
+                     "bootstrap_requests",
+                     "bootstrap_busiest_root",
+                     "isolation_recoveries",
+                     "isolation_recovery_failures",
+                     "writes",
+                     "quorum_201",
+                     "quorum_202",
+                     "false_members",
                      "missing_members"};
   for (size_t i = 0; i < scenario_.nodes; ++i) {
     const size_t slot = AddMember();
@@ -413,9 +431,10 @@ RunResult Simulation::Run() {
   for (double t = 10; t < scenario_.duration_s + 10; t += 10) {
     loop_.RunUntil(Seconds(std::min(t, scenario_.duration_s)));
     if (progress_) {
-      std::fprintf(stderr, "t=%.0fs wall=%.1fs events=%llu pending=%zu\n", Now(),
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count(),
-                   static_cast<unsigned long long>(loop_.events_run()), loop_.pending());
+      std::fprintf(
+          stderr, "t=%.0fs wall=%.1fs events=%llu pending=%zu\n", Now(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count(),
+          static_cast<unsigned long long>(loop_.events_run()), loop_.pending());
     }
   }
   RunResult result;

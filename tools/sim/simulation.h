@@ -20,8 +20,8 @@ namespace repram::sim {
 
 // What one run measured.
 struct RunResult {
-  Summary summary;     // one value per measure (summary.csv)
-  TimeSeries series;   // one row per simulated second (timeseries.csv)
+  Summary summary;      // one value per measure (summary.csv)
+  TimeSeries series;    // one row per simulated second (timeseries.csv)
   uint64_t events = 0;  // events the loop ran
 };
 
