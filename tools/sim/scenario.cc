@@ -108,10 +108,11 @@ Event ReadEvent(const json& e) {
 
 Scenario ParseScenario(const std::string& json_text) {
   const json doc = json::parse(json_text);
-  CheckKeys(doc,
-            {"name", "nodes", "roots", "enclaves", "duration_s", "startup_s", "sample_s",
-             "recovery", "jitter", "cluster", "network", "writes", "events", "comment"},
-            "scenario");
+  CheckKeys(
+      doc,
+      {"name", "nodes", "roots", "enclaves", "duration_s", "startup_s", "sample_s", "recovery",
+       "jitter", "anti_entropy_interval_s", "cluster", "network", "writes", "events", "comment"},
+      "scenario");
   Scenario s;
   Read(doc, "name", s.name);
   Read(doc, "nodes", s.nodes);
@@ -122,6 +123,7 @@ Scenario ParseScenario(const std::string& json_text) {
   Read(doc, "sample_s", s.sample_s);
   Read(doc, "recovery", s.recovery);
   Read(doc, "jitter", s.jitter);
+  Read(doc, "anti_entropy_interval_s", s.anti_entropy_interval_s);
   if (doc.contains("cluster")) ReadCluster(doc.at("cluster"), s.cluster);
   if (doc.contains("network")) ReadNetwork(doc.at("network"), s.network);
   if (doc.contains("writes")) ReadWrites(doc.at("writes"), s.writes);

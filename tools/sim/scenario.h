@@ -50,10 +50,12 @@ struct Scenario {
   size_t roots = 1;     // nodes 0..roots-1 are the seeds everyone bootstraps and recovers from
   size_t enclaves = 1;  // node i is in enclave i % enclaves ("default" when there is one)
   double duration_s = 60;
-  double startup_s = 5;            // node starts are spread evenly over this window
-  double sample_s = 5;             // interval of the peer-map accuracy samples (1 s after a heal)
-  bool recovery = true;            // nodes get the roots as isolation-recovery seeds
-  bool jitter = true;              // false: the recovery backoff has no jitter (u = 0)
+  double startup_s = 5;  // node starts are spread evenly over this window
+  double sample_s = 5;   // interval of the peer-map accuracy samples (1 s after a heal)
+  bool recovery = true;  // nodes get the roots as isolation-recovery seeds
+  bool jitter = true;    // false: the recovery backoff has no jitter (u = 0)
+  // Anti-entropy rounds (cluster.md §12.1) with a TtlStore per node; 0 = not simulated.
+  double anti_entropy_interval_s = 0;
   cluster::ClusterConfig cluster;  // node_id, address, ports and seeds are set per node
   NetworkModel network;
   Workload writes;

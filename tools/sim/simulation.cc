@@ -9,8 +9,10 @@
 #include <limits>
 #include <utility>
 
+#include "cluster/anti_entropy.h"
 #include "cluster/message.h"
 #include "sim/wire.h"
+#include "store/ttl_store.h"
 
 namespace repram::sim {
 namespace {
@@ -49,10 +51,16 @@ bool FanoutFull(const OutboundRequest& req) {
 }  // namespace
 
 // A node's replica store as far as the measures need it: which writes it holds.
+// With anti-entropy on, replicas also go to a real TtlStore (what anti-entropy compares and
+// repairs), and a write counts as held when either knows it.
 class Simulation::Store final : public cluster::ReplicaStore {
  public:
-  Store(DeliveryTracker& tracker, const EventLoop& loop) : tracker_(tracker), loop_(loop) {}
-  Status Put(std::string_view key, std::string_view /*value*/, int64_t /*ttl*/) override {
+  Store(DeliveryTracker& tracker, const EventLoop& loop, TtlStore* ttl_store)
+      : tracker_(tracker), loop_(loop), ttl_store_(ttl_store) {}
+  Status Put(std::string_view key, std::string_view value, int64_t ttl) override {
+    if (ttl_store_ != nullptr) {
+      if (Status stored = ttl_store_->Put(key, value, ttl); !stored.ok()) return stored;
+    }
     const int64_t w = DeliveryTracker::IndexOf(key);
     if (w < 0) return Status::Ok();
     const auto index = static_cast<size_t>(w);
@@ -63,11 +71,15 @@ class Simulation::Store final : public cluster::ReplicaStore {
     }
     return Status::Ok();
   }
-  bool Holds(size_t w) const { return w < held_.size() && held_[w]; }
+  bool Holds(size_t w, std::string_view key) const {
+    if (w < held_.size() && held_[w]) return true;
+    return ttl_store_ != nullptr && ttl_store_->GetMeta(key).has_value();
+  }
 
  private:
   DeliveryTracker& tracker_;
   const EventLoop& loop_;
+  TtlStore* const ttl_store_;
   std::vector<bool> held_;
 };
 
@@ -85,9 +97,11 @@ class Simulation::RootSeeds final : public cluster::SeedProvider {
 struct Simulation::Incarnation {
   std::string id;
   double started_s = 0;
+  std::unique_ptr<TtlStore> ttl_store;  // only with anti-entropy
   std::unique_ptr<Store> store;
   std::unique_ptr<SimRng> rng;
   std::unique_ptr<ClusterNode> node;
+  std::unique_ptr<cluster::AntiEntropy> anti_entropy;
 };
 
 struct Simulation::Member {
@@ -113,7 +127,9 @@ Simulation::Simulation(Scenario scenario, uint64_t seed, bool progress)
 
 Simulation::~Simulation() {
   for (auto& member : members_) {
-    if (member->current) member->current->node->Stop();
+    if (!member->current) continue;
+    if (member->current->anti_entropy) member->current->anti_entropy->Stop();
+    member->current->node->Stop();
   }
 }
 
@@ -138,7 +154,9 @@ void Simulation::StartMember(size_t i) {
   auto inc = std::make_unique<Incarnation>();
   inc->id = m.restarts == 0 ? fmt::format("node-{}", i) : fmt::format("node-{}-r{}", i, m.restarts);
   inc->started_s = Now();
-  inc->store = std::make_unique<Store>(delivery_, loop_);
+  const bool anti_entropy = scenario_.anti_entropy_interval_s > 0;
+  if (anti_entropy) inc->ttl_store = std::make_unique<TtlStore>(loop_, 0);
+  inc->store = std::make_unique<Store>(delivery_, loop_, inc->ttl_store.get());
   inc->rng = std::make_unique<SimRng>(Mix64(seed_ * 1'000'003 + i) + m.restarts, scenario_.jitter);
   cluster::ClusterConfig config = scenario_.cluster;
   config.node_id = inc->id;
@@ -147,22 +165,47 @@ void Simulation::StartMember(size_t i) {
   config.gossip_port = 9090;
   config.enclave = m.enclave;
   config.seeds = root_seeds_;  // a root skips itself
+  Incarnation* self = inc.get();
+  cluster::ClusterHooks hooks;
+  if (anti_entropy) {
+    hooks.on_peer_rejoined = [self](const cluster::NodeInfo& peer) {
+      if (self->anti_entropy) self->anti_entropy->OnPeerRejoined(peer);
+    };
+  }
   inc->node = std::make_unique<ClusterNode>(
-      std::move(config),
+      config,
       cluster::ClusterDeps{.scheduler = loop_,
                            .rng = *inc->rng,
                            .transport = network_.transport(i),
                            .store = *inc->store,
-                           .recovery_seeds = scenario_.recovery ? seeds_.get() : nullptr});
+                           .recovery_seeds = scenario_.recovery ? seeds_.get() : nullptr},
+      std::move(hooks));
+  if (anti_entropy) {
+    const Duration interval = Seconds(scenario_.anti_entropy_interval_s);
+    inc->anti_entropy = std::make_unique<cluster::AntiEntropy>(
+        cluster::AntiEntropyConfig{.node_id = inc->id,
+                                   .enclave = m.enclave,
+                                   .secret = "",
+                                   .interval = interval,
+                                   .tick = std::min(interval, config.ping_interval)},
+        cluster::AntiEntropyDeps{.scheduler = loop_,
+                                 .rng = *inc->rng,
+                                 .transport = network_.transport(i),
+                                 .store = *inc->ttl_store,
+                                 .peers = [self] { return self->node->SameEnclavePeers(); },
+                                 .background = [](std::function<void()> work) { work(); }});
+  }
   m.current = std::move(inc);
   network_.SetState(i, Network::State::kUp);
   m.current->node->Start();
+  if (m.current->anti_entropy) m.current->anti_entropy->Start();
 }
 
 void Simulation::StopMember(size_t i) {
   Member& m = *members_[i];
   if (!m.current) return;
   ClusterNode& node = *m.current->node;
+  if (m.current->anti_entropy) m.current->anti_entropy->Stop();
   node.Stop();
   const cluster::ClusterMetrics& metrics = node.metrics();
   for (size_t t = 0; t < retired_sent_.size(); ++t) retired_sent_[t] += metrics.messages_sent[t];
@@ -256,7 +299,30 @@ TransportResult Simulation::Handle(size_t to, const OutboundRequest& req) {
     if (reply.ok()) return Answer(200, std::move(reply.detail));
     return Answer(reply.outcome == PeerOutcome::kNotBootstrapRoot ? 403 : 400);
   }
+  if (m.current->anti_entropy && req.path.starts_with("/v1/antientropy/")) {
+    return HandleAntiEntropy(*m.current, req);
+  }
   return Answer(404);
+}
+
+TransportResult Simulation::HandleAntiEntropy(Incarnation& inc, const OutboundRequest& req) {
+  PeerReply reply{PeerOutcome::kShuttingDown};
+  auto set = [&reply](PeerReply r) { reply = std::move(r); };  // runs inline (no worker)
+  std::string body(req.body.view());
+  if (req.path == "/v1/antientropy/digest") {
+    inc.anti_entropy->HandleDigest(std::move(body), "", set);
+  } else if (req.path == "/v1/antientropy/diff") {
+    inc.anti_entropy->HandleDiff(std::move(body), "", set);
+  } else if (req.path == "/v1/antientropy/push") {
+    inc.anti_entropy->HandlePush(std::move(body), "", set);
+  } else {
+    return Answer(404);
+  }
+  ++anti_entropy_requests_;
+  anti_entropy_bytes_ += req.body.size() + reply.detail.size();
+  if (reply.outcome == PeerOutcome::kDocument) return Answer(200, std::move(reply.detail));
+  if (reply.outcome == PeerOutcome::kAccepted) return Answer(200);
+  return Answer(reply.outcome == PeerOutcome::kEnclaveConflict ? 409 : 400);
 }
 
 void Simulation::Write(size_t k) {
@@ -289,12 +355,13 @@ void Simulation::Write(size_t k) {
 }
 
 void Simulation::Checkpoint(size_t w, size_t c, const std::string& enclave, double written_s) {
+  const std::string key = DeliveryTracker::KeyOf(w, scenario_.writes.key_bytes);
   size_t holders = 0;
   size_t members = 0;
   for (const auto& m : members_) {
     if (!m->current || m->enclave != enclave || m->current->started_s > written_s) continue;
     ++members;
-    holders += m->current->store->Holds(w) ? 1 : 0;
+    holders += m->current->store->Holds(w, key) ? 1 : 0;
   }
   delivery_.OnCheckpoint(w, c, holders, members);
 }
@@ -479,6 +546,10 @@ void Simulation::Summarize(RunResult& out) {
   s.Add("missing_members_end", accuracy[1]);
   s.Add("convergence_s", last_heal_s_ < 0 ? kNaN : converged_s_);
   s.Add("isolation_recovered_s", last_heal_s_ < 0 ? kNaN : recovered_s_);
+  const double node_seconds = steady_node_seconds_ > 0 ? steady_node_seconds_ : kNaN;
+  s.Add("anti_entropy_requests_per_node_s",
+        static_cast<double>(anti_entropy_requests_) / node_seconds);
+  s.Add("anti_entropy_bytes_per_node_s", static_cast<double>(anti_entropy_bytes_) / node_seconds);
   s.Add("requests_delivered", static_cast<double>(network_.delivered()));
   s.Add("requests_lost", static_cast<double>(network_.lost()));
   s.Add("requests_cut", static_cast<double>(network_.cut()));

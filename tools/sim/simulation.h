@@ -61,6 +61,7 @@ class Simulation {
   cluster::TransportResult Handle(size_t to, const cluster::OutboundRequest& req);
   void Write(size_t k);
   void Checkpoint(size_t w, size_t c, const std::string& enclave, double written_s);
+  cluster::TransportResult HandleAntiEntropy(Incarnation& inc, const cluster::OutboundRequest& req);
   void Sample(size_t second);
   // Peer-map accuracy over live nodes: mean false and missing members per node.
   std::array<double, 2> Accuracy();
@@ -84,7 +85,9 @@ class Simulation {
   // Counters kept by the handler and the sampler.
   std::vector<uint64_t> bootstrap_by_slot_;  // bootstrap requests handled, this second
   uint64_t bootstrap_total_ = 0;
-  double bootstrap_max_root_s_ = 0;  // the busiest root's busiest second
+  uint64_t anti_entropy_requests_ = 0;  // digest, diff and push requests handled
+  uint64_t anti_entropy_bytes_ = 0;     // their request and answer bodies
+  double bootstrap_max_root_s_ = 0;     // the busiest root's busiest second
   std::array<uint64_t, cluster::kMessageTypeCount> retired_sent_{};
   uint64_t retired_recoveries_ = 0;
   uint64_t retired_recovery_failures_ = 0;

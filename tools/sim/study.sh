@@ -18,6 +18,7 @@ run() {  # run SCENARIO OUT [--nodes N]
 
 for n in 10 20 32 33 50 100 200 500 1000 2000; do run scale "$study/scale/$n" --nodes "$n"; done
 for n in 10 20 33 50 100 200 500; do run scale-lossy "$study/scale-lossy/$n" --nodes "$n"; done
+for n in 10 20 33 50 100 200; do run scale-lossy-ae "$study/scale-lossy-ae/$n" --nodes "$n"; done
 for n in 10 20 50 100 200 500; do run partition "$study/partition/$n" --nodes "$n"; done
 for n in 10 20 50 100 200; do run long-partition "$study/long-partition/$n" --nodes "$n"; done
 run mass-recovery "$study/mass-recovery"
