@@ -32,6 +32,7 @@ class DeliveryTracker {
   // Records checkpoint c of write w: holders out of the enclave's live nodes.
   void OnCheckpoint(size_t w, size_t c, size_t holders, size_t enclave);
 
+  // Returns how many writes were registered.
   size_t writes() const { return writes_.size(); }
   // Returns how many writes were made / answered 201 / answered 202 during second s.
   std::array<size_t, 3> InSecond(size_t s) const;

@@ -37,10 +37,10 @@ class Network {
   size_t AddSlot(const std::string& host);
   // Returns the transport slot `from` sends with; valid as long as the Network.
   cluster::Transport& transport(size_t from);
+  // Sets whether slot answers (kUp), black-holes requests (kCrashed) or refuses them (kGone).
   void SetState(size_t slot, State state) { slots_[slot].state = state; }
   // Moves a slot to a partition group: requests flow only between slots of the same group.
   void SetGroup(size_t slot, int group) { slots_[slot].group = group; }
-  int group(size_t slot) const { return slots_[slot].group; }
 
   // Counters since the start.
   uint64_t lost() const { return lost_; }            // dropped by the loss model

@@ -10,6 +10,7 @@ namespace repram::sim {
 // One row per measure: name and value (NaN = not measured in this run).
 struct Summary {
   std::vector<std::pair<std::string, double>> rows;
+  // Appends a measure.
   void Add(std::string name, double value) { rows.emplace_back(std::move(name), value); }
   // Returns the value of a measure (NaN when absent).
   double Get(const std::string& name) const;

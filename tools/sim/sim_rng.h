@@ -34,6 +34,7 @@ class SimRng final : public Rng {
     const double u = 1.0 - Next01();  // (0, 1]
     return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * Next01());
   }
+  // Returns the next 64 random bits.
   uint64_t Next() {
     const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
     const uint64_t t = s_[1] << 17;
