@@ -101,6 +101,7 @@ def convergence(study, out):
     xs, ys = column(sweep(study, "partition"), "convergence_s")
     left.plot(xs, ys, marker="o", label="50 s partition (2 failed ping rounds)")
     left.set_xscale("log")
+    left.set_ylim(-0.5, 10)
     left.set_xlabel("nodes")
     left.set_ylabel("s from heal until every node knows every node")
     left.set_title("Convergence after a short partition")
