@@ -19,7 +19,7 @@ if [ "${1:-}" != "--build" ]; then
     libclang-rt-16-dev                       # sanitizer and libFuzzer runtimes (scripts/fuzz.sh)
     llvm-16                                  # llvm-symbolizer: sanitizer reports with file:line
     python3 python3-pytest python3-yaml python3-websockets
-    libtcmalloc-minimal4 python3-matplotlib   # repram-sim's allocator; tools/sim/plot.py
+    python3-matplotlib                       # tools/sim/plot.py
     chromium chromium-driver python3-selenium   # the dashboard test drives a headless browser
     iproute2 procps curl
     dnsmasq-base
