@@ -111,7 +111,7 @@ void WsConnection::Dial(asio::io_context& ioc, const std::string& host, uint16_t
 }
 
 void WsConnection::StartReading() {
-  if (read_loop_ == ReadLoop::kReading || read_loop_ == ReadLoop::kEnded) return;
+  if (read_loop_ != ReadLoop::kNotStarted && read_loop_ != ReadLoop::kBetweenFrames) return;
   read_loop_ = ReadLoop::kReading;
   ws_.async_read(read_buffer_, [self = shared_from_this()](boost::system::error_code ec, size_t) {
     self->OnRead(ec);
@@ -119,7 +119,7 @@ void WsConnection::StartReading() {
 }
 
 void WsConnection::OnRead(boost::system::error_code ec) {
-  read_loop_ = ec ? ReadLoop::kEnded : ReadLoop::kBetweenFrames;
+  read_loop_ = ec ? ReadLoop::kEnded : ReadLoop::kDelivering;
   if (ec) {
     if (ec == websocket::error::message_too_big) {
       spdlog::info("WS message over {} bytes; connection closed 1009", limits_.max_message);
@@ -136,6 +136,7 @@ void WsConnection::OnRead(boost::system::error_code ec) {
   }
   SecureWipe(data.data(), data.size());  // a relayed PUT carries a value
   read_buffer_.consume(read_buffer_.size());
+  read_loop_ = ReadLoop::kBetweenFrames;
   if (!read_paused_) StartReading();
 }
 

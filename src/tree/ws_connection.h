@@ -80,7 +80,9 @@ class WsConnection final : public WsLink, public std::enable_shared_from_this<Ws
   std::deque<std::string> queue_;
   size_t queued_bytes_ = 0;
   std::atomic<bool> congested_{false};
-  enum class ReadLoop { kNotStarted, kReading, kBetweenFrames, kEnded };
+  // kDelivering: a message is being handed to OnText; a Close or Unpause meanwhile must not
+  // start the next read, which would append to (and may reallocate) the buffer being read.
+  enum class ReadLoop { kNotStarted, kReading, kDelivering, kBetweenFrames, kEnded };
   ReadLoop read_loop_ = ReadLoop::kNotStarted;
   bool read_paused_ = false;  // PauseReading: OnRead does not read the next frame
   bool writing_ = false;
