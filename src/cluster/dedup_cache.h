@@ -13,7 +13,8 @@ namespace repram::cluster {
 
 // Remembers PUT message ids for a while so that each write is stored and forwarded once
 // (cluster.md §9.4): id -> expiry, default TTL 60 s, capacity 100,000. When an insert finds the
-// cache full it drops expired entries, then, if still full, the older half by expiry.
+// cache full it drops expired entries, then, if still full, the oldest entry (the spec drops the
+// older half; see MakeRoom).
 // Every operation is O(1) amortized: all ids live for the same TTL and time only moves forward,
 // so insertion order is expiry order and a FIFO of (expiry, id) replaces any scan.
 // Not thread-safe: the owner (ClusterNode) serializes access.

@@ -62,7 +62,7 @@ TEST(DedupCacheTest, WhenFullDropsExpiredEntriesFirst) {
   EXPECT_TRUE(cache.Contains("e", clock.Now()));
 }
 
-TEST(DedupCacheTest, WhenFullOfLiveEntriesDropsTheOlderHalf) {
+TEST(DedupCacheTest, WhenFullOfLiveEntriesDropsOnlyTheOldest) {
   FakeClock clock;
   DedupCache cache(seconds(60), 6);
   for (const char* id : {"a", "b", "c", "d", "e", "f"}) {
@@ -70,17 +70,21 @@ TEST(DedupCacheTest, WhenFullOfLiveEntriesDropsTheOlderHalf) {
     clock.Advance(seconds(1));
   }
   EXPECT_TRUE(cache.MarkFirstSeen("g", clock.Now()));
-  EXPECT_EQ(cache.size(), 4u);
-  for (const char* gone : {"a", "b", "c"}) EXPECT_FALSE(cache.Contains(gone, clock.Now()));
-  for (const char* kept : {"d", "e", "f", "g"}) EXPECT_TRUE(cache.Contains(kept, clock.Now()));
+  EXPECT_EQ(cache.size(), 6u);
+  EXPECT_FALSE(cache.Contains("a", clock.Now()));
+  for (const char* kept : {"b", "c", "d", "e", "f", "g"}) {
+    EXPECT_TRUE(cache.Contains(kept, clock.Now()));
+  }
 }
 
-TEST(DedupCacheTest, DropsExactlyHalfWhenExpiriesTie) {
+TEST(DedupCacheTest, DropsTheFirstInsertedWhenExpiriesTie) {
   FakeClock clock;
   DedupCache cache(seconds(60), 4);
   for (const char* id : {"a", "b", "c", "d"}) cache.MarkFirstSeen(id, clock.Now());
   EXPECT_TRUE(cache.MarkFirstSeen("e", clock.Now()));
-  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_EQ(cache.size(), 4u);
+  EXPECT_FALSE(cache.Contains("a", clock.Now()));
+  EXPECT_TRUE(cache.Contains("b", clock.Now()));
 }
 
 }  // namespace
