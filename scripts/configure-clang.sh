@@ -1,4 +1,3 @@
-#!/usr/bin/env bash
 # Configures a clang 16 build directory for the sanitizer and fuzzing scripts (sourced by
 # sanitize.sh and fuzz.sh; lint.sh reads its compile_commands.json).
 #   configure_clang DIR asan   ASan+UBSan with libFuzzer instrumentation and the thread-safety

@@ -15,8 +15,8 @@ if [ "${1:-}" != "--build" ]; then
   # `systemd-analyze verify` of the packaged unit).
   packages+=(
     libgtest-dev libgmock-dev libbenchmark-dev
-    clang-16 clang-tidy-16 clang-format-16   # thread-safety build and lint (CI)
-    libclang-rt-16-dev                       # sanitizer and libFuzzer runtimes (scripts/fuzz.sh)
+    clang-16 clang-tidy-16 clang-format-16   # sanitizer/thread-safety build, fuzzing, lint (CI)
+    libclang-rt-16-dev                       # sanitizer and libFuzzer runtimes (sanitize.sh, fuzz.sh)
     llvm-16                                  # llvm-symbolizer: sanitizer reports with file:line
     python3 python3-pytest python3-yaml python3-websockets
     python3-matplotlib                       # tools/sim/plot.py

@@ -1,7 +1,5 @@
 #include "cluster/dedup_cache.h"
 
-#include <algorithm>
-
 namespace repram::cluster {
 
 DedupCache::DedupCache(Duration ttl, size_t capacity) : ttl_(ttl), capacity_(capacity) {}
