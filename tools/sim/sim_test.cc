@@ -9,7 +9,6 @@
 #include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/simulation.h"
-#include "sim/wire.h"
 
 namespace repram::sim {
 namespace {
@@ -60,54 +59,6 @@ TEST(EventLoopTest, EventsScheduledByEventsRunWithinTheWindow) {
   task = loop.After(milliseconds(10), tick);
   loop.RunUntil(milliseconds(55));
   EXPECT_EQ(runs, 5);
-}
-
-void ExpectSameMessage(const cluster::SimpleMessage& a, const cluster::SimpleMessage& b) {
-  EXPECT_EQ(a.type, b.type);
-  EXPECT_EQ(a.from, b.from);
-  EXPECT_EQ(a.to, b.to);
-  EXPECT_EQ(a.key, b.key);
-  EXPECT_EQ(a.data, b.data);
-  EXPECT_EQ(a.ttl, b.ttl);
-  EXPECT_EQ(a.timestamp, b.timestamp);
-  EXPECT_EQ(a.message_id, b.message_id);
-  EXPECT_EQ(a.node_info, b.node_info);
-}
-
-TEST(WireTest, ReadsWhatTheEncoderWritesLikeParseMessage) {
-  cluster::SimpleMessage put;
-  put.type = "PUT";
-  put.from = "node-1";
-  put.key = "w000000001-kk";
-  put.data = std::string("v\0\xff\"", 4);
-  put.ttl = 600;
-  put.timestamp = 1772366400;
-  put.message_id = "node-1-17-3";
-  cluster::SimpleMessage pong;
-  pong.type = "PONG";
-  pong.from = "node-2";
-  pong.to = "node-1";
-  pong.timestamp = -5;
-  pong.message_id = "node-2-1-1";
-  pong.node_info = cluster::NodeInfo{
-      .id = "node-2", .address = "10.0.0.3", .gossip_port = 9090, .http_port = 8080, .enclave = ""};
-  for (const cluster::SimpleMessage& msg : {put, pong}) {
-    const std::string body = cluster::EncodeMessage(msg);
-    const std::optional<cluster::SimpleMessage> fast = ReadEncodedMessage(body);
-    const Result<cluster::SimpleMessage> slow = cluster::ParseMessage(body);
-    ASSERT_TRUE(fast.has_value()) << body;
-    ASSERT_TRUE(slow.ok()) << body;
-    ExpectSameMessage(*fast, *slow);
-  }
-}
-
-TEST(WireTest, LeavesAnythingElseToParseMessage) {
-  EXPECT_FALSE(ReadEncodedMessage(R"({"type":"PING","from":"a\u0062"})"));
-  EXPECT_FALSE(ReadEncodedMessage(R"({"type":"PING", "from":"a"})"));
-  EXPECT_FALSE(ReadEncodedMessage(R"({"type":"PING","extra":1})"));
-  EXPECT_FALSE(ReadEncodedMessage(R"({"type":"PING","ttl":1.5})"));
-  EXPECT_FALSE(ReadEncodedMessage(R"({"type":"PING"} )"));
-  EXPECT_FALSE(ReadEncodedMessage(R"({"type":"PUT","data":"not base64!"})"));
 }
 
 TEST(ScenarioTest, RejectsUnknownKeys) {

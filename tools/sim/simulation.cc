@@ -11,7 +11,6 @@
 
 #include "cluster/anti_entropy.h"
 #include "cluster/message.h"
-#include "sim/wire.h"
 #include "store/ttl_store.h"
 
 namespace repram::sim {
@@ -283,12 +282,9 @@ TransportResult Simulation::Handle(size_t to, const OutboundRequest& req) {
   if (req.path == cluster::kGossipPath) {
     // Open mode: HandleGossip would only add the (absent) signature check to this. The
     // answer's body is left out: a sender of gossip looks only at the status.
-    std::optional<cluster::SimpleMessage> msg = ReadEncodedMessage(req.body);
-    if (!msg) {
-      Result<cluster::SimpleMessage> parsed = cluster::ParseMessage(req.body);
-      if (!parsed.ok()) return Answer(400);
-      msg = std::move(parsed).value();
-    }
+    // ParseMessage reads the encoder's own layout without building a JSON tree.
+    Result<cluster::SimpleMessage> msg = cluster::ParseMessage(req.body);
+    if (!msg.ok()) return Answer(400);
     const PeerReply reply = node.HandleMessage(*msg, FanoutFull(req));
     return Answer(reply.ok() ? 200 : 400);
   }
