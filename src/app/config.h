@@ -49,6 +49,7 @@ struct Config {
   int64_t full_fanout_max = 32;                            // REPRAM_FULL_FANOUT_MAX
   bool gossip_batch = true;  // REPRAM_GOSSIP_BATCH: batch PUTs/ACKs to C++ peers (gossip-batch.md)
   int64_t threads = 0;       // REPRAM_THREADS; 0 = number of cores
+  int64_t io_spin_us = 200;  // REPRAM_IO_SPIN_US: an idle I/O thread polls this long, then blocks
   int64_t max_connections = 0;        // REPRAM_MAX_CONNECTIONS; 0 = from the descriptor limit
   bool log_json = false;              // REPRAM_LOG_FORMAT=json
   bool mcp_http = true;               // REPRAM_MCP_HTTP

@@ -24,6 +24,12 @@ TEST(BuildConfigTest, DefaultsFollowTheSpec) {
   EXPECT_TRUE(c->node_id.starts_with("node-"));
 }
 
+TEST(BuildConfigTest, IoSpinDefaultsTo200MicrosecondsAndZeroTurnsItOff) {
+  EXPECT_EQ(BuildConfig({}, ConfigProfile::kServer)->io_spin_us, 200);
+  EXPECT_EQ(BuildConfig({{"REPRAM_IO_SPIN_US", "0"}}, ConfigProfile::kServer)->io_spin_us, 0);
+  EXPECT_NE(Error({{"REPRAM_IO_SPIN_US", "-1"}}).find("REPRAM_IO_SPIN_US"), std::string::npos);
+}
+
 TEST(BuildConfigTest, EmbeddedProfileDefaults) {
   auto c = BuildConfig({}, ConfigProfile::kMcpEmbedded);
   ASSERT_TRUE(c.ok());

@@ -23,7 +23,7 @@ Node::Node(Config config) : config_(std::move(config)), clock_(SystemClock::Inst
   const size_t threads = config_.threads > 0 ? static_cast<size_t>(config_.threads)
                                              : std::max(1u, std::thread::hardware_concurrency());
   store_ = std::make_unique<TtlStore>(clock_, static_cast<uint64_t>(config_.max_storage_mb) << 20);
-  pool_ = std::make_unique<http::IoPool>(threads);
+  pool_ = std::make_unique<http::IoPool>(threads, std::chrono::microseconds(config_.io_spin_us));
   scheduler_ = std::make_unique<http::AsioScheduler>(pool_->context(0), clock_);
   http_metrics_ = std::make_unique<http::HttpMetrics>(threads, RouteLabels());
   client_limiter_ = std::make_unique<http::RateLimiter>(clock_, config_.rate_limit);
