@@ -5,6 +5,9 @@
 # Every combination is reported, so no single favourable number stands alone:
 #   node I/O threads = nginx workers = 1, and = the number of cores (BENCH_THREADS overrides the
 #   list, e.g. "2"); wrk -t1 -c32 and wrk -t2 -c64 (BENCH_WRK overrides, e.g. "2:64").
+# Two references: nginx's bare `return 200` (about 240-byte answers) and a second nginx server
+# that adds every header the node's GET answer carries (http-api.md §9: CORS and security headers
+# on every response, the entry's TTL headers), so both send answers of the same size.
 # Needs a build (scripts/build.sh repram) and `scripts/install-deps.sh --bench` (nginx, wrk).
 set -euo pipefail
 bin=$(realpath "${REPRAM_BIN:-$(dirname "$0")/../build/src/app/repram}")
@@ -31,8 +34,30 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 start_servers() {  # threads: nginx with that many workers, the node with that many I/O threads
   local threads=$1
+  REPRAM_NETWORK=private REPRAM_BIND=127.0.0.1 REPRAM_HTTP_PORT=0 REPRAM_RATE_LIMIT=100000000 \
+    REPRAM_MIN_TTL=1 REPRAM_LOG_LEVEL=info REPRAM_THREADS=$threads \
+    "$bin" 2>"$work/node.log" &
+  node_pid=$!
+  port=
+  for _ in $(seq 100); do
+    port=$(grep -o 'Listening on 127.0.0.1:[0-9]*' "$work/node.log" 2>/dev/null | cut -d: -f2 || true)
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  if [ -z "${port:-}" ]; then
+    echo "node did not start" >&2; cat "$work/node.log" >&2; exit 1
+  fi
+  curl -s -X PUT --data-binary "$(head -c 100 /dev/zero | tr '\0' v)" "http://127.0.0.1:$port/v1/data/bench-key" >/dev/null
+
+  # The node's own GET headers, as nginx add_header lines (nginx writes Content-Type/-Length).
+  local same_headers
+  same_headers=$(curl -s -D - -o /dev/null "http://127.0.0.1:$port/v1/data/bench-key" | tr -d '\r' |
+    awk -F': ' 'NR > 1 && NF >= 2 && $1 !~ /^Content-(Type|Length)$/ {
+      v = substr($0, length($1) + 3); gsub(/"/, "\\\"", v); printf "    add_header %s \"%s\" always;\n", $1, v }')
   nginx_port=$(free_port)
+  nginx_hdr_port=$(free_port)
   mkdir -p "$work/nginx"
+  local body=0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789
   cat > "$work/nginx.conf" <<CONF
 worker_processes $threads;
 pid $work/nginx.pid;
@@ -48,26 +73,17 @@ http {
   keepalive_requests 1000000;
   server {
     listen 127.0.0.1:$nginx_port;
-    location / { return 200 "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"; }
+    location / { return 200 "$body"; }
+  }
+  server {
+    listen 127.0.0.1:$nginx_hdr_port;
+    default_type application/octet-stream;
+$same_headers
+    location / { return 200 "$body"; }
   }
 }
 CONF
   nginx -c "$work/nginx.conf"
-
-  REPRAM_NETWORK=private REPRAM_BIND=127.0.0.1 REPRAM_HTTP_PORT=0 REPRAM_RATE_LIMIT=100000000 \
-    REPRAM_MIN_TTL=1 REPRAM_LOG_LEVEL=info REPRAM_THREADS=$threads \
-    "$bin" 2>"$work/node.log" &
-  node_pid=$!
-  port=
-  for _ in $(seq 100); do
-    port=$(grep -o 'Listening on 127.0.0.1:[0-9]*' "$work/node.log" 2>/dev/null | cut -d: -f2 || true)
-    [ -n "$port" ] && break
-    sleep 0.05
-  done
-  if [ -z "${port:-}" ]; then
-    echo "node did not start" >&2; cat "$work/node.log" >&2; exit 1
-  fi
-  curl -s -X PUT --data-binary "$(head -c 100 /dev/zero | tr '\0' v)" "http://127.0.0.1:$port/v1/data/bench-key" >/dev/null
 }
 
 run_wrk() {  # wrk_threads connections url [script] -> "rps p50_ms p99_ms non2xx"
@@ -100,8 +116,10 @@ for threads in $thread_configs; do
     for _ in $(seq "$rounds"); do
       # nginx and repram alternate within each round, so a slow spell of the VM hits both.
       echo "$tag ng_get $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_port/v1/data/bench-key")" >> "$work/results"
+      echo "$tag nh_get $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_hdr_port/v1/data/bench-key")" >> "$work/results"
       echo "$tag rp_get $(run_wrk "$wt" "$conns" "http://127.0.0.1:$port/v1/data/bench-key")" >> "$work/results"
       echo "$tag ng_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_port/" bench/put_nginx.lua)" >> "$work/results"
+      echo "$tag nh_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_hdr_port/" bench/put_nginx.lua)" >> "$work/results"
       echo "$tag rp_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$port/" bench/put_same.lua)" >> "$work/results"
     done
   done
@@ -119,16 +137,19 @@ for line in open(sys.argv[1]):
     tag, name, *vals = line.split()
     runs.setdefault((tag, name), []).append([float(v) for v in vals])
 tags = list(dict.fromkeys(t for t, _ in runs))
-print("| threads = workers | wrk | run | nginx req/s | repram req/s | ratio (median; per round) | nginx p50/p99 ms | repram p50/p99 ms | repram non-2xx |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| threads = workers | wrk | run | nginx req/s | nginx + same headers req/s | repram req/s | ratio to nginx (median; per round) | ratio to nginx + same headers (median; per round) | p50/p99 ms nginx, same headers, repram | repram non-2xx |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for tag in tags:
     threads, wt, conns = tag.split(":")
     def med(name, i):
         return statistics.median(r[i] for r in runs[(tag, name)])
-    for label, ng, rp in (("GET 100 B", "ng_get", "rp_get"), ("PUT 100 B", "ng_put", "rp_put")):
-        rs = [x[0] / y[0] for x, y in zip(runs[(tag, rp)], runs[(tag, ng)])]
-        per = ", ".join(f"{r:.2f}" for r in rs)
-        print(f"| {threads} | -t{wt} -c{conns} | {label} | {med(ng,0):.0f} | {med(rp,0):.0f} | "
-              f"{statistics.median(rs):.2f} ({per}) | {med(ng,1):.3f}/{med(ng,2):.3f} | "
-              f"{med(rp,1):.3f}/{med(rp,2):.3f} | {sum(int(r[3]) for r in runs[(tag, rp)])} |")
+    def ratios(rp, ref):
+        rs = [x[0] / y[0] for x, y in zip(runs[(tag, rp)], runs[(tag, ref)])]
+        return f"{statistics.median(rs):.2f} ({', '.join(f'{r:.2f}' for r in rs)})"
+    for label, ng, nh, rp in (("GET 100 B", "ng_get", "nh_get", "rp_get"),
+                              ("PUT 100 B", "ng_put", "nh_put", "rp_put")):
+        lat = ", ".join(f"{med(n,1):.3f}/{med(n,2):.3f}" for n in (ng, nh, rp))
+        print(f"| {threads} | -t{wt} -c{conns} | {label} | {med(ng,0):.0f} | {med(nh,0):.0f} | "
+              f"{med(rp,0):.0f} | {ratios(rp, ng)} | {ratios(rp, nh)} | {lat} | "
+              f"{sum(int(r[3]) for r in runs[(tag, rp)])} |")
 PY

@@ -1,22 +1,46 @@
 #include "util/rfc3339.h"
 
-#include <fmt/format.h>
-
 #include <chrono>
-#include <ctime>
 
 namespace repram {
 namespace {
 
-// Breaks Unix seconds into UTC calendar fields; false when the C library cannot represent them.
-bool UtcFields(int64_t unix_seconds, std::tm& tm) {
-  const auto t = static_cast<std::time_t>(unix_seconds);
-  return gmtime_r(&t, &tm) != nullptr;
+// Years 0000-9999 are what RFC 3339 can write; seconds outside them are not dates.
+constexpr int64_t kFirstSecond = -62167219200;  // 0000-01-01T00:00:00Z
+constexpr int64_t kLastSecond = 253402300799;   // 9999-12-31T23:59:59Z
+
+// Writes value as exactly `width` decimal digits ending just before end; returns the new start.
+// Hand-written with the calendar arithmetic of std::chrono instead of gmtime_r + fmt: every GET
+// formats X-Created-At, and gmtime_r takes glibc's process-wide time-zone lock.
+char* PutDigits(char* end, int value, int width) {
+  for (int i = 0; i < width; ++i) {
+    *--end = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return end;
 }
 
-std::string FormatDateTime(const std::tm& tm) {
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+// Formats YYYY-MM-DDTHH:MM:SS of Unix seconds in [kFirstSecond, kLastSecond].
+std::string FormatDateTime(int64_t unix_seconds) {
+  using namespace std::chrono;
+  const sys_seconds t{seconds(unix_seconds)};
+  const sys_days day = floor<days>(t);
+  const year_month_day date{day};
+  const hh_mm_ss time{t - day};
+  char text[19];
+  char* end = text + sizeof(text);
+  end = PutDigits(end, static_cast<int>(time.seconds().count()), 2);
+  *--end = ':';
+  end = PutDigits(end, static_cast<int>(time.minutes().count()), 2);
+  *--end = ':';
+  end = PutDigits(end, static_cast<int>(time.hours().count()), 2);
+  *--end = 'T';
+  end = PutDigits(end, static_cast<int>(static_cast<unsigned>(date.day())), 2);
+  *--end = '-';
+  end = PutDigits(end, static_cast<int>(static_cast<unsigned>(date.month())), 2);
+  *--end = '-';
+  PutDigits(end, static_cast<int>(date.year()), 4);
+  return std::string(text, sizeof(text));
 }
 
 // Reads exactly n ASCII digits at s[pos] into out and advances pos.
@@ -42,17 +66,22 @@ bool Expect(std::string_view s, size_t& pos, char c) {
 
 std::string FormatRfc3339Millis(WallTime t) {
   const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+      std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  // WallTime counts nanoseconds in 64 bits: years 1677-2262, always inside FormatDateTime's range.
   const int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  std::tm tm{};
-  UtcFields(secs, tm);
-  return fmt::format("{}.{:03}Z", FormatDateTime(tm), ms - secs * 1000);
+  const int64_t millis = ms - secs * 1000;
+  std::string out = FormatDateTime(secs);
+  char fraction[5] = {'.', '0', '0', '0', 'Z'};
+  PutDigits(fraction + 4, static_cast<int>(millis), 3);
+  out.append(fraction, sizeof(fraction));
+  return out;
 }
 
 std::string FormatRfc3339Seconds(int64_t unix_seconds) {
-  std::tm tm{};
-  if (!UtcFields(unix_seconds, tm)) return std::to_string(unix_seconds);
-  return FormatDateTime(tm) + "Z";
+  if (unix_seconds < kFirstSecond || unix_seconds > kLastSecond) {
+    return std::to_string(unix_seconds);
+  }
+  return FormatDateTime(unix_seconds) + "Z";
 }
 
 std::optional<WallTime> ParseRfc3339(std::string_view s) {

@@ -13,7 +13,7 @@ namespace repram {
 std::string FormatRfc3339Millis(WallTime t);
 
 // Formats Unix seconds as RFC 3339 UTC without fraction: 2030-03-17T17:46:40Z. Values outside the
-// range the C library can render are printed as plain decimal seconds.
+// years 0000-9999 are printed as plain decimal seconds.
 std::string FormatRfc3339Seconds(int64_t unix_seconds);
 
 // Parses an RFC 3339 date-time as sent in X-Created-At by C++/TS nodes (2026-11-27T23:43:54.492Z)

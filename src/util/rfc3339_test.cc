@@ -20,8 +20,24 @@ TEST(FormatRfc3339SecondsTest, FormatsUtcWithoutFraction) {
   EXPECT_EQ(FormatRfc3339Seconds(4102444800), "2100-01-01T00:00:00Z");
 }
 
+TEST(FormatRfc3339MillisTest, LeapDaysCenturiesAndTheEndsOfWallTime) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(FormatRfc3339Millis(WallTime{milliseconds(951782400000)}), "2000-02-29T00:00:00.000Z");
+  EXPECT_EQ(FormatRfc3339Millis(WallTime{milliseconds(4107542399999)}),
+            "2100-02-28T23:59:59.999Z");
+  EXPECT_EQ(FormatRfc3339Millis(WallTime::max()), "2262-04-11T23:47:16.854Z");
+  EXPECT_EQ(FormatRfc3339Millis(WallTime::min()), "1677-09-21T00:12:43.145Z");
+}
+
+TEST(FormatRfc3339SecondsTest, FirstAndLastSecondsOfYears0000To9999) {
+  EXPECT_EQ(FormatRfc3339Seconds(-62167219200), "0000-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339Seconds(253402300799), "9999-12-31T23:59:59Z");
+}
+
 TEST(FormatRfc3339SecondsTest, UnrepresentableValuesAsPlainSeconds) {
   EXPECT_EQ(FormatRfc3339Seconds(INT64_MAX), "9223372036854775807");
+  EXPECT_EQ(FormatRfc3339Seconds(253402300800), "253402300800");
+  EXPECT_EQ(FormatRfc3339Seconds(-62167219201), "-62167219201");
 }
 
 std::string Normalized(std::string_view s) {
