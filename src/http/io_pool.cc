@@ -6,6 +6,8 @@
 
 #include <exception>
 
+#include "util/secure_wipe.h"
+
 namespace repram::http {
 namespace {
 
@@ -52,13 +54,15 @@ bool SpinForWork(boost::asio::io_context& ioc, std::chrono::microseconds spin) {
 // two cores, blocking left 18 % of the CPU idle and cost a quarter of the throughput
 // (bench/README, "I/O threads that spin before they block"). A yield that hands the core to
 // another thread ends the spin, so a busy machine loses almost nothing to it.
+//
+// Why wipe: a handler can leave a value's bytes in the stack below this loop (a frame's locals,
+// vector registers spilled there), where later handlers may never reach again; before the thread
+// sleeps it zeroes that stretch, so no value outlives its expiry there (README, "Expiry is
+// destruction").
 void RunSpinningThenBlocking(boost::asio::io_context& ioc, std::chrono::microseconds spin) {
-  if (spin.count() == 0) {
-    ioc.run();
-    return;
-  }
   while (!ioc.stopped()) {
-    if (ioc.poll() > 0 || SpinForWork(ioc, spin)) continue;
+    if (ioc.poll() > 0 || (spin.count() > 0 && SpinForWork(ioc, spin))) continue;
+    SecureWipeStack();
     ioc.run_one();
   }
 }

@@ -13,4 +13,10 @@ void SecureClear(std::string& s) noexcept {
   s.clear();
 }
 
+// noinline: the array must be a frame of its own, below the caller's.
+__attribute__((noinline)) void SecureWipeStack() noexcept {
+  char below_caller[kStackWipeBytes];
+  explicit_bzero(below_caller, sizeof(below_caller));
+}
+
 }  // namespace repram

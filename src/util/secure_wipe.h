@@ -14,4 +14,10 @@ void SecureWipe(void* p, size_t n) noexcept;
 // a buffer that is only appended to and emptied this way never holds old bytes there.
 void SecureClear(std::string& s) noexcept;
 
+// Overwrites the kStackWipeBytes of the calling thread's stack just below the caller's frame:
+// the frames of the calls it made before, and the register saves spilled there, lose whatever
+// bytes they held (libsodium's sodium_stackzero does the same).
+void SecureWipeStack() noexcept;
+inline constexpr size_t kStackWipeBytes = 64 * 1024;
+
 }  // namespace repram
