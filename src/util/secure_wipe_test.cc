@@ -13,7 +13,7 @@ namespace {
 uintptr_t g_dead_frame = 0;
 constexpr size_t kMarkerBytes = 256;
 
-__attribute__((noinline)) void LeaveMarkerInDeadFrame() {
+__attribute__((noinline, no_sanitize("address"))) void LeaveMarkerInDeadFrame() {
   volatile char frame[kMarkerBytes];
   for (size_t i = 0; i < kMarkerBytes; ++i) frame[i] = 'M';
   g_dead_frame = reinterpret_cast<uintptr_t>(frame);
@@ -34,7 +34,9 @@ TEST(SecureWipeStackTest, ZeroesWhatAnEarlierCallLeftBelowTheCaller) {
   LeaveMarkerInDeadFrame();
   SecureWipeStack();
   const size_t after = MarkerBytesLeft();
-  EXPECT_EQ(before, kMarkerBytes);  // the marker survives its frame: the check can fail
+  // The marker survives its frame (sanitizer hooks in MarkerBytesLeft may reuse a few bytes of
+  // it), so the check can fail.
+  EXPECT_GT(before, kMarkerBytes / 2);
   EXPECT_EQ(after, 0u);
 }
 
