@@ -5,8 +5,8 @@
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <functional>
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 

@@ -65,8 +65,7 @@ bool Expect(std::string_view s, size_t& pos, char c) {
 }  // namespace
 
 std::string FormatRfc3339Millis(WallTime t) {
-  const auto ms =
-      std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const auto ms = std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
   // WallTime counts nanoseconds in 64 bits: years 1677-2262, always inside FormatDateTime's range.
   const int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
   const int64_t millis = ms - secs * 1000;

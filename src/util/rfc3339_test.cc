@@ -23,8 +23,7 @@ TEST(FormatRfc3339SecondsTest, FormatsUtcWithoutFraction) {
 TEST(FormatRfc3339MillisTest, LeapDaysCenturiesAndTheEndsOfWallTime) {
   using std::chrono::milliseconds;
   EXPECT_EQ(FormatRfc3339Millis(WallTime{milliseconds(951782400000)}), "2000-02-29T00:00:00.000Z");
-  EXPECT_EQ(FormatRfc3339Millis(WallTime{milliseconds(4107542399999)}),
-            "2100-02-28T23:59:59.999Z");
+  EXPECT_EQ(FormatRfc3339Millis(WallTime{milliseconds(4107542399999)}), "2100-02-28T23:59:59.999Z");
   EXPECT_EQ(FormatRfc3339Millis(WallTime::max()), "2262-04-11T23:47:16.854Z");
   EXPECT_EQ(FormatRfc3339Millis(WallTime::min()), "1677-09-21T00:12:43.145Z");
 }
