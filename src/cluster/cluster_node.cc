@@ -214,13 +214,9 @@ PeerReply ClusterNode::HandlePut(const SimpleMessage& msg, bool fanout_full) {
     MutexLock lock(mu_);
     if (stopped_) return PeerReply{PeerOutcome::kAccepted};
     originator = membership_.Find(msg.from);
-    if (!fanout_full) {
-      std::vector<NodeInfo> enclave = membership_.SameEnclave();
-      if (enclave.size() > kForwardThreshold) {
-        const size_t k = FanoutSize(enclave.size());
-        std::erase_if(enclave, [&](const NodeInfo& p) { return p.id == msg.from; });
-        for (size_t i : SampleIndices(enclave.size(), k, rng_)) forward_to.push_back(enclave[i]);
-      }
+    const size_t enclave = membership_.SameEnclaveCount();
+    if (!fanout_full && enclave > kForwardThreshold) {
+      forward_to = membership_.SampleSameEnclave(FanoutSize(enclave), msg.from, rng_);
     }
   }
   SimpleMessage ack;  // NewMessage without a fresh id: an ACK carries the PUT's id

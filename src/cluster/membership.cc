@@ -4,10 +4,28 @@
 
 #include <utility>
 
+#include "cluster/quorum.h"
+
 namespace repram::cluster {
 
 Membership::Membership(NodeInfo self, size_t max_peers)
-    : self_(std::move(self)), max_peers_(max_peers) {}
+    : self_(std::move(self)), max_peers_(max_peers), self_enclave_(peers_.Intern(self_.enclave)) {}
+
+NodeInfo Membership::InfoOf(const PeerEntry& peer) {
+  return NodeInfo{.id = peer.id,
+                  .address = peer.address,
+                  .gossip_port = peer.gossip_port,
+                  .http_port = peer.http_port,
+                  .enclave = *peer.enclave};
+}
+
+void Membership::SetEnclave(PeerEntry& peer, std::string_view enclave) {
+  const std::string* interned = peers_.Intern(enclave);
+  if (peer.enclave != nullptr) same_enclave_ -= Same(peer) ? 1 : 0;
+  peers_.Release(peer.enclave);
+  peer.enclave = interned;
+  same_enclave_ += Same(peer) ? 1 : 0;
+}
 
 AddResult Membership::AddPeer(const NodeInfo& node, AddMode mode) {
   if (node.id.empty() || node.address.empty() || node.http_port == 0) {
@@ -23,16 +41,14 @@ AddResult Membership::AddPeer(const NodeInfo& node, AddMode mode) {
                  node.http_port);
     return AddResult::kRejected;
   }
-  const std::string enclave = NormalizeEnclave(node.enclave);
-  auto it = peers_.find(node.id);
-  if (it != peers_.end()) {
-    Peer& peer = it->second;
+  const std::string_view enclave = node.enclave.empty() ? kDefaultEnclave : node.enclave;
+  if (PeerEntry* peer = peers_.Find(node.id)) {
     if (mode == AddMode::kBootstrap) {
-      peer.info.address = node.address;
-      peer.info.gossip_port = node.gossip_port;
-      peer.info.http_port = node.http_port;
-      peer.info.enclave = enclave;
-      peer.failures = 0;
+      peer->address = node.address;
+      peer->gossip_port = node.gossip_port;
+      peer->http_port = node.http_port;
+      if (*peer->enclave != enclave) SetEnclave(*peer, enclave);
+      peer->failures = 0;
       return AddResult::kUpdated;
     }
     return UpdateEnclave(node.id, enclave) ? AddResult::kUpdated : AddResult::kUnchanged;
@@ -53,7 +69,11 @@ bool Membership::Insert(const NodeInfo& node) {
   }
   quarantine_.erase(node.id);
   if (evicted_.erase(node.id) > 0) rejoined_.push_back(node);
-  peers_.emplace(node.id, Peer{.info = node});
+  PeerEntry& peer = peers_.Insert(PeerEntry{.id = node.id,
+                                            .address = node.address,
+                                            .gossip_port = node.gossip_port,
+                                            .http_port = node.http_port});
+  SetEnclave(peer, node.enclave);
   spdlog::info("Discovered peer {} ({}:{}, enclave {})", node.id, node.address, node.http_port,
                node.enclave);
   return true;
@@ -67,60 +87,81 @@ bool Membership::Readmit(std::string_view id) {
 }
 
 bool Membership::UpdateEnclave(std::string_view id, std::string_view enclave) {
-  auto it = peers_.find(id);
-  if (it == peers_.end()) return false;
-  std::string normalized = NormalizeEnclave(enclave);
-  if (it->second.info.enclave == normalized) return false;
+  PeerEntry* peer = peers_.Find(id);
+  if (peer == nullptr) return false;
+  const std::string_view normalized = enclave.empty() ? kDefaultEnclave : enclave;
+  if (*peer->enclave == normalized) return false;
   spdlog::info("Peer {} moved to enclave {}", id, normalized);
-  it->second.info.enclave = std::move(normalized);
+  SetEnclave(*peer, normalized);
   return true;
 }
 
 std::optional<NodeInfo> Membership::Find(std::string_view id) const {
-  auto it = peers_.find(id);
-  if (it == peers_.end()) return std::nullopt;
-  return it->second.info;
+  const PeerEntry* peer = peers_.Find(id);
+  if (peer == nullptr) return std::nullopt;
+  return InfoOf(*peer);
 }
 
 std::vector<NodeInfo> Membership::All() const {
   std::vector<NodeInfo> out;
   out.reserve(peers_.size());
-  for (const auto& [id, peer] : peers_) out.push_back(peer.info);
+  for (uint32_t i : peers_.SortedById()) out.push_back(InfoOf(peers_.entries()[i]));
   return out;
 }
 
 std::vector<NodeInfo> Membership::SameEnclave() const {
   std::vector<NodeInfo> out;
-  for (const auto& [id, peer] : peers_) {
-    if (peer.info.enclave == self_.enclave) out.push_back(peer.info);
+  out.reserve(same_enclave_);
+  for (uint32_t i : peers_.SortedById()) {
+    if (Same(peers_.entries()[i])) out.push_back(InfoOf(peers_.entries()[i]));
   }
   return out;
 }
 
-size_t Membership::SameEnclaveCount() const {
-  size_t n = 0;
-  for (const auto& [id, peer] : peers_) n += peer.info.enclave == self_.enclave ? 1 : 0;
-  return n;
+std::vector<NodeInfo> Membership::SampleSameEnclave(size_t k, std::string_view exclude,
+                                                    Rng& rng) const {
+  const std::span<const PeerEntry> entries = peers_.entries();
+  const PeerEntry* skip = peers_.Find(exclude);
+  if (skip != nullptr && !Same(*skip)) skip = nullptr;
+  std::vector<NodeInfo> out;
+  if (same_enclave_ == entries.size()) {
+    // Everyone is in our enclave: candidate c is entry c, or c + 1 past the excluded one.
+    const size_t gap = skip == nullptr ? entries.size() : static_cast<size_t>(skip - entries.data());
+    const size_t n = entries.size() - (skip == nullptr ? 0 : 1);
+    for (size_t c : SampleIndices(n, k, rng)) out.push_back(InfoOf(entries[c < gap ? c : c + 1]));
+    return out;
+  }
+  std::vector<uint32_t> candidates;
+  candidates.reserve(same_enclave_);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (Same(entries[i]) && &entries[i] != skip) candidates.push_back(static_cast<uint32_t>(i));
+  }
+  for (size_t c : SampleIndices(candidates.size(), k, rng)) {
+    out.push_back(InfoOf(entries[candidates[c]]));
+  }
+  return out;
 }
 
 int Membership::Failures(std::string_view id) const {
-  auto it = peers_.find(id);
-  return it == peers_.end() ? 0 : it->second.failures;
+  const PeerEntry* peer = peers_.Find(id);
+  return peer == nullptr ? 0 : peer->failures;
 }
 
 bool Membership::RecordPong(std::string_view id) {
-  auto it = peers_.find(id);
-  if (it == peers_.end()) return false;
-  if (it->second.failures > 0) rejoined_.push_back(it->second.info);
-  it->second.failures = 0;
-  it->second.pong = true;
+  PeerEntry* peer = peers_.Find(id);
+  if (peer == nullptr) return false;
+  if (peer->failures > 0) rejoined_.push_back(InfoOf(*peer));
+  peer->failures = 0;
+  peer->pong = true;
   inbound_evidence_ = true;
   return true;
 }
 
 void Membership::RecordPingResult(std::string_view id, uint64_t round, bool ok_2xx) {
-  auto it = peers_.find(id);
-  if (it != peers_.end() && it->second.pinged_round == round) it->second.ping_ok = ok_2xx;
+  PeerEntry* peer = peers_.Find(id);
+  if (peer != nullptr && peer->pinged_round == round) {
+    peer->ping_ok = ok_2xx;
+  }
 }
 
 std::vector<NodeInfo> Membership::TakeRejoined() { return std::exchange(rejoined_, {}); }
@@ -130,37 +171,45 @@ RoundPlan Membership::StartRound() {
   for (auto it = quarantine_.begin(); it != quarantine_.end();) {
     it = --it->second.rounds_left <= 0 ? quarantine_.erase(it) : std::next(it);
   }
-  for (auto it = peers_.begin(); it != peers_.end();) {
-    Peer& peer = it->second;
+  const std::span<PeerEntry> entries = peers_.entries();
+  const std::vector<uint32_t> order = peers_.SortedById();
+  std::vector<bool> evict(entries.size(), false);
+  for (uint32_t i : order) {
+    PeerEntry& peer = entries[i];
     if (round_ > 0 && peer.pinged_round == round_) {
       const bool success = inbound_evidence_ ? (peer.ping_ok && peer.pong) : peer.ping_ok;
       if (success) {
-        if (peer.failures > 0) rejoined_.push_back(peer.info);
+        if (peer.failures > 0) rejoined_.push_back(InfoOf(peer));
         peer.failures = 0;
       } else {
         ++peer.failures;
         ++plan.failed;
       }
-      if (inbound_evidence_ && peer.ping_ok && !peer.pong) plan.to_sync.push_back(peer.info);
+      if (inbound_evidence_ && peer.ping_ok && !peer.pong) plan.to_sync.push_back(InfoOf(peer));
     }
     if (peer.failures >= kMaxPingFailures) {
-      spdlog::info("Evicted peer {} after {} failed ping rounds", peer.info.id, kMaxPingFailures);
-      plan.evicted.push_back(peer.info);
-      quarantine_[it->first] = Quarantined{peer.info, kQuarantineRounds};
+      spdlog::info("Evicted peer {} after {} failed ping rounds", peer.id, kMaxPingFailures);
+      plan.evicted.push_back(InfoOf(peer));
+      quarantine_[peer.id] = Quarantined{plan.evicted.back(), kQuarantineRounds};
       if (evicted_.size() >= max_peers_) evicted_.clear();  // bound; loses only a trigger
-      evicted_.insert(it->first);
-      it = peers_.erase(it);
-      continue;
+      evicted_.insert(peer.id);
+      evict[i] = true;
     }
-    ++it;
   }
   ++round_;
   inbound_evidence_ = false;
-  for (auto& [id, peer] : peers_) {
+  plan.to_ping.reserve(entries.size());
+  for (uint32_t i : order) {
+    if (evict[i]) continue;
+    PeerEntry& peer = entries[i];
     peer.pinged_round = round_;
     peer.ping_ok = false;
     peer.pong = false;
-    plan.to_ping.push_back(peer.info);
+    plan.to_ping.push_back(InfoOf(peer));
+  }
+  for (const NodeInfo& gone : plan.evicted) {
+    same_enclave_ -= Same(*peers_.Find(gone.id)) ? 1 : 0;
+    peers_.Erase(gone.id);
   }
   plan.round = round_;
   return plan;

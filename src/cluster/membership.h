@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "cluster/node_info.h"
+#include "cluster/peer_table.h"
+#include "util/rng.h"
 
 namespace repram::cluster {
 
@@ -58,15 +60,20 @@ class Membership {
 
   // Returns the peer, or nullopt when unknown.
   std::optional<NodeInfo> Find(std::string_view id) const;
-  bool Contains(std::string_view id) const { return peers_.contains(id); }
+  bool Contains(std::string_view id) const { return peers_.Find(id) != nullptr; }
   bool IsQuarantined(std::string_view id) const { return quarantine_.contains(id); }
 
   // Returns every peer sorted by id.
   std::vector<NodeInfo> All() const;
   // Returns the peers whose enclave equals ours exactly, sorted by id.
   std::vector<NodeInfo> SameEnclave() const;
+  // Returns min(k, n) peers drawn uniformly without replacement from the n peers of our enclave
+  // other than `exclude`, in the order drawn (SampleIndices over them in table order). O(k) when
+  // every peer is in our enclave, else one pass over the map.
+  std::vector<NodeInfo> SampleSameEnclave(size_t k, std::string_view exclude, Rng& rng) const;
   size_t size() const { return peers_.size(); }
-  size_t SameEnclaveCount() const;
+  // Returns the number of peers whose enclave equals ours exactly (kept, not counted).
+  size_t SameEnclaveCount() const { return same_enclave_; }
   // Returns the current failure counter of a peer (0 when unknown).
   int Failures(std::string_view id) const;
 
@@ -88,23 +95,22 @@ class Membership {
   const NodeInfo& self() const { return self_; }
 
  private:
-  struct Peer {
-    NodeInfo info;
-    int failures = 0;
-    uint64_t pinged_round = 0;  // 0 = never pinged
-    bool ping_ok = false;
-    bool pong = false;
-  };
   struct Quarantined {
     NodeInfo info;
     int rounds_left = 0;
   };
 
   bool Insert(const NodeInfo& node);
+  static NodeInfo InfoOf(const PeerEntry& peer);
+  bool Same(const PeerEntry& peer) const { return peer.enclave == self_enclave_; }
+  // Points peer at enclave (interned), keeping same_enclave_ right.
+  void SetEnclave(PeerEntry& peer, std::string_view enclave);
 
   const NodeInfo self_;
   const size_t max_peers_;
-  std::map<std::string, Peer, std::less<>> peers_;
+  PeerTable peers_;
+  const std::string* const self_enclave_;  // interned in peers_ for as long as we live
+  size_t same_enclave_ = 0;
   std::map<std::string, Quarantined, std::less<>> quarantine_;
   std::set<std::string, std::less<>> evicted_;  // ids evicted and not added since (bounded)
   std::vector<NodeInfo> rejoined_;

@@ -64,13 +64,42 @@ class CanonicalReader {
   size_t pos_ = 0;
 };
 
+// Reads the node_info object as WriteNodeInfo writes it: all five keys in wire order, ports in
+// 0..65535, strings within their limits. Returns nullopt for anything else.
+std::optional<NodeInfo> ReadCanonicalNode(CanonicalReader& r) {
+  NodeInfo node;
+  const auto string = [&r](std::string_view name, size_t max_bytes, std::string& out) {
+    if (r.String() != name || !r.Eat(':')) return false;
+    const std::optional<std::string_view> v = r.String();
+    if (!v || v->size() > max_bytes) return false;
+    out = *v;
+    return true;
+  };
+  const auto port = [&r](std::string_view name, uint16_t& out) {
+    if (r.String() != name || !r.Eat(':')) return false;
+    const std::optional<int64_t> v = r.Int();
+    if (!v || *v < 0 || *v > std::numeric_limits<uint16_t>::max()) return false;
+    out = static_cast<uint16_t>(*v);
+    return true;
+  };
+  if (!r.Eat('{') || !string("id", kMaxNodeIdBytes, node.id) || !r.Eat(',') ||
+      !string("address", kMaxAddressBytes, node.address) || !r.Eat(',') ||
+      !port("port", node.gossip_port) || !r.Eat(',') || !port("http_port", node.http_port) ||
+      !r.Eat(',') || !string("enclave", kMaxEnclaveBytes, node.enclave) || !r.Eat('}')) {
+    return std::nullopt;
+  }
+  if (node.enclave.empty()) node.enclave = std::string(kDefaultEnclave);
+  return node;
+}
+
 // Parses the canonical form of a message without building a JSON tree (the replica hot path:
-// every PUT and ACK between our nodes). Returns nullopt for anything it does not cover (other
-// key orders, duplicates, unknown keys, node_info, whitespace, escapes, non-ASCII, errors), which
-// ParseMessage then hands to the DOM parser: the result is the same either way.
+// every PUT and ACK between our nodes, and the PINGs, PONGs and SYNCs of membership). Returns
+// nullopt for anything it does not cover (other key orders, duplicates, unknown keys,
+// whitespace, escapes, non-ASCII, errors), which ParseMessage then hands to the DOM parser: the
+// result is the same either way.
 std::optional<SimpleMessage> ParseCanonical(std::string_view body) {
-  static constexpr std::string_view kFields[] = {"type", "from", "to",        "key",
-                                                 "data", "ttl",  "timestamp", "message_id"};
+  static constexpr std::string_view kFields[] = {"type", "from", "to",        "key",       "data",
+                                                 "ttl",  "timestamp", "message_id", "node_info"};
   CanonicalReader r(body);
   if (!r.Eat('{')) return std::nullopt;
   SimpleMessage msg;
@@ -94,6 +123,11 @@ std::optional<SimpleMessage> ParseCanonical(std::string_view body) {
       } else {
         return std::nullopt;
       }
+      continue;
+    }
+    if (*name == "node_info") {
+      msg.node_info = ReadCanonicalNode(r);
+      if (!msg.node_info) return std::nullopt;
       continue;
     }
     const std::optional<std::string_view> v = r.String();

@@ -197,6 +197,38 @@ TEST(MessageTest, CanonicalAndOtherSpellingsParseAlike) {
   EXPECT_FALSE(ParseMessage(R"({"type":"PUT","from":")" + std::string(257, 'f') + R"("})").ok());
 }
 
+// PONGs and SYNCs carry node_info; their canonical form takes the fast path too.
+TEST(MessageTest, CanonicalNodeInfoParsesLikeTheTree) {
+  SimpleMessage pong;
+  pong.type = "PONG";
+  pong.from = "node-a";
+  pong.to = "node-b";
+  pong.timestamp = 1772366400;
+  pong.message_id = "node-a-1772366400000000000-8";
+  pong.node_info =
+      NodeInfo{.id = "node-a", .address = "10.0.0.1", .gossip_port = 9090, .http_port = 8080};
+  const std::string body = EncodeMessage(pong);
+  Result<SimpleMessage> fast = ParseMessage(body);
+  Result<SimpleMessage> tree = ParseMessageTree(body);
+  ASSERT_TRUE(fast.ok());
+  ASSERT_TRUE(tree.ok());
+  EXPECT_EQ(fast->node_info, pong.node_info);
+  EXPECT_EQ(EncodeMessage(*fast), EncodeMessage(*tree));
+  const std::string head = R"({"type":"SYNC","from":"a","timestamp":1,"message_id":"m","node_info":)";
+  for (const std::string node :
+       {R"({"id":"a","address":"h","port":70000,"http_port":-1,"enclave":""})",
+        R"({"id":"a","address":"h","port":1,"http_port":2,"enclave":"e","x":1})",
+        R"({"address":"h","id":"a","port":1,"http_port":2,"enclave":"e"})",
+        R"({"id":"a","address":"h","port":1,"http_port":2})", R"({"id":"a","port":"1"})",
+        R"(null)", R"({"id":"a","address":"h","port":1,"http_port":2,"enclave":"e"})"}) {
+    const std::string sync = head + node + "}";
+    Result<SimpleMessage> a = ParseMessage(sync);
+    Result<SimpleMessage> b = ParseMessageTree(sync);
+    ASSERT_EQ(a.ok(), b.ok()) << sync;
+    if (a.ok()) EXPECT_EQ(a->node_info, b->node_info) << sync;
+  }
+}
+
 TEST(MessageTest, AcceptsInt32AndInt64Bounds) {
   Result<SimpleMessage> msg =
       ParseMessage(R"({"ttl":-2147483648,"timestamp":-9223372036854775808})");

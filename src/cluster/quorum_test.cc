@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <numeric>
 #include <set>
+#include <utility>
 
 #include "cluster/testing/fake_rng.h"
 
@@ -54,6 +56,21 @@ TEST(SampleIndicesTest, CoversEveryIndexOverManyDraws) {
     for (size_t i : SampleIndices(30, 6, rng)) ++hits[i];
   }
   for (int h : hits) EXPECT_GT(h, 60);  // expectation 120 per index
+}
+
+TEST(SampleIndicesTest, SparseDrawEqualsTheDenseFisherYates) {
+  // k much smaller than n takes the sparse path; it must draw exactly what the dense one would.
+  testing::SeededRng sparse_rng(5);
+  testing::SeededRng dense_rng(5);
+  for (int round = 0; round < 20; ++round) {
+    const size_t n = 1000 + static_cast<size_t>(round);
+    const size_t k = 32;
+    std::vector<size_t> pool(n);
+    std::iota(pool.begin(), pool.end(), 0);
+    for (size_t i = 0; i < k; ++i) std::swap(pool[i], pool[i + dense_rng.Below(n - i)]);
+    pool.resize(k);
+    EXPECT_EQ(SampleIndices(n, k, sparse_rng), pool);
+  }
 }
 
 }  // namespace
