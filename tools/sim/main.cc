@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   app.add_option("--nodes", nodes, "override the scenario's node count");
   app.add_option("--duration", duration, "override the scenario's simulated seconds");
   app.add_option("--out", out_dir, "directory for summary.csv and timeseries.csv");
-  app.add_flag("--progress", progress, "print a line per 10 simulated seconds to stderr");
+  app.add_flag("--progress", progress, "print a line per simulated second to stderr");
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_level(spdlog::level::off);  // a node logs every join; thousands would drown us

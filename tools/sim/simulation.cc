@@ -1,6 +1,7 @@
 #include "sim/simulation.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -491,13 +492,16 @@ RunResult Simulation::Run() {
     loop_.Post(Seconds(static_cast<double>(s)), [this, s] { Sample(s); });
   }
   const auto wall_start = std::chrono::steady_clock::now();
-  for (double t = 10; t < scenario_.duration_s + 10; t += 10) {
+  for (double t = 1; t < scenario_.duration_s + 1; t += 1) {
     loop_.RunUntil(Seconds(std::min(t, scenario_.duration_s)));
     if (progress_) {
+      rusage usage{};
+      getrusage(RUSAGE_SELF, &usage);
       std::fprintf(
-          stderr, "t=%.0fs wall=%.1fs events=%llu pending=%zu\n", Now(),
+          stderr, "t=%.0fs wall=%.1fs events=%llu pending=%zu max_rss=%ldMiB\n", Now(),
           std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count(),
-          static_cast<unsigned long long>(loop_.events_run()), loop_.pending());
+          static_cast<unsigned long long>(loop_.events_run()), loop_.pending(),
+          usage.ru_maxrss / 1024);
     }
   }
   RunResult result;

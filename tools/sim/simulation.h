@@ -34,7 +34,7 @@ struct RunResult {
 // scenario and the seed. Single-threaded.
 class Simulation {
  public:
-  // progress: print one line per 10 simulated seconds to stderr.
+  // progress: print one line per simulated second (wall time, events, peak RSS) to stderr.
   Simulation(Scenario scenario, uint64_t seed, bool progress = false);
   ~Simulation();
   Simulation(const Simulation&) = delete;
