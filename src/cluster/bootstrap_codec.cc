@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cluster/canonical_reader.h"
 #include "cluster/json_fields.h"
 #include "util/json_depth.h"
 #include "util/json_writer.h"
@@ -11,6 +12,27 @@ namespace repram::cluster {
 namespace {
 
 Status InvalidJson() { return Status(StatusCode::kInvalidArgument, "Invalid JSON"); }
+
+// Reads EncodeBootstrapResponse's own layout without a JSON tree (a joiner of a large network
+// reads one node object per peer). Returns nullopt for anything else, which the DOM parser then
+// reads with the same result.
+std::optional<std::vector<NodeInfo>> ParseCanonicalResponse(std::string_view body) {
+  constexpr std::string_view kHead = R"({"success":true,"peers":[)";
+  if (!body.starts_with(kHead)) return std::nullopt;
+  if (body.ends_with('\n')) body.remove_suffix(1);
+  CanonicalReader r(body.substr(kHead.size()));
+  std::vector<NodeInfo> peers;
+  if (!r.Eat(']')) {
+    do {
+      std::optional<NodeInfo> node = ReadCanonicalNode(r);
+      if (!node) return std::nullopt;
+      peers.push_back(std::move(*node));
+    } while (r.Eat(','));
+    if (!r.Eat(']')) return std::nullopt;
+  }
+  if (!r.Eat('}') || !r.AtEnd()) return std::nullopt;
+  return peers;
+}
 
 }  // namespace
 
@@ -56,7 +78,7 @@ NodeInfo JoinerNode(const BootstrapRequest& req) {
 
 std::string EncodeBootstrapResponse(const std::vector<NodeInfo>& peers) {
   JsonWriter w;
-  w.BeginObject().Bool("success", true).BeginArray("peers");
+  w.Reserve(64 + peers.size() * 96).BeginObject().Bool("success", true).BeginArray("peers");
   for (const NodeInfo& peer : peers) WriteNodeInfo(w, "", peer);
   w.EndArray().EndObject();
   std::string out = w.Take();
@@ -65,6 +87,13 @@ std::string EncodeBootstrapResponse(const std::vector<NodeInfo>& peers) {
 }
 
 Result<std::vector<NodeInfo>> ParseBootstrapResponse(std::string_view body) {
+  if (std::optional<std::vector<NodeInfo>> peers = ParseCanonicalResponse(body)) {
+    return std::move(*peers);
+  }
+  return ParseBootstrapResponseTree(body);
+}
+
+Result<std::vector<NodeInfo>> ParseBootstrapResponseTree(std::string_view body) {
   const Status bad(StatusCode::kUnavailable, "invalid bootstrap response");
   if (!JsonDepthWithin(body)) return bad;
   const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);

@@ -39,4 +39,8 @@ std::string EncodeBootstrapResponse(const std::vector<NodeInfo>& peers);
 // (absent/null = none) is an array of node objects. Returns kUnavailable otherwise.
 Result<std::vector<NodeInfo>> ParseBootstrapResponse(std::string_view body);
 
+// ParseBootstrapResponse without its fast path for EncodeBootstrapResponse's own layout: always
+// builds the JSON tree. Same contract and results; the tests compare the two.
+Result<std::vector<NodeInfo>> ParseBootstrapResponseTree(std::string_view body);
+
 }  // namespace repram::cluster

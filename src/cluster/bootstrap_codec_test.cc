@@ -134,5 +134,27 @@ TEST(BootstrapCodecTest, ResponseMustSaySuccessTrue) {
   EXPECT_TRUE(none->empty());
 }
 
+// EncodeBootstrapResponse's own layout is read without a JSON tree; the result must be the
+// tree parser's, and anything else must fall back to it.
+TEST(BootstrapCodecTest, CanonicalResponseParsesLikeTheTree) {
+  const std::vector<NodeInfo> peers{
+      NodeInfo{.id = "a", .address = "10.0.0.1", .gossip_port = 9090, .http_port = 8080},
+      NodeInfo{.id = "b", .address = "h", .gossip_port = 0, .http_port = 1, .enclave = "e"}};
+  for (const std::string& body :
+       {EncodeBootstrapResponse(peers), EncodeBootstrapResponse({}),
+        std::string(R"({"success":true,"peers":[{"id":"a","address":"h","port":1,)"
+                    R"("http_port":70000,"enclave":""}]})"),
+        std::string(R"({"success":true,"peers":[{"id":"a","address":"h","port":1,)"
+                    R"("http_port":2,"enclave":""},]})"),
+        std::string(R"({"success":true,"peers":[]} )"), std::string(R"({"success":true,"peers":[])"),
+        std::string(R"({"success":true,"peers":[{"address":"h","id":"a"}]})")}) {
+    const Result<std::vector<NodeInfo>> fast = ParseBootstrapResponse(body);
+    const Result<std::vector<NodeInfo>> tree = ParseBootstrapResponseTree(body);
+    ASSERT_EQ(fast.ok(), tree.ok()) << body;
+    if (fast.ok()) EXPECT_EQ(*fast, *tree) << body;
+  }
+  EXPECT_EQ(ParseBootstrapResponse(EncodeBootstrapResponse(peers)).value(), peers);
+}
+
 }  // namespace
 }  // namespace repram::cluster

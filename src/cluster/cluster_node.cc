@@ -796,10 +796,12 @@ void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
   if (fanout_full) headers.emplace_back(std::string(kFanoutHeader), std::string(kFanoutFull));
   for (const NodeInfo& peer : peers) {
     metrics_.CountSent(type);
+    // The last request takes the headers over (a single send copies nothing).
+    const bool last = &peer == &peers.back();
     transport_.Post(OutboundRequest{.host = peer.address,
                                     .port = peer.http_port,
                                     .path = std::string(kGossipPath),
-                                    .headers = headers,
+                                    .headers = last ? std::move(headers) : headers,
                                     .body = body},
                     guard_.Wrap([done = SendDone(peer.id, type, on_done)](
                                     const TransportResult& r) { done(r.ok()); }));

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "cluster/canonical_reader.h"
 #include "cluster/json_fields.h"
 #include "util/base64.h"
 #include "util/json_depth.h"
@@ -15,82 +16,6 @@ namespace repram::cluster {
 namespace {
 
 Status InvalidJson() { return Status(StatusCode::kInvalidArgument, "Invalid JSON"); }
-
-// A cursor over the canonical text EncodeMessage writes (compact, Go key order, no node_info,
-// strings of printable ASCII without escapes). Anything else is left to the DOM parser.
-class CanonicalReader {
- public:
-  explicit CanonicalReader(std::string_view text) : text_(text) {}
-
-  bool Eat(char c) {
-    if (pos_ == text_.size() || text_[pos_] != c) return false;
-    ++pos_;
-    return true;
-  }
-  bool AtEnd() const { return pos_ == text_.size(); }
-
-  // Reads a string of bytes 0x20..0x7f other than '"' and '\\'.
-  std::optional<std::string_view> String() {
-    if (!Eat('"')) return std::nullopt;
-    const size_t start = pos_;
-    for (; pos_ < text_.size(); ++pos_) {
-      const auto c = static_cast<unsigned char>(text_[pos_]);
-      if (c == '"') return text_.substr(start, pos_++ - start);
-      if (c < 0x20 || c >= 0x80 || c == '\\') return std::nullopt;
-    }
-    return std::nullopt;
-  }
-
-  // Reads an integer of at most 18 digits (no overflow possible), without a leading zero, a
-  // fraction or an exponent.
-  std::optional<int64_t> Int() {
-    const bool negative = Eat('-');
-    const size_t start = pos_;
-    int64_t value = 0;
-    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
-      if (pos_ - start == 18) return std::nullopt;  // longer: left to the tree parser
-      value = value * 10 + (text_[pos_++] - '0');
-    }
-    const size_t digits = pos_ - start;
-    if (digits == 0 || digits > 18 || (digits > 1 && text_[start] == '0')) return std::nullopt;
-    if (pos_ < text_.size() && (text_[pos_] == '.' || text_[pos_] == 'e' || text_[pos_] == 'E')) {
-      return std::nullopt;
-    }
-    return negative ? -value : value;
-  }
-
- private:
-  std::string_view text_;
-  size_t pos_ = 0;
-};
-
-// Reads the node_info object as WriteNodeInfo writes it: all five keys in wire order, ports in
-// 0..65535, strings within their limits. Returns nullopt for anything else.
-std::optional<NodeInfo> ReadCanonicalNode(CanonicalReader& r) {
-  NodeInfo node;
-  const auto string = [&r](std::string_view name, size_t max_bytes, std::string& out) {
-    if (r.String() != name || !r.Eat(':')) return false;
-    const std::optional<std::string_view> v = r.String();
-    if (!v || v->size() > max_bytes) return false;
-    out = *v;
-    return true;
-  };
-  const auto port = [&r](std::string_view name, uint16_t& out) {
-    if (r.String() != name || !r.Eat(':')) return false;
-    const std::optional<int64_t> v = r.Int();
-    if (!v || *v < 0 || *v > std::numeric_limits<uint16_t>::max()) return false;
-    out = static_cast<uint16_t>(*v);
-    return true;
-  };
-  if (!r.Eat('{') || !string("id", kMaxNodeIdBytes, node.id) || !r.Eat(',') ||
-      !string("address", kMaxAddressBytes, node.address) || !r.Eat(',') ||
-      !port("port", node.gossip_port) || !r.Eat(',') || !port("http_port", node.http_port) ||
-      !r.Eat(',') || !string("enclave", kMaxEnclaveBytes, node.enclave) || !r.Eat('}')) {
-    return std::nullopt;
-  }
-  if (node.enclave.empty()) node.enclave = std::string(kDefaultEnclave);
-  return node;
-}
 
 // Parses the canonical form of a message without building a JSON tree (the replica hot path:
 // every PUT and ACK between our nodes, and the PINGs, PONGs and SYNCs of membership). Returns
@@ -223,8 +148,15 @@ Status ValidatePut(const SimpleMessage& msg) {
 }
 
 std::string EncodeMessage(const SimpleMessage& msg) {
+  // Key names, quotes and numbers take under 200 bytes; strings of printable ASCII are copied
+  // as they are (escapes may grow the buffer once more).
+  size_t size = 200 + msg.type.size() + msg.from.size() + msg.to.size() + msg.key.size() +
+                (msg.data.size() + 2) / 3 * 4 + msg.message_id.size();
+  if (msg.node_info) {
+    size += msg.node_info->id.size() + msg.node_info->address.size() + msg.node_info->enclave.size();
+  }
   JsonWriter w;
-  w.BeginObject().String("type", msg.type).String("from", msg.from);
+  w.Reserve(size).BeginObject().String("type", msg.type).String("from", msg.from);
   if (!msg.to.empty()) w.String("to", msg.to);
   if (!msg.key.empty()) w.String("key", msg.key);
   if (!msg.data.empty()) w.String("data", EncodeBase64(msg.data));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -44,7 +46,9 @@ class JsonWriter {
   }
   JsonWriter& Int(std::string_view name, int64_t value) {
     Name(name);
-    out_.append(std::to_string(value));
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
+    out_.append(digits, static_cast<size_t>(end - digits));
     return *this;
   }
   JsonWriter& Bool(std::string_view name, bool value) {
@@ -56,6 +60,12 @@ class JsonWriter {
   JsonWriter& Raw(std::string_view name, std::string_view json) {
     Name(name);
     out_.append(json);
+    return *this;
+  }
+
+  // Reserves room for about `bytes` of text, so a writer that knows its size allocates once.
+  JsonWriter& Reserve(size_t bytes) {
+    out_.reserve(bytes);
     return *this;
   }
 
