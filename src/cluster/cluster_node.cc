@@ -775,6 +775,15 @@ void ClusterNode::SendToAll(std::span<const NodeInfo> peers, const SimpleMessage
   PostToAll(peers, TypeOf(msg.type), Share(EncodeMessage(msg)), fanout_full, on_done);
 }
 
+auto ClusterNode::SendDone(const std::string& peer_id, MessageType type,
+                           const std::function<void(bool)>& on_done) {
+  return [this, start = clock_.Now(), id = peer_id, type, on_done](bool ok) {
+    metrics_.RecordSend(clock_.Now() - start, ok);
+    if (!ok) spdlog::debug("{} to {} failed", TypeName(type), id);
+    if (on_done) on_done(ok);
+  };
+}
+
 void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
                             const SharedBytes& body, bool fanout_full,
                             const std::function<void(bool)>& on_done) {
@@ -804,18 +813,10 @@ void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
                                     .headers = last ? std::move(headers) : headers,
                                     .body = body},
                     guard_.Wrap([done = SendDone(peer.id, type, on_done)](
-                                    const TransportResult& r) { done(r.ok()); }));
+                                    const TransportResult& r) mutable { done(r.ok()); }));
   }
 }
 
-std::function<void(bool)> ClusterNode::SendDone(const std::string& peer_id, MessageType type,
-                                                const std::function<void(bool)>& on_done) {
-  return [this, start = clock_.Now(), id = peer_id, type, on_done](bool ok) {
-    metrics_.RecordSend(clock_.Now() - start, ok);
-    if (!ok) spdlog::debug("{} to {} failed", TypeName(type), id);
-    if (on_done) on_done(ok);
-  };
-}
 
 bool ClusterNode::PeerCongested(const NodeInfo& peer) const {
   return (batcher_ && batcher_->Congested(peer)) ||

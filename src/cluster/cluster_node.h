@@ -206,8 +206,9 @@ class ClusterNode {
   bool PeerCongested(const NodeInfo& peer) const;
   // Returns the completion of one send to peer_id: records its latency and outcome, then runs
   // on_done (if any).
-  std::function<void(bool)> SendDone(const std::string& peer_id, MessageType type,
-                                     const std::function<void(bool)>& on_done);
+  // (A lambda, so the transport's completion holds it without one more std::function.)
+  auto SendDone(const std::string& peer_id, MessageType type,
+                const std::function<void(bool)>& on_done);
   SimpleMessage NewMessage(std::string_view type) const;
   // Hands the peers that came back to hooks_.on_peer_rejoined.
   void ReportRejoined() EXCLUDES(mu_);
