@@ -146,7 +146,8 @@ TEST(BootstrapCodecTest, CanonicalResponseParsesLikeTheTree) {
                     R"("http_port":70000,"enclave":""}]})"),
         std::string(R"({"success":true,"peers":[{"id":"a","address":"h","port":1,)"
                     R"("http_port":2,"enclave":""},]})"),
-        std::string(R"({"success":true,"peers":[]} )"), std::string(R"({"success":true,"peers":[])"),
+        std::string(R"({"success":true,"peers":[]} )"),
+        std::string(R"({"success":true,"peers":[])"),
         std::string(R"({"success":true,"peers":[{"address":"h","id":"a"}]})")}) {
     const Result<std::vector<NodeInfo>> fast = ParseBootstrapResponse(body);
     const Result<std::vector<NodeInfo>> tree = ParseBootstrapResponseTree(body);

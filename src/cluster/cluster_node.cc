@@ -817,7 +817,6 @@ void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
   }
 }
 
-
 bool ClusterNode::PeerCongested(const NodeInfo& peer) const {
   return (batcher_ && batcher_->Congested(peer)) ||
          transport_.Congested(peer.address, peer.http_port);

@@ -126,7 +126,8 @@ std::vector<NodeInfo> Membership::SampleSameEnclave(size_t k, std::string_view e
   std::vector<NodeInfo> out;
   if (same_enclave_ == entries.size()) {
     // Everyone is in our enclave: candidate c is entry c, or c + 1 past the excluded one.
-    const size_t gap = skip == nullptr ? entries.size() : static_cast<size_t>(skip - entries.data());
+    const size_t gap =
+        skip == nullptr ? entries.size() : static_cast<size_t>(skip - entries.data());
     const size_t n = entries.size() - (skip == nullptr ? 0 : 1);
     for (size_t c : SampleIndices(n, k, rng)) out.push_back(InfoOf(entries[c < gap ? c : c + 1]));
     return out;

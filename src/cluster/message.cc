@@ -23,8 +23,8 @@ Status InvalidJson() { return Status(StatusCode::kInvalidArgument, "Invalid JSON
 // whitespace, escapes, non-ASCII, errors), which ParseMessage then hands to the DOM parser: the
 // result is the same either way.
 std::optional<SimpleMessage> ParseCanonical(std::string_view body) {
-  static constexpr std::string_view kFields[] = {"type", "from", "to",        "key",       "data",
-                                                 "ttl",  "timestamp", "message_id", "node_info"};
+  static constexpr std::string_view kFields[] = {
+      "type", "from", "to", "key", "data", "ttl", "timestamp", "message_id", "node_info"};
   CanonicalReader r(body);
   if (!r.Eat('{')) return std::nullopt;
   SimpleMessage msg;
@@ -153,7 +153,8 @@ std::string EncodeMessage(const SimpleMessage& msg) {
   size_t size = 200 + msg.type.size() + msg.from.size() + msg.to.size() + msg.key.size() +
                 (msg.data.size() + 2) / 3 * 4 + msg.message_id.size();
   if (msg.node_info) {
-    size += msg.node_info->id.size() + msg.node_info->address.size() + msg.node_info->enclave.size();
+    size +=
+        msg.node_info->id.size() + msg.node_info->address.size() + msg.node_info->enclave.size();
   }
   JsonWriter w;
   w.Reserve(size).BeginObject().String("type", msg.type).String("from", msg.from);

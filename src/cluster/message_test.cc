@@ -214,13 +214,14 @@ TEST(MessageTest, CanonicalNodeInfoParsesLikeTheTree) {
   ASSERT_TRUE(tree.ok());
   EXPECT_EQ(fast->node_info, pong.node_info);
   EXPECT_EQ(EncodeMessage(*fast), EncodeMessage(*tree));
-  const std::string head = R"({"type":"SYNC","from":"a","timestamp":1,"message_id":"m","node_info":)";
+  const std::string head =
+      R"({"type":"SYNC","from":"a","timestamp":1,"message_id":"m","node_info":)";
   for (const std::string node :
        {R"({"id":"a","address":"h","port":70000,"http_port":-1,"enclave":""})",
         R"({"id":"a","address":"h","port":1,"http_port":2,"enclave":"e","x":1})",
         R"({"address":"h","id":"a","port":1,"http_port":2,"enclave":"e"})",
-        R"({"id":"a","address":"h","port":1,"http_port":2})", R"({"id":"a","port":"1"})",
-        R"(null)", R"({"id":"a","address":"h","port":1,"http_port":2,"enclave":"e"})"}) {
+        R"({"id":"a","address":"h","port":1,"http_port":2})", R"({"id":"a","port":"1"})", R"(null)",
+        R"({"id":"a","address":"h","port":1,"http_port":2,"enclave":"e"})"}) {
     const std::string sync = head + node + "}";
     Result<SimpleMessage> a = ParseMessage(sync);
     Result<SimpleMessage> b = ParseMessageTree(sync);

@@ -31,7 +31,8 @@ const PeerEntry* PeerTable::Find(std::string_view id) const {
 
 PeerEntry& PeerTable::Insert(PeerEntry entry) {
   // Load factor at most 3/4; the array grows by an eighth, so little of it stays unused.
-  if ((entries_.size() + 1) * 4 > index_.size() * 3) Rehash(std::max<size_t>(16, index_.size() * 2));
+  if ((entries_.size() + 1) * 4 > index_.size() * 3)
+    Rehash(std::max<size_t>(16, index_.size() * 2));
   if (entries_.size() == entries_.capacity()) {
     entries_.reserve(entries_.size() + entries_.size() / 8 + 8);
   }
@@ -70,7 +71,8 @@ bool PeerTable::Erase(std::string_view id) {
 
 void PeerTable::Rehash(size_t capacity) {
   index_.assign(capacity, kEmpty);
-  for (size_t i = 0; i < entries_.size(); ++i) index_[Slot(entries_[i].id)] = static_cast<uint32_t>(i);
+  for (size_t i = 0; i < entries_.size(); ++i)
+    index_[Slot(entries_[i].id)] = static_cast<uint32_t>(i);
 }
 
 const std::string* PeerTable::Intern(std::string_view name) {
