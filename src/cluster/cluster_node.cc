@@ -810,7 +810,7 @@ void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
     transport_.Post(OutboundRequest{.host = peer.address,
                                     .port = peer.http_port,
                                     .path = std::string(kGossipPath),
-                                    .headers = last ? std::move(headers) : headers,
+                                    .headers = last ? std::exchange(headers, {}) : headers,
                                     .body = body},
                     guard_.Wrap([done = SendDone(peer.id, type, on_done)](
                                     const TransportResult& r) mutable { done(r.ok()); }));
