@@ -765,19 +765,19 @@ bool ClusterNode::OnBootstrapped(const SeedFetchResult& result, bool refresh_on_
 }
 
 void ClusterNode::Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,
-                       const std::function<void(bool)>& on_done) {
-  SendToAll(std::span<const NodeInfo>(&peer, 1), msg, fanout_full, on_done);
+                       std::function<void(bool)> on_done) {
+  SendToAll(std::span<const NodeInfo>(&peer, 1), msg, fanout_full, std::move(on_done));
 }
 
 void ClusterNode::SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg,
-                            bool fanout_full, const std::function<void(bool)>& on_done) {
+                            bool fanout_full, std::function<void(bool)> on_done) {
   if (guard_.closed() || peers.empty()) return;
-  PostToAll(peers, TypeOf(msg.type), Share(EncodeMessage(msg)), fanout_full, on_done);
+  PostToAll(peers, TypeOf(msg.type), Share(EncodeMessage(msg)), fanout_full, std::move(on_done));
 }
 
 auto ClusterNode::SendDone(const std::string& peer_id, MessageType type,
-                           const std::function<void(bool)>& on_done) {
-  return [this, start = clock_.Now(), id = peer_id, type, on_done](bool ok) {
+                           std::function<void(bool)> on_done) {
+  return [this, start = clock_.Now(), id = peer_id, type, on_done = std::move(on_done)](bool ok) {
     metrics_.RecordSend(clock_.Now() - start, ok);
     if (!ok) spdlog::debug("{} to {} failed", TypeName(type), id);
     if (on_done) on_done(ok);
@@ -786,7 +786,7 @@ auto ClusterNode::SendDone(const std::string& peer_id, MessageType type,
 
 void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
                             const SharedBytes& body, bool fanout_full,
-                            const std::function<void(bool)>& on_done) {
+                            std::function<void(bool)> on_done) {
   if (guard_.closed() || peers.empty()) return;
   if (batcher_ && (type == MessageType::kPut || type == MessageType::kAck)) {
     for (const NodeInfo& peer : peers) {
@@ -805,15 +805,16 @@ void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
   if (fanout_full) headers.emplace_back(std::string(kFanoutHeader), std::string(kFanoutFull));
   for (const NodeInfo& peer : peers) {
     metrics_.CountSent(type);
-    // The last request takes the headers over (a single send copies nothing).
+    // The last request takes the headers and on_done over (a single send copies nothing).
     const bool last = &peer == &peers.back();
-    transport_.Post(OutboundRequest{.host = peer.address,
-                                    .port = peer.http_port,
-                                    .path = std::string(kGossipPath),
-                                    .headers = last ? std::exchange(headers, {}) : headers,
-                                    .body = body},
-                    guard_.Wrap([done = SendDone(peer.id, type, on_done)](
-                                    const TransportResult& r) mutable { done(r.ok()); }));
+    transport_.Post(
+        OutboundRequest{.host = peer.address,
+                        .port = peer.http_port,
+                        .path = std::string(kGossipPath),
+                        .headers = last ? std::exchange(headers, {}) : headers,
+                        .body = body},
+        guard_.Wrap([done = SendDone(peer.id, type, last ? std::exchange(on_done, {}) : on_done)](
+                        const TransportResult& r) mutable { done(r.ok()); }));
   }
 }
 

@@ -191,24 +191,22 @@ class ClusterNode {
   // Encodes, signs and posts msg to peer; on_done(ok_2xx) runs on completion (if still open).
   // Like every transport call, never with mu_ held.
   void Send(const NodeInfo& peer, const SimpleMessage& msg, bool fanout_full,
-            const std::function<void(bool)>& on_done = {}) EXCLUDES(mu_);
+            std::function<void(bool)> on_done = {}) EXCLUDES(mu_);
   // Sends the same message to every peer, encoding and signing the body once; on_done (if
   // any) runs once per peer.
   void SendToAll(std::span<const NodeInfo> peers, const SimpleMessage& msg, bool fanout_full,
-                 const std::function<void(bool)>& on_done = nullptr) EXCLUDES(mu_);
+                 std::function<void(bool)> on_done = nullptr) EXCLUDES(mu_);
   // Posts one encoded gossip body of the given type to every peer: every request shares body
   // (one copy however many peers), signed once.
   void PostToAll(std::span<const NodeInfo> peers, MessageType type, const SharedBytes& body,
-                 bool fanout_full, const std::function<void(bool)>& on_done = nullptr)
-      EXCLUDES(mu_);
+                 bool fanout_full, std::function<void(bool)> on_done = nullptr) EXCLUDES(mu_);
   // Returns whether sends to peer queue up while it still answers (backpressure): in the batch
   // queue or in the transport.
   bool PeerCongested(const NodeInfo& peer) const;
   // Returns the completion of one send to peer_id: records its latency and outcome, then runs
   // on_done (if any).
   // (A lambda, so the transport's completion holds it without one more std::function.)
-  auto SendDone(const std::string& peer_id, MessageType type,
-                const std::function<void(bool)>& on_done);
+  auto SendDone(const std::string& peer_id, MessageType type, std::function<void(bool)> on_done);
   SimpleMessage NewMessage(std::string_view type) const;
   // Hands the peers that came back to hooks_.on_peer_rejoined.
   void ReportRejoined() EXCLUDES(mu_);

@@ -10,7 +10,7 @@
 
 namespace repram::sim {
 
-// The simulator's clock and scheduler in one: a binary heap of (due time, sequence) events over
+// The simulator's clock and scheduler in one: a 4-ary heap of (due time, sequence) events over
 // a slot table, so scheduling and cancelling are O(log n) and O(1) (a cancelled event is skipped
 // when it reaches the top). Events due at the same instant run in the order they were scheduled,
 // which makes a run a pure function of its inputs. Time starts at 0 and moves only in Run*.
