@@ -112,8 +112,9 @@ std::vector<NodeInfo> Membership::All() const {
 std::vector<NodeInfo> Membership::SameEnclave() const {
   std::vector<NodeInfo> out;
   out.reserve(same_enclave_);
-  for (uint32_t i : peers_.SortedById()) {
-    if (Same(peers_.entries()[i])) out.push_back(InfoOf(peers_.entries()[i]));
+  // Only our enclave is sorted: a client write asks for it every time.
+  for (uint32_t i : peers_.SortedById([this](const PeerEntry& p) { return Same(p); })) {
+    out.push_back(InfoOf(peers_.entries()[i]));
   }
   return out;
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <numeric>
 #include <utility>
 
 namespace repram::cluster {
@@ -86,14 +85,6 @@ void PeerTable::Release(const std::string* name) {
   if (name == nullptr) return;
   auto it = enclaves_.find(*name);
   if (it != enclaves_.end() && --it->second == 0) enclaves_.erase(it);
-}
-
-std::vector<uint32_t> PeerTable::SortedById() const {
-  std::vector<uint32_t> order(entries_.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [this](uint32_t a, uint32_t b) { return entries_[a].id < entries_[b].id; });
-  return order;
 }
 
 }  // namespace repram::cluster

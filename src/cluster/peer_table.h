@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -52,8 +53,21 @@ class PeerTable {
   // The entries in table order (stable between Inserts and Erases).
   std::span<PeerEntry> entries() { return entries_; }
   std::span<const PeerEntry> entries() const { return entries_; }
+  // Returns the positions of the entries for which keep(entry) holds, sorted by id.
+  template <typename Keep>
+  std::vector<uint32_t> SortedById(Keep keep) const {
+    std::vector<uint32_t> order;
+    for (uint32_t i = 0; i < entries_.size(); ++i) {
+      if (keep(entries_[i])) order.push_back(i);
+    }
+    std::sort(order.begin(), order.end(),
+              [this](uint32_t a, uint32_t b) { return entries_[a].id < entries_[b].id; });
+    return order;
+  }
   // Returns the positions of entries() sorted by id.
-  std::vector<uint32_t> SortedById() const;
+  std::vector<uint32_t> SortedById() const {
+    return SortedById([](const PeerEntry&) { return true; });
+  }
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;

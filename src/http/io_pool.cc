@@ -52,7 +52,7 @@ bool SpinForWork(boost::asio::io_context& ioc, std::chrono::microseconds spin) {
 // Why spin: when a thread blocks in epoll_wait its core halts, and on a VM waking a halted vCPU
 // for the next request costs more than the request. With two I/O threads and the clients on
 // two cores, blocking left 18 % of the CPU idle and cost a quarter of the throughput
-// (bench/README, "I/O threads that spin before they block"). A yield that hands the core to
+// (bench/README, "Item 1: where the 2-thread time went"). A yield that hands the core to
 // another thread ends the spin, so a busy machine loses almost nothing to it.
 //
 // Why wipe: a handler can leave a value's bytes in the stack below this loop (a frame's locals,
