@@ -1,6 +1,7 @@
 #include "util/rfc3339.h"
 
 #include <chrono>
+#include <string_view>
 
 namespace repram {
 namespace {
@@ -20,8 +21,8 @@ char* PutDigits(char* end, int value, int width) {
   return end;
 }
 
-// Formats YYYY-MM-DDTHH:MM:SS of Unix seconds in [kFirstSecond, kLastSecond].
-std::string FormatDateTime(int64_t unix_seconds) {
+// Returns YYYY-MM-DDTHH:MM:SS of Unix seconds in [kFirstSecond, kLastSecond], then tail.
+std::string FormatDateTime(int64_t unix_seconds, std::string_view tail) {
   using namespace std::chrono;
   const sys_seconds t{seconds(unix_seconds)};
   const sys_days day = floor<days>(t);
@@ -40,7 +41,9 @@ std::string FormatDateTime(int64_t unix_seconds) {
   end = PutDigits(end, static_cast<int>(static_cast<unsigned>(date.month())), 2);
   *--end = '-';
   PutDigits(end, static_cast<int>(date.year()), 4);
-  return std::string(text, sizeof(text));
+  std::string out;
+  out.reserve(sizeof(text) + tail.size());
+  return out.append(text, sizeof(text)).append(tail);
 }
 
 // Reads exactly n ASCII digits at s[pos] into out and advances pos.
@@ -65,22 +68,20 @@ bool Expect(std::string_view s, size_t& pos, char c) {
 }  // namespace
 
 std::string FormatRfc3339Millis(WallTime t) {
-  const auto ms = std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  using namespace std::chrono;
   // WallTime counts nanoseconds in 64 bits: years 1677-2262, always inside FormatDateTime's range.
-  const int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  const int64_t millis = ms - secs * 1000;
-  std::string out = FormatDateTime(secs);
+  const seconds secs = floor<seconds>(t.time_since_epoch());
+  const milliseconds millis = floor<milliseconds>(t.time_since_epoch()) - secs;
   char fraction[5] = {'.', '0', '0', '0', 'Z'};
-  PutDigits(fraction + 4, static_cast<int>(millis), 3);
-  out.append(fraction, sizeof(fraction));
-  return out;
+  PutDigits(fraction + 4, static_cast<int>(millis.count()), 3);
+  return FormatDateTime(secs.count(), std::string_view(fraction, sizeof(fraction)));
 }
 
 std::string FormatRfc3339Seconds(int64_t unix_seconds) {
   if (unix_seconds < kFirstSecond || unix_seconds > kLastSecond) {
     return std::to_string(unix_seconds);
   }
-  return FormatDateTime(unix_seconds) + "Z";
+  return FormatDateTime(unix_seconds, "Z");
 }
 
 std::optional<WallTime> ParseRfc3339(std::string_view s) {
