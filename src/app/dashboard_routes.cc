@@ -12,7 +12,7 @@ void ServeAsset(const http::RequestContext& ctx, const http::Respond& respond) {
   const ui::Asset* asset = ui::FindAsset(ctx.path);
   if (asset == nullptr) return respond(http::TextResponse(404, "404 page not found\n"));
   http::Response r;
-  r.content_type = std::string(asset->content_type);
+  r.content_type = asset->content_type;
   r.headers.emplace_back("Cache-Control", "no-cache");
   r.headers.emplace_back("ETag", asset->etag);
   if (auto it = ctx.req.find(bhttp::field::if_none_match);

@@ -273,7 +273,7 @@ void Node::AddMcpRoute() {
       r.status = m.status;
       for (auto& [name, value] : m.headers) {
         if (name == "Content-Type") {
-          r.content_type = std::move(value);
+          r.headers.emplace_back("Content-Type", std::move(value));
         } else if (name == "Allow") {
           r.headers.emplace_back("Allow", std::move(value));
         }

@@ -42,6 +42,14 @@ void SessionRegistry::BeginShutdown() {
 
 template <>
 struct StreamControl<boost::asio::ip::tcp::socket> {
+  static constexpr bool kDirectIo = true;
+  // Puts the socket in non-blocking mode so that the session can write it directly
+  // (BasicSession::WriteNowOrLater). Returns false, leaving it as it was, on failure.
+  static bool EnableDirectIo(boost::asio::ip::tcp::socket& s) {
+    boost::system::error_code ec;
+    s.non_blocking(true, ec);
+    return !ec;
+  }
   // Cancels every pending operation on the socket.
   static void CancelRead(boost::asio::ip::tcp::socket& s) {
     boost::system::error_code ec;
@@ -56,6 +64,8 @@ struct StreamControl<boost::asio::ip::tcp::socket> {
   // Hands an upgraded connection to the route (the socket leaves the HTTP server).
   static void HandOff(const RouteSpec& route, boost::asio::ip::tcp::socket s,
                       bhttp::request<bhttp::empty_body> req) {
+    boost::system::error_code ec;
+    s.non_blocking(false, ec);  // the new owner gets the socket as Asio made it
     route.upgrade(std::move(s), std::move(req));
   }
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -129,21 +130,24 @@ class BasicSession final : public SessionBase,
   void OnBodyError(boost::system::error_code ec);
   template <typename Next>
   void ReadMore(Next next);
+  // Writes head_ and body after held_ with one call when the socket takes them all (then calls
+  // OnWrite at once); what it does not take goes out asynchronously.
+  void WriteNowOrLater(std::array<boost::asio::const_buffer, 3> buffers);
   // Frees the read buffer and write strings beyond a small size while no request is under way.
   void ReleaseIdleMemory();
   void Dispatch();
   // Answers request `id` unless the session has moved past it (a late reply is dropped).
-  void Answer(uint64_t id, Response r);
+  void Answer(uint64_t id, Response&& r);
   // Accepts the answer to the current request (once; later calls are ignored) and writes it,
   // or lets it wait in response_ while held answers are flushed.
-  void Send(Response r);
+  void Send(Response&& r);
   // Writes response_ (with held_ in front), or holds it when another request is buffered; a
   // streamed response goes to WriteStreamPart.
   void WriteResponse();
   // Writes what response_.body holds plus the next part of response_.stream (chunk-framed unless
   // the connection closes after it), then the next part, until the stream ends.
   void WriteStreamPart();
-  void SendEarly(Response r);  // answer before the body was read
+  void SendEarly(Response&& r);  // answer before the body was read
   void OnWrite(boost::system::error_code ec);
   // Writes held_ (if any), then calls next, or closes on a write error.
   template <typename Next>
@@ -160,6 +164,9 @@ class BasicSession final : public SessionBase,
   const std::string peer_ip_;
   boost::beast::flat_buffer buffer_;
   size_t buffer_dirty_ = 0;  // bytes read into buffer_ since it was last wiped (WipeEmptyBuffer)
+  // StreamControl<Stream>::kDirectIo and the socket was made non-blocking: answers are written
+  // with a direct call first (WriteNowOrLater).
+  bool direct_io_ = false;
   std::optional<boost::beast::http::request_parser<boost::beast::http::empty_body>> header_parser_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> body_parser_;
 
@@ -174,6 +181,10 @@ class BasicSession final : public SessionBase,
   bool keep_alive_ = true;
   bool http10_ = false;  // an HTTP/1.0 request: a streamed answer cannot be chunked
   bool responded_ = false;
+  // The handler is running (inside Dispatch): an answer it gives now is written when it returns,
+  // so that nothing after the call sees the session already moved on to the next request.
+  bool dispatching_ = false;
+  bool write_deferred_ = false;
   size_t header_bytes_ = 0;  // header-section bytes consumed for the current request
 
   // The response being written.

@@ -9,6 +9,7 @@
 #include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <limits>
@@ -68,7 +69,11 @@ BasicSession<Stream>::BasicSession(boost::asio::io_context& ioc, Stream stream,
       registry_(std::move(registry)),
       registry_handle_(registry_->Add(this)),
       shard_(shard),
-      peer_ip_(std::move(peer_ip)) {}
+      peer_ip_(std::move(peer_ip)) {
+  if constexpr (StreamControl<Stream>::kDirectIo) {
+    direct_io_ = StreamControl<Stream>::EnableDirectIo(stream_);
+  }
+}
 
 template <class Stream>
 BasicSession<Stream>::~BasicSession() {
@@ -375,16 +380,22 @@ void BasicSession<Stream>::Dispatch() {
       req, target.substr(0, qmark),
       qmark == std::string_view::npos ? std::string_view() : target.substr(qmark + 1), client_ip_,
       received_};
-  Respond respond = [self = this->shared_from_this(), id = request_id_](Response r) {
+  Respond respond = [self = this->shared_from_this(), id = request_id_](Response&& r) {
     if (self->ioc_.get_executor().running_in_this_thread()) return self->Answer(id, std::move(r));
     boost::asio::post(self->ioc_,
                       [self, id, r = std::move(r)]() mutable { self->Answer(id, std::move(r)); });
   };
+  dispatching_ = true;
   try {
     route_->handler(ctx, std::move(respond));
   } catch (const std::exception& e) {
     spdlog::error("handler for {} failed: {}", route_->path, e.what());
     Send(TextResponse(500, "Internal Server Error\n"));
+  }
+  dispatching_ = false;
+  if (write_deferred_) {
+    write_deferred_ = false;
+    return WriteResponse();
   }
   // The handler answers later (a quorum wait): held answers must not wait for it.
   if (!responded_ && !held_.empty() && phase_ != Phase::kClosed) {
@@ -397,19 +408,19 @@ void BasicSession<Stream>::Dispatch() {
 }
 
 template <class Stream>
-void BasicSession<Stream>::Answer(uint64_t id, Response r) {
+void BasicSession<Stream>::Answer(uint64_t id, Response&& r) {
   if (id == request_id_) Send(std::move(r));
 }
 
 template <class Stream>
-void BasicSession<Stream>::SendEarly(Response r) {
+void BasicSession<Stream>::SendEarly(Response&& r) {
   // The body was not read: keep the connection only when there is none to skip.
   if (header_parser_ && session_detail::HasBody(*header_parser_)) keep_alive_ = false;
   Send(std::move(r));
 }
 
 template <class Stream>
-void BasicSession<Stream>::Send(Response r) {
+void BasicSession<Stream>::Send(Response&& r) {
   if (responded_ || phase_ == Phase::kClosed) return;
   responded_ = true;
   phase_ = Phase::kWriting;
@@ -427,6 +438,10 @@ void BasicSession<Stream>::Send(Response r) {
 
 template <class Stream>
 void BasicSession<Stream>::WriteResponse() {
+  if (dispatching_) {
+    write_deferred_ = true;
+    return;
+  }
   if (response_.stream) return WriteStreamPart();
   const std::string_view body = response_.omit_body ? std::string_view() : response_.body;
   // Another request is already buffered (pipelining): hold this answer and serve that one, so
@@ -438,10 +453,34 @@ void BasicSession<Stream>::WriteResponse() {
     boost::asio::post(ioc_, [self = this->shared_from_this()] { self->OnWrite({}); });
     return;
   }
-  std::array<boost::asio::const_buffer, 3> buffers{boost::asio::buffer(held_),
-                                                   boost::asio::buffer(head_),
-                                                   boost::asio::buffer(body.data(), body.size())};
-  boost::asio::async_write(stream_, buffers,
+  WriteNowOrLater({boost::asio::buffer(held_), boost::asio::buffer(head_),
+                   boost::asio::buffer(body.data(), body.size())});
+}
+
+template <class Stream>
+void BasicSession<Stream>::WriteNowOrLater(std::array<boost::asio::const_buffer, 3> buffers) {
+  // Asio's async_write tries the send at once too, but then queues its completion through the
+  // scheduler (an operation, a lock and a handler call per answer). Nearly every answer fits the
+  // socket buffer, so the direct call usually finishes the write here.
+  size_t written = 0;
+  if constexpr (StreamControl<Stream>::kDirectIo) {
+    if (direct_io_) {
+      boost::system::error_code ec;
+      written = stream_.write_some(buffers, ec);
+      if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+        ec = {};
+        written = 0;
+      }
+      if (ec || written == boost::asio::buffer_size(buffers)) {
+        SecureClear(held_);
+        held_count_ = 0;
+        return OnWrite(ec);
+      }
+    }
+  }
+  boost::beast::buffers_suffix<std::array<boost::asio::const_buffer, 3>> rest(buffers);
+  rest.consume(written);
+  boost::asio::async_write(stream_, rest,
                            [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
                              SecureClear(self->held_);
                              self->held_count_ = 0;

@@ -34,7 +34,10 @@ class BodySource {
 // smaller than a Beast response because every request pays for it.
 struct Response {
   unsigned status = 200;
-  std::string content_type;  // empty = no Content-Type header
+  // Empty = no Content-Type header. Names text with static storage (every response has one, and
+  // the common ones are too long for a string's inline buffer); a computed media type goes into
+  // `headers` as "Content-Type" instead.
+  std::string_view content_type;
   boost::container::small_vector<std::pair<std::string_view, std::string>, 4> headers;
   std::string body;
   bool omit_body = false;            // HEAD: no body bytes are sent
@@ -55,8 +58,9 @@ struct RequestContext {
   MonoTime received;           // when the header section was complete
 };
 
-// Delivers the response for one request. Call exactly once, from any thread.
-using Respond = std::function<void(Response)>;
+// Delivers the response for one request. Call exactly once, from any thread. Takes the response
+// by rvalue reference: it is moved once, into the connection, however many layers pass it on.
+using Respond = std::function<void(Response&&)>;
 
 // Serves one route. May answer synchronously (call respond before returning) or later.
 using Handler = std::function<void(const RequestContext&, Respond)>;

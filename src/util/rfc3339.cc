@@ -43,7 +43,8 @@ std::string FormatDateTime(int64_t unix_seconds, std::string_view tail) {
   PutDigits(end, static_cast<int>(date.year()), 4);
   std::string out;
   out.reserve(sizeof(text) + tail.size());
-  return out.append(text, sizeof(text)).append(tail);
+  out.append(text, sizeof(text)).append(tail);
+  return out;  // named, so that it is not copied
 }
 
 // Reads exactly n ASCII digits at s[pos] into out and advances pos.

@@ -31,6 +31,8 @@ class StreamRef {
 
 template <>
 struct StreamControl<StreamRef> {
+  // The in-memory stream has no readiness wait: the session keeps to Asio's async reads/writes.
+  static constexpr bool kDirectIo = false;
   // The pending read ends (with eof) while writing stays possible, like a cancelled socket read.
   static void CancelRead(StreamRef& s) { s.stream().close_remote(); }
   static void Close(StreamRef& s) { s.stream().close(); }
