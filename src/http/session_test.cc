@@ -52,6 +52,10 @@ class SessionTest : public ::testing::Test {
       asio::post(ioc_, [respond = std::move(respond)] { respond(Text("stale")); });
       throw std::runtime_error("boom after scheduling the reply");
     });
+    AddRoute("/answer-then-throw", [](const RequestContext&, Respond respond) {
+      respond(Text("answered"));
+      throw std::runtime_error("boom after answering");
+    });
     AddRoute("/late-then-throw", [this](const RequestContext&, Respond respond) {
       late_.push_back(std::move(respond));
       throw std::runtime_error("boom");
@@ -257,6 +261,15 @@ TEST_F(SessionTest, ALateReplyNeverAnswersTheNextRequest) {
   late_[1](Text("twice"));  // a second answer to the same request is dropped too
   Run();
   EXPECT_EQ(Bodies(Received()), std::vector<std::string>{"fresh"});
+}
+
+TEST_F(SessionTest, AnAnswerGivenBeforeTheHandlerThrewStandsAndTheConnectionGoesOn) {
+  Open();
+  // The answer is written once the handler has returned, so the throw that follows it still
+  // belongs to this request and cannot turn the next one into a 500.
+  Send("GET /answer-then-throw HTTP/1.1\r\n\r\n");
+  Send("GET /a HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(Bodies(Received()), (std::vector<std::string>{"answered", "A"}));
 }
 
 TEST_F(SessionTest, AReplyScheduledBeforeTheHandlerThrewCannotAnswerTheNextPipelinedRequest) {
