@@ -167,8 +167,9 @@ class BasicSession final : public SessionBase,
   // StreamControl<Stream>::kDirectIo and the socket was made non-blocking: answers are written
   // with a direct call first (WriteNowOrLater).
   bool direct_io_ = false;
-  std::optional<boost::beast::http::request_parser<boost::beast::http::empty_body>> header_parser_;
-  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> body_parser_;
+  // The request being read: its header section first (not eager), then, once routing allowed
+  // it, its body with the route's limit. One parser, so the header is never moved or converted.
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
 
   // The request being served: the id-th on this connection (1, 2, ...).
   uint64_t request_id_ = 0;

@@ -44,7 +44,7 @@ inline bool IsQuietDisconnect(const boost::system::error_code& ec) {
          ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor;
 }
 
-inline bool HasBody(const bhttp::request_parser<bhttp::empty_body>& p) {
+inline bool HasBody(const bhttp::request_parser<bhttp::string_body>& p) {
   return p.chunked() || (p.content_length() && *p.content_length() > 0);
 }
 
@@ -121,13 +121,12 @@ void BasicSession<Stream>::DoReadRequest() {
   route_ = nullptr;
   metrics_id_ = env_.metrics.unmatched_route();
   responded_ = false;
-  body_parser_.reset();
-  header_parser_.emplace();
-  header_parser_->header_limit(session_detail::kHeaderLimit);
+  parser_.emplace();
+  parser_->header_limit(session_detail::kHeaderLimit);
   header_bytes_ = 0;
   // Limits are applied per route, after routing. (Not boost::none: Beast 1.74 compares
   // `len > optional` and treats an empty optional as a limit of zero.)
-  header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   // Waiting for the first byte of the next request is idle time, not a late header.
   // A fresh connection must deliver its first header section within the header timeout too.
   phase_ = buffer_.size() > 0 || request_id_ == 1 ? Phase::kHeader : Phase::kIdle;
@@ -158,7 +157,8 @@ void BasicSession<Stream>::ReadMore(Next next) {
       if (self->phase_ != Phase::kClosed) self->ReadMore(next);
     });
   }
-  const bool awaiting_request = buffer_.size() == 0 && header_parser_ && header_bytes_ == 0;
+  const bool awaiting_request =
+      buffer_.size() == 0 && parser_ && !parser_->is_header_done() && header_bytes_ == 0;
   if (awaiting_request) ReleaseIdleMemory();
   stream_.async_read_some(
       buffer_.prepare(awaiting_request ? session_detail::kIdleReadChunk
@@ -185,10 +185,10 @@ void BasicSession<Stream>::ReleaseIdleMemory() {
 template <class Stream>
 void BasicSession<Stream>::ParseHeader() {
   boost::system::error_code ec;
-  while (buffer_.size() > 0 && !header_parser_->is_header_done()) {
+  while (buffer_.size() > 0 && !parser_->is_header_done()) {
     size_t n = 0;
     try {
-      n = header_parser_->put(buffer_.data(), ec);
+      n = parser_->put(buffer_.data(), ec);
     } catch (const std::length_error&) {  // Beast caps one field value at 64 KiB by throwing
       ec = bhttp::error::header_limit;
     }
@@ -202,11 +202,11 @@ void BasicSession<Stream>::ParseHeader() {
   }
   // Beast's own header_limit accounting lets somewhat more through when a header section
   // arrives in pieces, so the exact cap is enforced here.
-  const size_t pending = header_parser_->is_header_done() ? 0 : buffer_.size();
+  const size_t pending = parser_->is_header_done() ? 0 : buffer_.size();
   if (header_bytes_ + pending > session_detail::kHeaderLimit) {
     return OnHeaderError(bhttp::error::header_limit);
   }
-  if (header_parser_->is_header_done()) {
+  if (parser_->is_header_done()) {
     received_ = std::chrono::steady_clock::now();
     return ProcessHeader();
   }
@@ -233,7 +233,7 @@ void BasicSession<Stream>::OnHeaderError(boost::system::error_code ec) {
 
 template <class Stream>
 void BasicSession<Stream>::ProcessHeader() {
-  const auto& req = header_parser_->get();
+  const Request& req = parser_->get();
   method_ = req.method();
   keep_alive_ = req.keep_alive();
   http10_ = req.version() < 11;
@@ -277,7 +277,7 @@ void BasicSession<Stream>::ProcessHeader() {
     return SendEarly(std::move(r));
   }
   // Step 8: declared body over the route's limit; nothing is read.
-  if (header_parser_->content_length() && *header_parser_->content_length() > route_->body_limit) {
+  if (parser_->content_length() && *parser_->content_length() > route_->body_limit) {
     ++env_.metrics.oversized;
     keep_alive_ = false;
     return SendEarly(TextResponse(413, "Request too large\n"));
@@ -289,9 +289,8 @@ void BasicSession<Stream>::ProcessHeader() {
     return SendEarly(TextResponse(403, "Forbidden\n"));
   }
   if (route_->before_body) {
-    const Request header_only(req.base());
     const RequestContext ctx{
-        header_only, path,
+        req, path,  // the body is not read yet: empty
         qmark == std::string_view::npos ? std::string_view() : target.substr(qmark + 1), client_ip_,
         received_};
     if (auto early = route_->before_body(ctx)) return SendEarly(std::move(*early));
@@ -302,7 +301,7 @@ void BasicSession<Stream>::ProcessHeader() {
 
 template <class Stream>
 void BasicSession<Stream>::HandOffUpgrade() {
-  if (!boost::beast::websocket::is_upgrade(header_parser_->get())) {
+  if (!boost::beast::websocket::is_upgrade(parser_->get())) {
     keep_alive_ = false;
     return SendEarly(TextResponse(400, "Bad Request\n"));
   }
@@ -313,23 +312,22 @@ void BasicSession<Stream>::HandOffUpgrade() {
     if (self->phase_ == Phase::kClosed) return;
     // The connection leaves the HTTP server: no deadline, no registry shutdown, no metrics.
     self->phase_ = Phase::kClosed;
-    StreamControl<Stream>::HandOff(*self->route_, std::move(self->stream_),
-                                   self->header_parser_->release());
+    StreamControl<Stream>::HandOff(
+        *self->route_, std::move(self->stream_),
+        bhttp::request<bhttp::empty_body>(std::move(self->parser_->release().base())));
   });
 }
 
 template <class Stream>
 void BasicSession<Stream>::StartBody() {
   const bool expect_continue = [&] {
-    const auto& req = header_parser_->get();
+    const Request& req = parser_->get();
     auto it = req.find(bhttp::field::expect);
     return it != req.end() && boost::beast::iequals(it->value(), "100-continue");
   }();
-  body_parser_.emplace(std::move(*header_parser_));
-  header_parser_.reset();
-  body_parser_->body_limit(route_->body_limit);
-  body_parser_->eager(true);
-  if (body_parser_->is_done()) return Dispatch();
+  parser_->body_limit(route_->body_limit);
+  parser_->eager(true);
+  if (parser_->is_done()) return Dispatch();
   phase_ = Phase::kBody;
   SetDeadline(env_.options.body_timeout);
   if (!expect_continue || buffer_.size() > 0) return ParseBody();
@@ -341,8 +339,8 @@ void BasicSession<Stream>::StartBody() {
 template <class Stream>
 void BasicSession<Stream>::ParseBody() {
   boost::system::error_code ec;
-  while (buffer_.size() > 0 && !body_parser_->is_done()) {
-    const size_t n = body_parser_->put(buffer_.data(), ec);
+  while (buffer_.size() > 0 && !parser_->is_done()) {
+    const size_t n = parser_->put(buffer_.data(), ec);
     buffer_.consume(n);
     if (ec == bhttp::error::need_more) {
       ec = {};
@@ -351,7 +349,7 @@ void BasicSession<Stream>::ParseBody() {
     if (ec) return OnBodyError(ec);
     if (n == 0) break;
   }
-  if (body_parser_->is_done()) return Dispatch();
+  if (parser_->is_done()) return Dispatch();
   ReadMore([](BasicSession* self, boost::system::error_code read_ec) {
     if (read_ec) return self->OnBodyError(read_ec);
     self->ParseBody();
@@ -373,7 +371,7 @@ void BasicSession<Stream>::OnBodyError(boost::system::error_code ec) {
 template <class Stream>
 void BasicSession<Stream>::Dispatch() {
   phase_ = Phase::kHandling;
-  const Request& req = body_parser_->get();
+  const Request& req = parser_->get();
   const std::string_view target(req.target().data(), req.target().size());
   const size_t qmark = target.find('?');
   const RequestContext ctx{
@@ -415,7 +413,7 @@ void BasicSession<Stream>::Answer(uint64_t id, Response&& r) {
 template <class Stream>
 void BasicSession<Stream>::SendEarly(Response&& r) {
   // The body was not read: keep the connection only when there is none to skip.
-  if (header_parser_ && session_detail::HasBody(*header_parser_)) keep_alive_ = false;
+  if (session_detail::HasBody(*parser_)) keep_alive_ = false;
   Send(std::move(r));
 }
 
