@@ -27,8 +27,8 @@ void HttpTransport::Post(cluster::OutboundRequest req,
   http::ClientRequest out;
   out.host = std::move(req.host);
   out.port = req.port;
-  out.target = std::move(req.path);
-  out.headers = std::move(req.headers);
+  out.target = std::string(req.path);
+  out.headers = cluster::HeadersOf(req);
   out.body = std::move(req.body);
   out.want_headers = false;  // a peer's answer is judged by its status alone
   client_.Send(std::move(out), [done = std::move(done)](http::ClientResult r) {

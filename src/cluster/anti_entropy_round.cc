@@ -167,14 +167,12 @@ void AntiEntropyRound::Finish(RoundOutcome outcome) {
 }
 
 void AntiEntropyRound::Post(std::string_view path, std::string body, Step next) {
-  std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"}};
-  if (!deps_.config.secret.empty()) {
-    headers.emplace_back(std::string(kSignatureHeader), SignBody(deps_.config.secret, body));
-  }
+  std::string signature =
+      deps_.config.secret.empty() ? "" : SignBody(deps_.config.secret, body);
   deps_.transport.Post(OutboundRequest{.host = peer_.address,
                                        .port = peer_.http_port,
-                                       .path = std::string(path),
-                                       .headers = std::move(headers),
+                                       .path = path,
+                                       .signature = std::move(signature),
                                        .body = std::move(body)},
                        deps_.guard.Wrap([self = shared_from_this(), next](TransportResult r) {
                          self->deps_.background(self->deps_.guard.Wrap(

@@ -151,11 +151,12 @@ void BatchSender::PostBatch(Batch batch) {
   SharedBytes body = JoinBatch(bodies);
   metrics_.batches_sent_total++;
   metrics_.batch_messages_sent_total += batch.items.size();
-  auto headers = Headers(kBatchContentType, body, fanout_full);
   OutboundRequest req{.host = batch.host,
                       .port = batch.port,
-                      .path = std::string(kGossipBatchPath),
-                      .headers = std::move(headers),
+                      .path = kGossipBatchPath,
+                      .content_type = kBatchContentType,
+                      .signature = Signature(body),
+                      .fanout_full = fanout_full,
                       .body = std::move(body)};
   auto shared = std::make_shared<Batch>(std::move(batch));
   transport_.Post(std::move(req), guard_.Wrap([this, shared](const TransportResult& r) {
@@ -212,9 +213,9 @@ void BatchSender::PostSingle(const std::string& host, uint16_t port, Item item) 
   std::string peer_key = Key(host, port);
   OutboundRequest req{.host = host,
                       .port = port,
-                      .path = std::string(kGossipPath),
-                      .headers = Headers("application/json", item.body,
-                                         item.fanout_full && item.type == MessageType::kPut),
+                      .path = kGossipPath,
+                      .signature = Signature(item.body),
+                      .fanout_full = item.fanout_full && item.type == MessageType::kPut,
                       .body = item.body};
   transport_.Post(std::move(req),
                   guard_.Wrap([this, key = std::move(peer_key),
@@ -229,16 +230,8 @@ void BatchSender::PostSingle(const std::string& host, uint16_t port, Item item) 
                   }));
 }
 
-std::vector<std::pair<std::string, std::string>> BatchSender::Headers(std::string_view content_type,
-                                                                      const SharedBytes& body,
-                                                                      bool fanout_full) const {
-  std::vector<std::pair<std::string, std::string>> headers{
-      {"Content-Type", std::string(content_type)}};
-  if (!options_.secret.empty()) {
-    headers.emplace_back(std::string(kSignatureHeader), SignBody(options_.secret, body));
-  }
-  if (fanout_full) headers.emplace_back(std::string(kFanoutHeader), std::string(kFanoutFull));
-  return headers;
+std::string BatchSender::Signature(const SharedBytes& body) const {
+  return options_.secret.empty() ? "" : SignBody(options_.secret, body);
 }
 
 bool BatchSender::Congested(const NodeInfo& peer) const {

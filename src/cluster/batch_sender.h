@@ -116,10 +116,8 @@ class BatchSender {
   void PostBatch(Batch batch) EXCLUDES(mu_);
   void OnBatchDone(Batch batch, const TransportResult& result) EXCLUDES(mu_);
   void PostSingle(const std::string& host, uint16_t port, Item item) EXCLUDES(mu_);
-  // The headers of a request carrying body.
-  std::vector<std::pair<std::string, std::string>> Headers(std::string_view content_type,
-                                                           const SharedBytes& body,
-                                                           bool fanout_full) const;
+  // The signature of a request carrying body (empty in open mode).
+  std::string Signature(const SharedBytes& body) const;
 
   const Options options_;
   Transport& transport_;

@@ -82,11 +82,10 @@ void CatchupClient::RequestPage(const std::shared_ptr<Pass>& pass) {
                                             .count()};
   OutboundRequest out{.host = peer.address,
                       .port = peer.http_port,
-                      .path = std::string(kCatchupPath),
-                      .headers = {{"Content-Type", "application/json"}},
+                      .path = kCatchupPath,
                       .body = EncodeCatchupRequest(req)};
   if (!options_.secret.empty()) {
-    out.headers.emplace_back(std::string(kSignatureHeader), SignBody(options_.secret, out.body));
+    out.signature = SignBody(options_.secret, out.body);
   }
   transport_.Post(std::move(out), guard_.Wrap([this, pass](TransportResult result) {
     OnPage(pass, std::move(result));

@@ -413,26 +413,27 @@ PeerReply ClusterNode::HandleBootstrap(std::string_view body, std::string_view s
   for (const NodeInfo& peer : notify) {
     SimpleMessage sync = NewMessage("SYNC");
     sync.node_info = joiner;
-    NotifyWithRetry(peer, sync, 1);
+    NotifyWithRetry(peer, Share(EncodeMessage(sync)), 1);
   }
   return reply;
 }
 
-void ClusterNode::NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt) {
-  Send(peer, msg, false, [this, peer, msg, attempt](bool ok) {
+void ClusterNode::NotifyWithRetry(const NodeInfo& peer, const SharedBytes& body, int attempt) {
+  PostToAll(std::span<const NodeInfo>(&peer, 1), MessageType::kSync, body, false,
+            [this, peer, body, attempt](bool ok) {
     if (ok || attempt >= kNotifyAttempts) return;
     MutexLock lock(mu_);
     if (stopped_) return;
     const uint64_t id = next_retry_id_++;
     const Duration delay = std::chrono::seconds(attempt);  // 1 s, then 2 s (Go parity)
-    retry_timers_[id] = scheduler_.After(delay, guard_.Wrap([this, id, peer, msg, attempt] {
+    retry_timers_[id] = scheduler_.After(delay, guard_.Wrap([this, id, peer, body, attempt] {
       std::unique_ptr<Scheduler::Task> self_task;
       {
         MutexLock inner(mu_);
         auto node = retry_timers_.extract(id);
         if (!node.empty()) self_task = std::move(node.mapped());
       }
-      NotifyWithRetry(peer, msg, attempt + 1);
+      NotifyWithRetry(peer, body, attempt + 1);
     }));
   });
 }
@@ -798,20 +799,17 @@ void ClusterNode::PostToAll(std::span<const NodeInfo> peers, MessageType type,
     }
     return;
   }
-  std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"}};
-  if (!config_.secret.empty()) {
-    headers.emplace_back(std::string(kSignatureHeader), SignBody(config_.secret, body));
-  }
-  if (fanout_full) headers.emplace_back(std::string(kFanoutHeader), std::string(kFanoutFull));
+  std::string signature = config_.secret.empty() ? "" : SignBody(config_.secret, body);
   for (const NodeInfo& peer : peers) {
     metrics_.CountSent(type);
-    // The last request takes the headers and on_done over (a single send copies nothing).
+    // The last request takes the signature and on_done over (a single send copies nothing).
     const bool last = &peer == &peers.back();
     transport_.Post(
         OutboundRequest{.host = peer.address,
                         .port = peer.http_port,
-                        .path = std::string(kGossipPath),
-                        .headers = last ? std::exchange(headers, {}) : headers,
+                        .path = kGossipPath,
+                        .signature = last ? std::exchange(signature, {}) : signature,
+                        .fanout_full = fanout_full,
                         .body = body},
         guard_.Wrap([done = SendDone(peer.id, type, last ? std::exchange(on_done, {}) : on_done)](
                         const TransportResult& r) mutable { done(r.ok()); }));

@@ -184,7 +184,9 @@ class ClusterNode {
   void ScheduleBackfill(SimpleMessage put, std::vector<NodeInfo> targets, bool full) EXCLUDES(mu_);
   // Sends every backfill that is due, then re-arms.
   void OnBackfillTimer() EXCLUDES(mu_);
-  void NotifyWithRetry(const NodeInfo& peer, const SimpleMessage& msg, int attempt) EXCLUDES(mu_);
+  // Posts a bootstrap notify (its encoded SYNC, resent as is) to peer, up to kNotifyAttempts
+  // times, 1 s then 2 s apart. Holds only the peer and the shared body while in flight.
+  void NotifyWithRetry(const NodeInfo& peer, const SharedBytes& body, int attempt) EXCLUDES(mu_);
   // HandleCatchup's work: the reply to one catch-up request.
   PeerReply ServeCatchup(std::string_view body, std::string_view signature) const;
 

@@ -23,7 +23,7 @@ struct FetchState {
   Transport* transport = nullptr;
   std::vector<HostPort> seeds;
   std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::string signature;  // of body; empty in open mode
   std::string self_id;
   std::function<void(SeedFetchResult)> done;
 
@@ -90,8 +90,8 @@ void Launch(const std::shared_ptr<FetchState>& state) {
     }
     OutboundRequest req{.host = state->seeds[index].host,
                         .port = state->seeds[index].port,
-                        .path = std::string(kBootstrapPath),
-                        .headers = state->headers,
+                        .path = kBootstrapPath,
+                        .signature = state->signature,
                         .body = state->body};
     state->transport->Post(std::move(req),
                            [state, index](const TransportResult& r) { OnAnswer(state, index, r); });
@@ -121,10 +121,7 @@ void SeedFetcher::Fetch(const std::vector<std::string>& seeds, const BootstrapRe
     state->answers.resize(state->seeds.size());
   }
   state->body = EncodeBootstrapRequest(self);
-  state->headers.emplace_back("Content-Type", "application/json");
-  if (!secret_.empty()) {
-    state->headers.emplace_back(std::string(kSignatureHeader), SignBody(secret_, state->body));
-  }
+  if (!secret_.empty()) state->signature = SignBody(secret_, state->body);
   if (state->seeds.empty()) {
     Finish(*state, {});
     return;

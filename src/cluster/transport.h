@@ -16,15 +16,27 @@ inline constexpr std::string_view kBootstrapPath = "/v1/bootstrap";
 inline constexpr std::string_view kSignatureHeader = "X-Repram-Signature";
 inline constexpr std::string_view kFanoutHeader = "X-Repram-Fanout";
 inline constexpr std::string_view kFanoutFull = "full";
+inline constexpr std::string_view kJsonContentType = "application/json";
 
 // One POST to a peer or seed: http://{host}:{port}{path}.
 struct OutboundRequest {
   std::string host;   // name or IP literal; IPv6 without brackets
   uint16_t port = 0;  // the peer's HTTP port
-  std::string path;   // kGossipPath or kBootstrapPath
-  std::vector<std::pair<std::string, std::string>> headers;  // Content-Type, signature, fanout
-  SharedBytes body;  // one broadcast body is shared by the requests to every peer
+  std::string_view path;  // one of the cluster's k*Path constants (static storage)
+  std::string_view content_type = kJsonContentType;  // a constant too
+  std::string signature;     // X-Repram-Signature value; empty in open mode (no header)
+  bool fanout_full = false;  // sends X-Repram-Fanout: full
+  SharedBytes body;          // one broadcast body is shared by the requests to every peer
 };
+
+// Returns req's HTTP headers: Content-Type, then the signature and the fanout mark when set.
+inline std::vector<std::pair<std::string, std::string>> HeadersOf(const OutboundRequest& req) {
+  std::vector<std::pair<std::string, std::string>> headers{
+      {"Content-Type", std::string(req.content_type)}};
+  if (!req.signature.empty()) headers.emplace_back(kSignatureHeader, req.signature);
+  if (req.fanout_full) headers.emplace_back(kFanoutHeader, kFanoutFull);
+  return headers;
+}
 
 // The outcome of one POST. transport_error = connect error, timeout or aborted (status then 0).
 struct TransportResult {

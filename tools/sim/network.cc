@@ -107,25 +107,67 @@ void Network::Post(size_t from, OutboundRequest req, std::function<void(Transpor
   Slot& target = slots_[to];
   const int64_t handled = std::max(arrival, target.busy_until_ns) + service_.count();
   target.busy_until_ns = handled;
-  loop_.Post(Duration(handled - sent),
-             [this, from, to, sent, req = std::move(req), done = std::move(done)]() mutable {
-               const int64_t now = loop_.Elapsed().count();
-               const Duration left = timeout_ - Duration(now - sent);
-               if (slots_[to].state != State::kUp || slots_[from].group != slots_[to].group) {
-                 ++cut_;
-                 return Fail(std::max(left, Duration(0)), std::move(done));
-               }
-               ++delivered_;
-               TransportResult result = handler_(to, req);
-               const Duration back = Latency(to, from);
-               if (back > left) {
-                 ++timed_out_;
-                 return Fail(std::max(left, Duration(0)), std::move(done));
-               }
-               loop_.Post(back, [done = std::move(done), result = std::move(result)]() mutable {
-                 done(std::move(result));
-               });
-             });
+  const uint32_t index = Acquire();
+  InFlight& f = in_flight_[index];
+  f.from = from;
+  f.to = to;
+  f.sent_ns = sent;
+  f.req = std::move(req);
+  f.done = std::move(done);
+  loop_.Post(Duration(handled - sent), [this, index] { Arrive(index); });
+}
+
+void Network::Arrive(uint32_t index) {
+  InFlight& f = in_flight_[index];
+  const size_t from = f.from;
+  const size_t to = f.to;
+  const Duration left = timeout_ - Duration(loop_.Elapsed().count() - f.sent_ns);
+  if (slots_[to].state != State::kUp || slots_[from].group != slots_[to].group) {
+    ++cut_;
+    std::function<void(TransportResult)> done = std::move(f.done);
+    Release(index);
+    return Fail(std::max(left, Duration(0)), std::move(done));
+  }
+  ++delivered_;
+  // The handler may send (and so grow in_flight_): it gets the request out of the table.
+  const OutboundRequest req = std::move(f.req);
+  TransportResult result = handler_(to, req);
+  const Duration back = Latency(to, from);
+  InFlight& g = in_flight_[index];
+  if (back > left) {
+    ++timed_out_;
+    std::function<void(TransportResult)> done = std::move(g.done);
+    Release(index);
+    return Fail(std::max(left, Duration(0)), std::move(done));
+  }
+  g.result = std::move(result);
+  loop_.Post(back, [this, index] { Answer(index); });
+}
+
+void Network::Answer(uint32_t index) {
+  InFlight& f = in_flight_[index];
+  std::function<void(TransportResult)> done = std::move(f.done);
+  TransportResult result = std::move(f.result);
+  Release(index);
+  done(std::move(result));
+}
+
+uint32_t Network::Acquire() {
+  if (free_in_flight_.empty()) {
+    in_flight_.emplace_back();
+    return static_cast<uint32_t>(in_flight_.size() - 1);
+  }
+  const uint32_t index = free_in_flight_.back();
+  free_in_flight_.pop_back();
+  return index;
+}
+
+void Network::Release(uint32_t index) {
+  InFlight& f = in_flight_[index];
+  f.req = OutboundRequest{};
+  f.done = nullptr;
+  f.result = TransportResult{};
+  free_in_flight_.push_back(index);
 }
 
 }  // namespace repram::sim

@@ -50,6 +50,16 @@ class Network {
 
  private:
   class Endpoint;
+  // A request between its send and its answer: events refer to it by index, so a delivery event
+  // is small enough for std::function's inline storage (no allocation per hop).
+  struct InFlight {
+    size_t from = 0;
+    size_t to = 0;
+    int64_t sent_ns = 0;
+    cluster::OutboundRequest req;
+    std::function<void(cluster::TransportResult)> done;
+    cluster::TransportResult result;
+  };
   struct Slot {
     std::unique_ptr<Endpoint> endpoint;
     State state = State::kUp;
@@ -64,6 +74,12 @@ class Network {
   Duration Latency(size_t a, size_t b);
   // Fails `done` with a transport error after d.
   void Fail(Duration d, std::function<void(cluster::TransportResult)> done);
+  // Events of an in-flight request: it reaches its target / its answer reaches the sender.
+  void Arrive(uint32_t index);
+  void Answer(uint32_t index);
+  // Takes a free in-flight entry (or a new one) and returns its index; Release frees it.
+  uint32_t Acquire();
+  void Release(uint32_t index);
 
   const NetworkModel model_;
   const uint64_t seed_;
@@ -75,6 +91,8 @@ class Network {
   SimRng rng_;
   std::vector<Slot> slots_;
   std::unordered_map<std::string, size_t> by_host_;
+  std::vector<InFlight> in_flight_;
+  std::vector<uint32_t> free_in_flight_;
   uint64_t lost_ = 0;
   uint64_t cut_ = 0;
   uint64_t timed_out_ = 0;

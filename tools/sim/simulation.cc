@@ -41,12 +41,6 @@ TransportResult Answer(int status, std::string body = {}) {
   return r;
 }
 
-bool FanoutFull(const OutboundRequest& req) {
-  for (const auto& [name, value] : req.headers) {
-    if (name == cluster::kFanoutHeader) return value == cluster::kFanoutFull;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -286,7 +280,7 @@ TransportResult Simulation::Handle(size_t to, const OutboundRequest& req) {
     // ParseMessage reads the encoder's own layout without building a JSON tree.
     Result<cluster::SimpleMessage> msg = cluster::ParseMessage(req.body);
     if (!msg.ok()) return Answer(400);
-    const PeerReply reply = node.HandleMessage(*msg, FanoutFull(req));
+    const PeerReply reply = node.HandleMessage(*msg, req.fanout_full);
     return Answer(reply.ok() ? 200 : 400);
   }
   if (req.path == cluster::kBootstrapPath) {

@@ -78,7 +78,7 @@ void FakeTransport::Clear() {
 }
 
 std::string FakeTransport::Header(const OutboundRequest& req, std::string_view name) {
-  for (const auto& [key, value] : req.headers) {
+  for (const auto& [key, value] : HeadersOf(req)) {
     if (key == name) return value;
   }
   return "";
