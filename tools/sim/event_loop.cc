@@ -1,6 +1,8 @@
 #include "sim/event_loop.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 namespace repram::sim {
@@ -8,13 +10,6 @@ namespace {
 
 // The FakeClock's wall origin (March 2026), so wall-clock stamps look like real ones.
 constexpr int64_t kWallOriginNs = 1'772'366'400'000'000'000;
-
-// A 4-ary heap: half the depth of a binary one, and a node's children share a cache line or two.
-constexpr size_t kArity = 4;
-
-bool Later(int64_t due_a, uint64_t seq_a, int64_t due_b, uint64_t seq_b) {
-  return due_a != due_b ? due_a > due_b : seq_a > seq_b;
-}
 
 }  // namespace
 
@@ -52,8 +47,13 @@ uint32_t EventLoop::Schedule(Duration d, std::function<void()> fn) {
     slot = free_slots_.back();
     free_slots_.pop_back();
   }
+  if (slot > kSlotMask) {
+    std::fprintf(stderr, "repram-sim: more than %llu events pending\n",
+                 static_cast<unsigned long long>(kSlotMask));
+    std::abort();
+  }
   slots_[slot].fn = std::move(fn);
-  PushHeap(Entry{now_ns_ + std::max<int64_t>(d.count(), 0), next_seq_++, slot});
+  PushHeap(Entry{now_ns_ + std::max<int64_t>(d.count(), 0), (next_seq_++ << kSlotBits) | slot});
   return slot;
 }
 
@@ -66,13 +66,14 @@ void EventLoop::Cancel(uint32_t slot, uint32_t generation) {
 
 void EventLoop::RunUntil(Duration elapsed) {
   const int64_t end = elapsed.count();
-  while (!heap_.empty() && heap_.front().due_ns <= end) {
+  while (heap_.size() > kRoot && heap_[kRoot].due_ns <= end) {
     const Entry e = PopHeap();
+    const uint32_t slot = e.slot();
     now_ns_ = std::max(now_ns_, e.due_ns);
-    std::function<void()> fn = std::move(slots_[e.slot].fn);
-    slots_[e.slot].fn = nullptr;
-    ++slots_[e.slot].generation;  // the handle of this event no longer refers to the slot
-    free_slots_.push_back(e.slot);
+    std::function<void()> fn = std::move(slots_[slot].fn);
+    slots_[slot].fn = nullptr;
+    ++slots_[slot].generation;  // the handle of this event no longer refers to the slot
+    free_slots_.push_back(slot);
     if (fn) {
       ++events_run_;
       fn();
@@ -84,32 +85,34 @@ void EventLoop::RunUntil(Duration elapsed) {
 void EventLoop::PushHeap(Entry e) {
   heap_.push_back(e);
   size_t i = heap_.size() - 1;
-  while (i > 0) {
-    const size_t parent = (i - 1) / kArity;
-    if (!Later(heap_[parent].due_ns, heap_[parent].seq, e.due_ns, e.seq)) break;
-    heap_[i] = heap_[parent];
+  while (i > kRoot) {
+    const size_t parent = Parent(i);
+    const Entry& p = heap_[parent];
+    if (Earlier(p, e)) break;
+    heap_[i] = p;
     i = parent;
   }
   heap_[i] = e;
 }
 
 EventLoop::Entry EventLoop::PopHeap() {
-  const Entry top = heap_.front();
+  const Entry top = heap_[kRoot];
   const Entry last = heap_.back();
   heap_.pop_back();
   const size_t n = heap_.size();
-  if (n == 0) return top;
-  size_t i = 0;
+  if (n == kRoot) return top;
+  size_t i = kRoot;
   while (true) {
-    const size_t first = kArity * i + 1;
+    const size_t first = FirstChild(i);
     if (first >= n) break;
     size_t child = first;
     const size_t end = std::min(first + kArity, n);
     for (size_t c = first + 1; c < end; ++c) {
-      if (Later(heap_[child].due_ns, heap_[child].seq, heap_[c].due_ns, heap_[c].seq)) child = c;
+      if (Earlier(heap_[c], heap_[child])) child = c;
     }
-    if (!Later(last.due_ns, last.seq, heap_[child].due_ns, heap_[child].seq)) break;
-    heap_[i] = heap_[child];
+    const Entry& least = heap_[child];
+    if (Earlier(last, least)) break;
+    heap_[i] = least;
     i = child;
   }
   heap_[i] = last;
