@@ -167,8 +167,7 @@ void AntiEntropyRound::Finish(RoundOutcome outcome) {
 }
 
 void AntiEntropyRound::Post(std::string_view path, std::string body, Step next) {
-  std::string signature =
-      deps_.config.secret.empty() ? "" : SignBody(deps_.config.secret, body);
+  std::string signature = deps_.config.secret.empty() ? "" : SignBody(deps_.config.secret, body);
   deps_.transport.Post(OutboundRequest{.host = peer_.address,
                                        .port = peer_.http_port,
                                        .path = path,

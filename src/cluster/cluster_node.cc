@@ -421,21 +421,22 @@ PeerReply ClusterNode::HandleBootstrap(std::string_view body, std::string_view s
 void ClusterNode::NotifyWithRetry(const NodeInfo& peer, const SharedBytes& body, int attempt) {
   PostToAll(std::span<const NodeInfo>(&peer, 1), MessageType::kSync, body, false,
             [this, peer, body, attempt](bool ok) {
-    if (ok || attempt >= kNotifyAttempts) return;
-    MutexLock lock(mu_);
-    if (stopped_) return;
-    const uint64_t id = next_retry_id_++;
-    const Duration delay = std::chrono::seconds(attempt);  // 1 s, then 2 s (Go parity)
-    retry_timers_[id] = scheduler_.After(delay, guard_.Wrap([this, id, peer, body, attempt] {
-      std::unique_ptr<Scheduler::Task> self_task;
-      {
-        MutexLock inner(mu_);
-        auto node = retry_timers_.extract(id);
-        if (!node.empty()) self_task = std::move(node.mapped());
-      }
-      NotifyWithRetry(peer, body, attempt + 1);
-    }));
-  });
+              if (ok || attempt >= kNotifyAttempts) return;
+              MutexLock lock(mu_);
+              if (stopped_) return;
+              const uint64_t id = next_retry_id_++;
+              const Duration delay = std::chrono::seconds(attempt);  // 1 s, then 2 s (Go parity)
+              retry_timers_[id] =
+                  scheduler_.After(delay, guard_.Wrap([this, id, peer, body, attempt] {
+                    std::unique_ptr<Scheduler::Task> self_task;
+                    {
+                      MutexLock inner(mu_);
+                      auto node = retry_timers_.extract(id);
+                      if (!node.empty()) self_task = std::move(node.mapped());
+                    }
+                    NotifyWithRetry(peer, body, attempt + 1);
+                  }));
+            });
 }
 
 void ClusterNode::ReplicateWrite(std::string_view key, std::string_view value, int64_t ttl_seconds,

@@ -20,8 +20,8 @@ inline constexpr std::string_view kJsonContentType = "application/json";
 
 // One POST to a peer or seed: http://{host}:{port}{path}.
 struct OutboundRequest {
-  std::string host;   // name or IP literal; IPv6 without brackets
-  uint16_t port = 0;  // the peer's HTTP port
+  std::string host;       // name or IP literal; IPv6 without brackets
+  uint16_t port = 0;      // the peer's HTTP port
   std::string_view path;  // one of the cluster's k*Path constants (static storage)
   std::string_view content_type = kJsonContentType;  // a constant too
   std::string signature;     // X-Repram-Signature value; empty in open mode (no header)

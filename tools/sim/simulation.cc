@@ -41,7 +41,6 @@ TransportResult Answer(int status, std::string body = {}) {
   return r;
 }
 
-
 }  // namespace
 
 // A node's replica store as far as the measures need it: which writes it holds.
