@@ -151,11 +151,12 @@ void BatchSender::PostBatch(Batch batch) {
   SharedBytes body = JoinBatch(bodies);
   metrics_.batches_sent_total++;
   metrics_.batch_messages_sent_total += batch.items.size();
+  std::string signature = Signature(body);
   OutboundRequest req{.host = batch.host,
                       .port = batch.port,
                       .path = kGossipBatchPath,
                       .content_type = kBatchContentType,
-                      .signature = Signature(body),
+                      .signature = std::move(signature),
                       .fanout_full = fanout_full,
                       .body = std::move(body)};
   auto shared = std::make_shared<Batch>(std::move(batch));
