@@ -28,8 +28,8 @@ void HttpTransport::Post(cluster::OutboundRequest req,
   out.host = std::move(req.host);
   out.port = req.port;
   out.target = std::string(req.path);
-  out.headers = cluster::HeadersOf(req);
   out.body = std::move(req.body);
+  out.headers = cluster::HeadersOf(std::move(req));  // takes the signature over
   out.want_headers = false;  // a peer's answer is judged by its status alone
   client_.Send(std::move(out), [done = std::move(done)](http::ClientResult r) {
     cluster::TransportResult result;
