@@ -247,8 +247,10 @@ void BasicSession<Stream>::ProcessHeader() {
     keep_alive_ = false;
     return SendEarly(TextResponse(414, "URI too long\n"));
   }
-  if (req.count(bhttp::field::content_length) > 0 &&
-      req.count(bhttp::field::transfer_encoding) > 0) {
+  // Transfer-Encoding is the rare one, so asking for it first skips the second look-up (a
+  // field count is two tree searches, a find one).
+  if (req.find(bhttp::field::transfer_encoding) != req.end() &&
+      req.find(bhttp::field::content_length) != req.end()) {
     keep_alive_ = false;
     return SendEarly(TextResponse(400, "Bad Request\n"));
   }
