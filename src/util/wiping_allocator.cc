@@ -48,6 +48,14 @@ void Release(void* p) noexcept {
   std::free(p);
 }
 
+// The sized forms: n is what the matching new was asked for, and nothing writes past it, so
+// zeroing n bytes is enough and saves asking malloc for the block's usable size.
+void ReleaseSized(void* p, size_t n) noexcept {
+  if (p == nullptr) return;
+  repram::SecureWipe(p, n);
+  std::free(p);
+}
+
 size_t Align(std::align_val_t a) { return static_cast<size_t>(a); }
 
 }  // namespace
@@ -67,8 +75,8 @@ void* operator new[](size_t n, std::align_val_t a, const std::nothrow_t&) noexce
 
 void operator delete(void* p) noexcept { Release(p); }
 void operator delete[](void* p) noexcept { Release(p); }
-void operator delete(void* p, size_t) noexcept { Release(p); }
-void operator delete[](void* p, size_t) noexcept { Release(p); }
+void operator delete(void* p, size_t n) noexcept { ReleaseSized(p, n); }
+void operator delete[](void* p, size_t n) noexcept { ReleaseSized(p, n); }
 void operator delete(void* p, std::align_val_t) noexcept { Release(p); }
 void operator delete[](void* p, std::align_val_t) noexcept { Release(p); }
 void operator delete(void* p, size_t, std::align_val_t) noexcept { Release(p); }
