@@ -21,14 +21,13 @@ char* PutDigits(char* end, int value, int width) {
   return end;
 }
 
-// Returns YYYY-MM-DDTHH:MM:SS of Unix seconds in [kFirstSecond, kLastSecond], then tail.
-std::string FormatDateTime(int64_t unix_seconds, std::string_view tail) {
+// Writes YYYY-MM-DDTHH:MM:SS of Unix seconds in [kFirstSecond, kLastSecond] to text.
+void WriteDateTime(int64_t unix_seconds, char (&text)[19]) {
   using namespace std::chrono;
   const sys_seconds t{seconds(unix_seconds)};
   const sys_days day = floor<days>(t);
   const year_month_day date{day};
   const hh_mm_ss time{t - day};
-  char text[19];
   char* end = text + sizeof(text);
   end = PutDigits(end, static_cast<int>(time.seconds().count()), 2);
   *--end = ':';
@@ -41,9 +40,21 @@ std::string FormatDateTime(int64_t unix_seconds, std::string_view tail) {
   end = PutDigits(end, static_cast<int>(static_cast<unsigned>(date.month())), 2);
   *--end = '-';
   PutDigits(end, static_cast<int>(date.year()), 4);
+}
+
+// Returns YYYY-MM-DDTHH:MM:SS of Unix seconds in [kFirstSecond, kLastSecond], then tail. Each
+// thread keeps the text of the last second it formatted: the timestamps of one burst of
+// answers mostly share their second, and the calendar arithmetic is then skipped.
+std::string FormatDateTime(int64_t unix_seconds, std::string_view tail) {
+  thread_local int64_t cached_second = kFirstSecond - 1;  // outside the range: no entry yet
+  thread_local char cached_text[19];
+  if (unix_seconds != cached_second) {
+    WriteDateTime(unix_seconds, cached_text);
+    cached_second = unix_seconds;
+  }
   std::string out;
-  out.reserve(sizeof(text) + tail.size());
-  out.append(text, sizeof(text)).append(tail);
+  out.reserve(sizeof(cached_text) + tail.size());
+  out.append(cached_text, sizeof(cached_text)).append(tail);
   return out;  // named, so that it is not copied
 }
 

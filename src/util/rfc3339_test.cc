@@ -14,6 +14,19 @@ TEST(FormatRfc3339MillisTest, AlwaysThreeFractionalDigitsAndZ) {
             "1969-12-31T23:59:59.999Z");
 }
 
+TEST(FormatRfc3339MillisTest, RepeatedAndAlternatingSecondsFormatTheSame) {
+  // The formatter keeps the last second's text per thread: a repeat, a neighbour and a return
+  // to an earlier second must each come out as if formatted afresh.
+  using std::chrono::milliseconds;
+  const WallTime a{milliseconds(1772366400123)};
+  const WallTime b{milliseconds(1772366401999)};
+  EXPECT_EQ(FormatRfc3339Millis(a), "2026-03-01T12:00:00.123Z");
+  EXPECT_EQ(FormatRfc3339Millis(a + milliseconds(500)), "2026-03-01T12:00:00.623Z");
+  EXPECT_EQ(FormatRfc3339Millis(b), "2026-03-01T12:00:01.999Z");
+  EXPECT_EQ(FormatRfc3339Seconds(1772366400), "2026-03-01T12:00:00Z");
+  EXPECT_EQ(FormatRfc3339Millis(b), "2026-03-01T12:00:01.999Z");
+}
+
 TEST(FormatRfc3339SecondsTest, FormatsUtcWithoutFraction) {
   EXPECT_EQ(FormatRfc3339Seconds(1900000000), "2030-03-17T17:46:40Z");
   EXPECT_EQ(FormatRfc3339Seconds(0), "1970-01-01T00:00:00Z");
