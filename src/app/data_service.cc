@@ -29,7 +29,7 @@ void DataService::Write(std::string_view key, std::string_view value, int64_t tt
       });
 }
 
-void DataService::Count(WriteResult r) { ++writes_[static_cast<size_t>(r)]; }
+void DataService::Count(WriteResult r) { writes_.Increment(static_cast<size_t>(r)); }
 
 int64_t DataService::RemainingSeconds(const StoredEntry& e) const {
   const auto left = e.expires_at - clock_.Now();
@@ -41,7 +41,7 @@ void DataService::RenderMetrics(PrometheusWriter& w) const {
   w.Family("repram_writes_total", "counter", "Client and MCP writes by outcome.");
   for (size_t i = 0; i < kWriteResultCount; ++i) {
     const unsigned status = WriteStatus(static_cast<WriteResult>(i));
-    w.Sample("repram_writes_total", "status=\"" + std::to_string(status) + "\"", writes_[i].load());
+    w.Sample("repram_writes_total", "status=\"" + std::to_string(status) + "\"", writes_.Sum(i));
   }
 }
 

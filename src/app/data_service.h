@@ -1,7 +1,5 @@
 #pragma once
 
-#include <array>
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -12,6 +10,7 @@
 #include "store/ttl_store.h"
 #include "util/clock.h"
 #include "util/prometheus.h"
+#include "util/sharded_counters.h"
 
 namespace repram {
 
@@ -65,7 +64,7 @@ class DataService {
   TtlStore& store_;
   ClusterPort& cluster_;
   const TtlBounds ttl_bounds_;
-  std::array<std::atomic<uint64_t>, kWriteResultCount> writes_{};  // by WriteResult
+  ShardedCounters<kWriteResultCount> writes_;  // by WriteResult; every I/O thread counts
 };
 
 }  // namespace repram
