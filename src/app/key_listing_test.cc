@@ -88,7 +88,9 @@ TEST(KeyListingBodyTest, PartsStopAtThePartSize) {
     more = body.Next(part);
     total += part.size();
     EXPECT_LE(part.size(), 4096u + 64u);  // one key past the size at most
-    if (more) EXPECT_GE(part.size(), 4096u);
+    if (more) {
+      EXPECT_GE(part.size(), 4096u);
+    }
   }
   EXPECT_EQ(total, WholePage(store, "", "", 0).size());
   EXPECT_GT(parts, 20u);

@@ -152,7 +152,9 @@ TEST(BootstrapCodecTest, CanonicalResponseParsesLikeTheTree) {
     const Result<std::vector<NodeInfo>> fast = ParseBootstrapResponse(body);
     const Result<std::vector<NodeInfo>> tree = ParseBootstrapResponseTree(body);
     ASSERT_EQ(fast.ok(), tree.ok()) << body;
-    if (fast.ok()) EXPECT_EQ(*fast, *tree) << body;
+    if (fast.ok()) {
+      EXPECT_EQ(*fast, *tree) << body;
+    }
   }
   EXPECT_EQ(ParseBootstrapResponse(EncodeBootstrapResponse(peers)).value(), peers);
 }

@@ -72,9 +72,8 @@ void CatchupPageWriter::Add(std::string_view key, std::string_view value, int64_
 }
 
 void CatchupPageWriter::AppendInt(int64_t v) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-  out_.append(digits, end);
+  DecimalBuffer digits;
+  out_.append(DecimalText(v, digits));
 }
 
 std::string CatchupPageWriter::Finish(const std::optional<std::string>& next_cursor) {

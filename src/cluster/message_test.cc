@@ -226,7 +226,9 @@ TEST(MessageTest, CanonicalNodeInfoParsesLikeTheTree) {
     Result<SimpleMessage> a = ParseMessage(sync);
     Result<SimpleMessage> b = ParseMessageTree(sync);
     ASSERT_EQ(a.ok(), b.ok()) << sync;
-    if (a.ok()) EXPECT_EQ(a->node_info, b->node_info) << sync;
+    if (a.ok()) {
+      EXPECT_EQ(a->node_info, b->node_info) << sync;
+    }
   }
 }
 

@@ -24,7 +24,7 @@ struct OutboundRequest {
   uint16_t port = 0;      // the peer's HTTP port
   std::string_view path;  // one of the cluster's k*Path constants (static storage)
   std::string_view content_type = kJsonContentType;  // a constant too
-  std::string signature;     // X-Repram-Signature value; empty in open mode (no header)
+  std::string signature{};   // X-Repram-Signature value; empty in open mode (no header)
   bool fanout_full = false;  // sends X-Repram-Fanout: full
   SharedBytes body;          // one broadcast body is shared by the requests to every peer
 };

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <boost/beast/core/string.hpp>
-#include <charconv>
 #include <cstring>
 #include <iterator>
 
@@ -59,23 +58,17 @@ void ForEachHeadPiece(const Response& r, std::string_view status, std::string_vi
   piece("\r\n");
 }
 
-// Returns the decimal text of n in buf.
-std::string_view Decimal(uint64_t n, std::array<char, 20>& buf) {
-  const auto end = std::to_chars(buf.data(), buf.data() + buf.size(), n).ptr;
-  return {buf.data(), static_cast<size_t>(end - buf.data())};
-}
-
 }  // namespace
 
 void SerializeHead(const Response& r, std::string_view fixed_headers, std::string_view origin,
                    bool close, std::string& out) {
   // Measured, sized once and then copied: every answer pays for this, and some twenty growing
   // appends cost about twice as much.
-  std::array<char, 20> status_buf{};
-  std::array<char, 20> length_buf{};
-  const std::string_view status = Decimal(r.status, status_buf);
+  DecimalBuffer status_buf;
+  DecimalBuffer length_buf;
+  const std::string_view status = DecimalText(r.status, status_buf);
   const std::string_view length =
-      Decimal(r.omit_body ? r.head_content_length : r.body.size(), length_buf);
+      DecimalText(r.omit_body ? r.head_content_length : r.body.size(), length_buf);
   size_t total = 0;
   ForEachHeadPiece(r, status, length, fixed_headers, origin, close,
                    [&total](std::string_view text) { total += text.size(); });

@@ -467,7 +467,7 @@ void BasicSession<Stream>::WriteNowOrLater(std::array<boost::asio::const_buffer,
     if (direct_io_) {
       boost::system::error_code ec;
       written = stream_.write_some(buffers, ec);
-      if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+      if (ec == boost::asio::error::would_block) {  // EAGAIN: the socket's buffer is full
         ec = {};
         written = 0;
       }

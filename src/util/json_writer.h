@@ -1,6 +1,5 @@
 #pragma once
 
-#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -46,9 +45,8 @@ class JsonWriter {
   }
   JsonWriter& Int(std::string_view name, int64_t value) {
     Name(name);
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
-    out_.append(digits, static_cast<size_t>(end - digits));
+    DecimalBuffer digits;
+    out_.append(DecimalText(value, digits));
     return *this;
   }
   JsonWriter& Bool(std::string_view name, bool value) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <array>
+#include <charconv>
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +16,17 @@ std::optional<int64_t> ParseStrictInt(std::string_view s);
 
 // Parses a positive number of seconds that may have a fraction ("30", "0.25"). nullopt otherwise.
 std::optional<double> ParsePositiveSeconds(std::string_view s);
+
+// Room for the decimal text of any 64-bit integer, its sign included.
+using DecimalBuffer = std::array<char, 20>;
+
+// Writes the decimal text of value into buf and returns it (a view of buf). For hot paths that
+// would otherwise build a std::string with std::to_string.
+template <std::integral Int>
+std::string_view DecimalText(Int value, DecimalBuffer& buf) {
+  const char* end = std::to_chars(buf.data(), buf.data() + buf.size(), value).ptr;
+  return {buf.data(), static_cast<size_t>(end - buf.data())};
+}
 
 // Returns s without leading and trailing ASCII whitespace (space, tab, CR, LF).
 std::string_view TrimSpace(std::string_view s);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "util/fake_clock.h"
 #include "util/json_writer.h"
 
@@ -96,6 +98,14 @@ TEST(FakeClockTest, AdvancesBothClocks) {
   clock.Advance(std::chrono::seconds(30));
   EXPECT_EQ(clock.Now() - m, std::chrono::seconds(30));
   EXPECT_EQ(clock.WallNow() - w, std::chrono::seconds(30));
+}
+
+TEST(DecimalTextTest, WritesTheExtremesOfBothSignednesses) {
+  DecimalBuffer buf;
+  EXPECT_EQ(DecimalText(0, buf), "0");
+  EXPECT_EQ(DecimalText(201u, buf), "201");
+  EXPECT_EQ(DecimalText(std::numeric_limits<int64_t>::min(), buf), "-9223372036854775808");
+  EXPECT_EQ(DecimalText(std::numeric_limits<uint64_t>::max(), buf), "18446744073709551615");
 }
 
 }  // namespace

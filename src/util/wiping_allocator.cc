@@ -42,18 +42,16 @@ void* Allocate(size_t size, size_t align) {
   return p;
 }
 
-void Release(void* p) noexcept {
-  if (p == nullptr) return;
-  repram::SecureWipe(p, malloc_usable_size(p));
-  std::free(p);
-}
-
-// The sized forms: n is what the matching new was asked for, and nothing writes past it, so
-// zeroing n bytes is enough and saves asking malloc for the block's usable size.
+// Zeroes the first n bytes of p and frees it. The sized deletes pass what the matching new was
+// asked for (nothing writes past it), which saves asking malloc for the block's usable size.
 void ReleaseSized(void* p, size_t n) noexcept {
   if (p == nullptr) return;
   repram::SecureWipe(p, n);
   std::free(p);
+}
+
+void Release(void* p) noexcept {
+  if (p != nullptr) ReleaseSized(p, malloc_usable_size(p));
 }
 
 size_t Align(std::align_val_t a) { return static_cast<size_t>(a); }
