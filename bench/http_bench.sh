@@ -118,9 +118,9 @@ for threads in $thread_configs; do
       echo "$tag ng_get $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_port/v1/data/bench-key")" >> "$work/results"
       echo "$tag nh_get $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_hdr_port/v1/data/bench-key")" >> "$work/results"
       echo "$tag rp_get $(run_wrk "$wt" "$conns" "http://127.0.0.1:$port/v1/data/bench-key")" >> "$work/results"
-      echo "$tag ng_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_port/" bench/put_nginx.lua)" >> "$work/results"
-      echo "$tag nh_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_hdr_port/" bench/put_nginx.lua)" >> "$work/results"
-      echo "$tag rp_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$port/" bench/put_same.lua)" >> "$work/results"
+      echo "$tag ng_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_port/" bench/put_keys.lua)" >> "$work/results"
+      echo "$tag nh_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$nginx_hdr_port/" bench/put_keys.lua)" >> "$work/results"
+      echo "$tag rp_put $(run_wrk "$wt" "$conns" "http://127.0.0.1:$port/" bench/put_keys.lua)" >> "$work/results"
     done
   done
   if [ -n "${BENCH_VERBOSE:-}" ]; then
