@@ -11,14 +11,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Returns the q-quantile (nearest rank) of values, NaN when empty.
-double Quantile(std::vector<double> values, double q) {
-  if (values.empty()) return kNaN;
-  std::sort(values.begin(), values.end());
-  const size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(values.size())));
-  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
-}
-
 double Mean(const std::vector<double>& values) {
   if (values.empty()) return kNaN;
   double sum = 0;
@@ -27,6 +19,13 @@ double Mean(const std::vector<double>& values) {
 }
 
 }  // namespace
+
+double Quantile(std::vector<double> values, double q) {
+  if (values.empty()) return kNaN;
+  std::sort(values.begin(), values.end());
+  const size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(values.size())));
+  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+}
 
 std::string DeliveryTracker::KeyOf(size_t w, size_t key_bytes) {
   std::string key = fmt::format("w{:09}-", w);
@@ -77,8 +76,8 @@ std::array<size_t, 3> DeliveryTracker::InSecond(size_t s) const {
   return s < per_second_.size() ? per_second_[s] : std::array<size_t, 3>{0, 0, 0};
 }
 
-void DeliveryTracker::Summarize(Summary& out) const {
-  out.Add("writes", static_cast<double>(writes_.size()));
+void DeliveryTracker::Summarize(Summary& out, const std::string& prefix, bool quorum) const {
+  out.Add(prefix + "writes", static_cast<double>(writes_.size()));
   for (size_t c = 0; c < kCheckpoints.size(); ++c) {
     std::vector<double> shares;
     size_t complete = 0;
@@ -88,11 +87,11 @@ void DeliveryTracker::Summarize(Summary& out) const {
       complete += w.share[c] >= 1.0 ? 1 : 0;
     }
     const std::string at = fmt::format("{}s", kCheckpoints[c]);
-    out.Add("delivery_ratio_" + at, Mean(shares));
-    out.Add("delivery_min_" + at,
+    out.Add(prefix + "delivery_ratio_" + at, Mean(shares));
+    out.Add(prefix + "delivery_min_" + at,
             shares.empty() ? kNaN : *std::min_element(shares.begin(), shares.end()));
     out.Add(
-        "writes_complete_" + at,
+        prefix + "writes_complete_" + at,
         shares.empty() ? kNaN : static_cast<double>(complete) / static_cast<double>(shares.size()));
   }
   std::vector<double> full;
@@ -107,12 +106,14 @@ void DeliveryTracker::Summarize(Summary& out) const {
     }
     if (w.status == 202) ++q202;
   }
-  out.Add("full_delivery_p50_s", Quantile(full, 0.5));
-  out.Add("full_delivery_max_s", full.empty() ? kNaN : *std::max_element(full.begin(), full.end()));
-  out.Add("quorum_201", static_cast<double>(q201));
-  out.Add("quorum_202", static_cast<double>(q202));
-  out.Add("quorum_latency_p50_ms", Quantile(latency_ms, 0.5));
-  out.Add("quorum_latency_p99_ms", Quantile(latency_ms, 0.99));
+  out.Add(prefix + "full_delivery_p50_s", Quantile(full, 0.5));
+  out.Add(prefix + "full_delivery_max_s",
+          full.empty() ? kNaN : *std::max_element(full.begin(), full.end()));
+  if (!quorum) return;
+  out.Add(prefix + "quorum_201", static_cast<double>(q201));
+  out.Add(prefix + "quorum_202", static_cast<double>(q202));
+  out.Add(prefix + "quorum_latency_p50_ms", Quantile(latency_ms, 0.5));
+  out.Add(prefix + "quorum_latency_p99_ms", Quantile(latency_ms, 0.99));
 }
 
 }  // namespace repram::sim

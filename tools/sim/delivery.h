@@ -11,6 +11,9 @@
 
 namespace repram::sim {
 
+// Returns the q-quantile (nearest rank) of values, NaN when empty.
+double Quantile(std::vector<double> values, double q);
+
 // Follows every client write: who holds it, when the whole enclave held it, its quorum outcome
 // (201 at quorum, 202 at the write timeout) and latency, and the share of the enclave holding
 // it at the checkpoints 1 s, 5 s and 30 s after the write. Single-threaded.
@@ -36,8 +39,8 @@ class DeliveryTracker {
   size_t writes() const { return writes_.size(); }
   // Returns how many writes were made / answered 201 / answered 202 during second s.
   std::array<size_t, 3> InSecond(size_t s) const;
-  // Appends the delivery and quorum measures.
-  void Summarize(Summary& out) const;
+  // Appends the delivery and (with quorum) the quorum measures, each name after prefix.
+  void Summarize(Summary& out, const std::string& prefix = "", bool quorum = true) const;
 
  private:
   struct Write {

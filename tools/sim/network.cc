@@ -61,6 +61,16 @@ size_t Network::AddSlot(const std::string& host) {
   return index;
 }
 
+int64_t Network::SlotOf(const std::string& host) const {
+  auto it = by_host_.find(host);
+  return it == by_host_.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+bool Network::Reachable(size_t from, size_t to) const {
+  const Slot& target = slots_[to];
+  return target.state == State::kUp && !target.nat && target.group == slots_[from].group;
+}
+
 cluster::Transport& Network::transport(size_t from) { return *slots_[from].endpoint; }
 
 bool Network::Congested(const std::string& host) const {
@@ -96,6 +106,10 @@ void Network::Post(size_t from, OutboundRequest req, std::function<void(Transpor
   const size_t to = it->second;
   if (slots_[to].state == State::kCrashed || slots_[from].group != slots_[to].group) {
     ++cut_;
+    return Fail(timeout_, std::move(done));
+  }
+  if (slots_[to].nat) {
+    ++nat_dropped_;
     return Fail(timeout_, std::move(done));
   }
   if (model_.loss > 0 && rng_.Next01() < model_.loss) {

@@ -21,7 +21,7 @@ namespace repram::sim {
 // request that is lost, crosses a partition or reaches a crashed node fails at the sender after
 // timeout_s, like an HTTP timeout; a request to a node that left fails after one round trip,
 // like a refused connection; an answer later than timeout_s fails too (the target still handled
-// the request). Bandwidth is not modelled. Deterministic: one seeded Rng, one event loop.
+// the request). A request to a slot behind NAT black-holes like one to a crashed node. Bandwidth is not modelled. Deterministic: one seeded Rng, one event loop.
 // Single-threaded.
 class Network {
  public:
@@ -41,12 +41,26 @@ class Network {
   void SetState(size_t slot, State state) { slots_[slot].state = state; }
   // Moves a slot to a partition group: requests flow only between slots of the same group.
   void SetGroup(size_t slot, int group) { slots_[slot].group = group; }
+  // Puts a slot behind NAT: requests to it black-hole (its own requests still go out).
+  void SetNat(size_t slot, bool nat) { slots_[slot].nat = nat; }
+
+  // Returns the slot listening on host, or -1.
+  int64_t SlotOf(const std::string& host) const;
+  // Returns the state of a slot.
+  State state(size_t slot) const { return slots_[slot].state; }
+  // Returns the partition group of a slot.
+  int group(size_t slot) const { return slots_[slot].group; }
+  // Returns whether a connection from `from` reaches `to` now (up, same group, not behind NAT).
+  bool Reachable(size_t from, size_t to) const;
+  // Draws the one-way latency of one message on the link between a and b.
+  Duration Latency(size_t a, size_t b);
 
   // Counters since the start.
   uint64_t lost() const { return lost_; }            // dropped by the loss model
   uint64_t cut() const { return cut_; }              // across a partition
   uint64_t timed_out() const { return timed_out_; }  // answered after timeout_s
   uint64_t delivered() const { return delivered_; }  // handled by their target
+  uint64_t nat_dropped() const { return nat_dropped_; }  // sent to a slot behind NAT
 
  private:
   class Endpoint;
@@ -64,14 +78,13 @@ class Network {
     std::unique_ptr<Endpoint> endpoint;
     State state = State::kUp;
     int group = 0;
+    bool nat = false;
     int64_t busy_until_ns = 0;  // when the inbound queue is drained
   };
 
   void Post(size_t from, cluster::OutboundRequest req,
             std::function<void(cluster::TransportResult)> done);
   bool Congested(const std::string& host) const;
-  // Draws the one-way latency of one message on the link between a and b.
-  Duration Latency(size_t a, size_t b);
   // Fails `done` with a transport error after d.
   void Fail(Duration d, std::function<void(cluster::TransportResult)> done);
   // Events of an in-flight request: it reaches its target / its answer reaches the sender.
@@ -97,6 +110,7 @@ class Network {
   uint64_t cut_ = 0;
   uint64_t timed_out_ = 0;
   uint64_t delivered_ = 0;
+  uint64_t nat_dropped_ = 0;
 };
 
 }  // namespace repram::sim

@@ -81,8 +81,25 @@ void ReadWrites(const json& w, Workload& out) {
   out.key_bytes = std::max<size_t>(out.key_bytes, 12);  // room for the unique prefix
 }
 
+void ReadTransients(const json& t, TransientModel& out) {
+  CheckKeys(t,
+            {"count", "substrates", "start_s", "startup_s", "max_children", "nat", "spread_seeds"},
+            "transients");
+  Read(t, "count", out.count);
+  Read(t, "substrates", out.substrates);
+  Read(t, "start_s", out.start_s);
+  Read(t, "startup_s", out.startup_s);
+  Read(t, "max_children", out.max_children);
+  Read(t, "nat", out.nat);
+  Read(t, "spread_seeds", out.spread_seeds);
+}
+
 Event ReadEvent(const json& e) {
-  CheckKeys(e, {"at_s", "type", "groups", "count"}, "events[]");
+  CheckKeys(e, {"at_s", "type", "groups", "count", "target"}, "events[]");
+  static const std::map<std::string, Event::Target> kTargets{
+      {"mesh", Event::Target::kMesh},
+      {"substrate", Event::Target::kSubstrate},
+      {"transient", Event::Target::kTransient}};
   static const std::map<std::string, Event::Kind> kKinds{{"partition", Event::Kind::kPartition},
                                                          {"heal", Event::Kind::kHeal},
                                                          {"isolate_all", Event::Kind::kIsolateAll},
@@ -98,6 +115,12 @@ Event ReadEvent(const json& e) {
   out.at_s = e.at("at_s").get<double>();
   Read(e, "groups", out.groups);
   Read(e, "count", out.count);
+  if (e.contains("target")) {
+    const std::string target = e.at("target").get<std::string>();
+    auto t = kTargets.find(target);
+    if (t == kTargets.end()) throw std::runtime_error("unknown event target " + target);
+    out.target = t->second;
+  }
   if (out.kind == Event::Kind::kPartition && out.groups.size() < 2) {
     throw std::runtime_error("partition needs at least two groups");
   }
@@ -111,7 +134,8 @@ Scenario ParseScenario(const std::string& json_text) {
   CheckKeys(
       doc,
       {"name", "nodes", "roots", "enclaves", "duration_s", "startup_s", "sample_s", "recovery",
-       "jitter", "anti_entropy_interval_s", "cluster", "network", "writes", "events", "comment"},
+       "jitter", "anti_entropy_interval_s", "cluster", "network", "writes", "transients", "events",
+       "comment"},
       "scenario");
   Scenario s;
   Read(doc, "name", s.name);
@@ -127,6 +151,8 @@ Scenario ParseScenario(const std::string& json_text) {
   if (doc.contains("cluster")) ReadCluster(doc.at("cluster"), s.cluster);
   if (doc.contains("network")) ReadNetwork(doc.at("network"), s.network);
   if (doc.contains("writes")) ReadWrites(doc.at("writes"), s.writes);
+  if (doc.contains("transients")) ReadTransients(doc.at("transients"), s.transients);
+  if (s.transients.start_s < 0) s.transients.start_s = s.startup_s;
   if (doc.contains("events")) {
     for (const json& e : doc.at("events")) s.events.push_back(ReadEvent(e));
   }
@@ -134,6 +160,10 @@ Scenario ParseScenario(const std::string& json_text) {
                    [](const Event& a, const Event& b) { return a.at_s < b.at_s; });
   if (s.nodes == 0 || s.roots == 0 || s.roots > s.nodes || s.enclaves == 0) {
     throw std::runtime_error("need nodes >= roots >= 1 and enclaves >= 1");
+  }
+  if (s.transients.count > 0 &&
+      (s.transients.substrates == 0 || s.transients.substrates > s.nodes)) {
+    throw std::runtime_error("transients need 1 <= substrates <= nodes");
   }
   if (s.sample_s <= 0 || s.duration_s <= 0) {
     throw std::runtime_error("duration_s and sample_s must be > 0");

@@ -34,10 +34,24 @@ struct Workload {
   size_t originators = 0;  // writes rotate over the first k nodes (0 = all nodes)
 };
 
+// WebSocket transients attached to substrates (ws-tree.md).
+struct TransientModel {
+  size_t count = 0;       // transients, slots after the mesh nodes (0: no tree simulated)
+  size_t substrates = 1;  // mesh nodes 0..substrates-1 serve /v1/ws (REPRAM_INBOUND=true)
+  double start_s = -1;    // first transient start (< 0: the scenario's startup_s)
+  double startup_s = 5;   // transient starts are spread evenly over this window
+  int max_children = 100;    // REPRAM_MAX_CHILDREN of every substrate
+  bool nat = true;           // HTTP requests to a transient black-hole (it is behind NAT)
+  bool spread_seeds = true;  // transient j's seed list starts at substrate j % substrates
+};
+
 // Something that happens at a given simulated time.
 struct Event {
   enum class Kind { kPartition, kHeal, kIsolateAll, kCrash, kLeave, kJoin, kRestart };
+  // Who crash / leave / restart pick from: any non-root mesh node, substrates only, transients.
+  enum class Target { kMesh, kSubstrate, kTransient };
   Kind kind = Kind::kHeal;
+  Target target = Target::kMesh;
   double at_s = 0;
   std::vector<double> groups;  // kPartition: shares of the nodes per side, in node order
   size_t count = 0;            // kCrash, kLeave, kJoin, kRestart: how many nodes
@@ -59,6 +73,7 @@ struct Scenario {
   cluster::ClusterConfig cluster;  // node_id, address, ports and seeds are set per node
   NetworkModel network;
   Workload writes;
+  TransientModel transients;
   std::vector<Event> events;  // sorted by at_s
 };
 

@@ -13,6 +13,9 @@
 #include "cluster/anti_entropy.h"
 #include "cluster/message.h"
 #include "store/ttl_store.h"
+#include "tree/substrate.h"
+#include "tree/transient.h"
+#include "tree/tree_port.h"
 
 namespace repram::sim {
 namespace {
@@ -48,8 +51,8 @@ TransportResult Answer(int status, std::string body = {}) {
 // repairs), and a write counts as held when either knows it.
 class Simulation::Store final : public cluster::ReplicaStore {
  public:
-  Store(DeliveryTracker& tracker, const EventLoop& loop, TtlStore* ttl_store)
-      : tracker_(tracker), loop_(loop), ttl_store_(ttl_store) {}
+  Store(Simulation& sim, bool transient, TtlStore* ttl_store)
+      : sim_(sim), transient_(transient), ttl_store_(ttl_store) {}
   Status Put(std::string_view key, std::string_view value, int64_t ttl) override {
     if (ttl_store_ != nullptr) {
       if (Status stored = ttl_store_->Put(key, value, ttl); !stored.ok()) return stored;
@@ -60,7 +63,7 @@ class Simulation::Store final : public cluster::ReplicaStore {
     if (index >= held_.size()) held_.resize(index + 1, false);
     if (!held_[index]) {
       held_[index] = true;
-      tracker_.OnHeld(index, std::chrono::duration<double>(loop_.Elapsed()).count());
+      sim_.OnHeld(index, transient_, sim_.Now());
     }
     return Status::Ok();
   }
@@ -70,8 +73,8 @@ class Simulation::Store final : public cluster::ReplicaStore {
   }
 
  private:
-  DeliveryTracker& tracker_;
-  const EventLoop& loop_;
+  Simulation& sim_;
+  const bool transient_;
   TtlStore* const ttl_store_;
   std::vector<bool> held_;
 };
@@ -93,6 +96,12 @@ struct Simulation::Incarnation {
   std::unique_ptr<TtlStore> ttl_store;  // only with anti-entropy
   std::unique_ptr<Store> store;
   std::unique_ptr<SimRng> rng;
+  // The tree (substrates and transients only), wired as app/node.cc wires it.
+  tree::TreeMetrics tree_metrics;
+  std::unique_ptr<tree::ClusterNodePort> tree_port;
+  std::unique_ptr<tree::WsDialer> dialer;
+  std::unique_ptr<tree::Substrate> substrate;
+  std::unique_ptr<tree::Transient> transient;
   std::unique_ptr<ClusterNode> node;
   std::unique_ptr<cluster::AntiEntropy> anti_entropy;
 };
@@ -100,8 +109,11 @@ struct Simulation::Incarnation {
 struct Simulation::Member {
   std::string host;
   std::string enclave;
+  Role role = Role::kMesh;
   bool root = false;
   size_t restarts = 0;
+  bool attached = false;   // a transient with a parent (as of its last link event)
+  double detached_s = -1;  // when it lost its parent (-1: attached, or never attached yet)
   std::unique_ptr<Incarnation> current;  // null while down
 };
 
@@ -116,21 +128,28 @@ Simulation::Simulation(Scenario scenario, uint64_t seed, bool progress)
     root_seeds_.push_back(fmt::format("{}:{}", HostOf(i), kHttpPort));
   }
   seeds_ = std::make_unique<RootSeeds>(root_seeds_);
+  ws_ = std::make_unique<WsNet>(network_, loop_, Seconds(scenario_.network.timeout_s),
+                                [this](size_t slot) -> tree::WsLinkEvents* {
+                                  const auto& current = members_[slot]->current;
+                                  return current ? current->substrate.get() : nullptr;
+                                });
 }
 
 Simulation::~Simulation() {
   for (auto& member : members_) {
     if (!member->current) continue;
     if (member->current->anti_entropy) member->current->anti_entropy->Stop();
+    if (member->current->transient) member->current->transient->Stop();
     member->current->node->Stop();
   }
 }
 
 double Simulation::Now() const { return std::chrono::duration<double>(loop_.Elapsed()).count(); }
 
-size_t Simulation::AddMember() {
+size_t Simulation::AddMember(Role role) {
   const size_t i = members_.size();
   auto member = std::make_unique<Member>();
+  member->role = role;
   member->host = HostOf(i);
   member->enclave =
       scenario_.enclaves == 1 ? std::string("default") : fmt::format("e{}", i % scenario_.enclaves);
@@ -139,17 +158,21 @@ size_t Simulation::AddMember() {
   bootstrap_by_slot_.push_back(0);
   network_.AddSlot(HostOf(i));
   network_.SetState(i, Network::State::kGone);  // nothing listens until it starts
+  if (role == Role::kTransient && scenario_.transients.nat) network_.SetNat(i, true);
   return i;
 }
 
 void Simulation::StartMember(size_t i) {
   Member& m = *members_[i];
   auto inc = std::make_unique<Incarnation>();
-  inc->id = m.restarts == 0 ? fmt::format("node-{}", i) : fmt::format("node-{}-r{}", i, m.restarts);
+  const bool transient = m.role == Role::kTransient;
+  const std::string name =
+      transient ? fmt::format("transient-{}", i - scenario_.nodes) : fmt::format("node-{}", i);
+  inc->id = m.restarts == 0 ? name : fmt::format("{}-r{}", name, m.restarts);
   inc->started_s = Now();
   const bool anti_entropy = scenario_.anti_entropy_interval_s > 0;
   if (anti_entropy) inc->ttl_store = std::make_unique<TtlStore>(loop_, 0);
-  inc->store = std::make_unique<Store>(delivery_, loop_, inc->ttl_store.get());
+  inc->store = std::make_unique<Store>(*this, transient, inc->ttl_store.get());
   inc->rng = std::make_unique<SimRng>(Mix64(seed_ * 1'000'003 + i) + m.restarts, scenario_.jitter);
   cluster::ClusterConfig config = scenario_.cluster;
   config.node_id = inc->id;
@@ -157,7 +180,30 @@ void Simulation::StartMember(size_t i) {
   config.http_port = kHttpPort;
   config.gossip_port = 9090;
   config.enclave = m.enclave;
-  config.seeds = root_seeds_;  // a root skips itself
+  // A root skips itself. A transient's one seed list serves its bootstrap and its attach.
+  config.seeds = transient ? TransientSeeds(i) : root_seeds_;
+  cluster::WsRelay* relay = nullptr;
+  if (m.role != Role::kMesh) {
+    tree::TreeOptions options;
+    options.self = cluster::NodeInfo{inc->id, m.host, config.gossip_port, kHttpPort,
+                                     cluster::NormalizeEnclave(m.enclave)};
+    options.max_children = scenario_.transients.max_children;
+    options.write_timeout = config.write_timeout;
+    inc->tree_port = std::make_unique<tree::ClusterNodePort>();
+    if (transient) {
+      inc->dialer = ws_->MakeDialer(i, [this, i] { WatchParent(i); });
+      inc->transient = std::make_unique<tree::Transient>(
+          options, config.seeds, scenario_.recovery ? seeds_.get() : nullptr, *inc->tree_port,
+          *inc->dialer, loop_, inc->tree_metrics);
+      relay = inc->transient.get();
+      m.attached = false;
+      m.detached_s = -1;
+    } else {
+      inc->substrate =
+          std::make_unique<tree::Substrate>(options, *inc->tree_port, loop_, inc->tree_metrics);
+      relay = inc->substrate.get();
+    }
+  }
   Incarnation* self = inc.get();
   cluster::ClusterHooks hooks;
   if (anti_entropy) {
@@ -171,8 +217,10 @@ void Simulation::StartMember(size_t i) {
                            .rng = *inc->rng,
                            .transport = network_.transport(i),
                            .store = *inc->store,
-                           .recovery_seeds = scenario_.recovery ? seeds_.get() : nullptr},
+                           .recovery_seeds = scenario_.recovery ? seeds_.get() : nullptr,
+                           .ws_relay = relay},
       std::move(hooks));
+  if (inc->tree_port) inc->tree_port->Bind(inc->node.get());
   if (anti_entropy) {
     const Duration interval = Seconds(scenario_.anti_entropy_interval_s);
     inc->anti_entropy = std::make_unique<cluster::AntiEntropy>(
@@ -190,27 +238,68 @@ void Simulation::StartMember(size_t i) {
   }
   m.current = std::move(inc);
   network_.SetState(i, Network::State::kUp);
-  m.current->node->Start();
+  // A transient attaches 500 ms after its HTTP bootstrap (ws-tree.md §8.1), as in app.
+  m.current->node->Start([t = m.current->transient.get()] {
+    if (t != nullptr) t->Start();
+  });
   if (m.current->anti_entropy) m.current->anti_entropy->Start();
 }
 
-void Simulation::StopMember(size_t i) {
+std::vector<std::string> Simulation::TransientSeeds(size_t i) const {
+  const size_t k = std::min(scenario_.transients.substrates, scenario_.nodes);
+  const size_t first = scenario_.transients.spread_seeds ? (i - scenario_.nodes) % k : 0;
+  std::vector<std::string> seeds;
+  for (size_t s = 0; s < k; ++s) {
+    seeds.push_back(fmt::format("{}:{}", HostOf((first + s) % k), kHttpPort));
+  }
+  return seeds;
+}
+
+void Simulation::WatchParent(size_t i) {
+  Member& m = *members_[i];
+  if (!m.current || !m.current->transient) return;
+  const bool attached = m.current->transient->ParentId().has_value();
+  if (attached == m.attached) return;
+  m.attached = attached;
+  if (!attached) {
+    m.detached_s = Now();
+    return;
+  }
+  if (m.detached_s < 0) {
+    attach_s_.push_back(Now() - m.current->started_s);
+  } else {
+    reattach_s_.push_back(Now() - m.detached_s);
+  }
+  m.detached_s = -1;
+}
+
+void Simulation::StopMember(size_t i, bool graceful) {
   Member& m = *members_[i];
   if (!m.current) return;
-  ClusterNode& node = *m.current->node;
-  if (m.current->anti_entropy) m.current->anti_entropy->Stop();
+  Incarnation& inc = *m.current;
+  if (!graceful) ws_->DropSlot(i);  // before the tree stops: its goodbyes and closes go nowhere
+  if (inc.substrate) inc.substrate->Shutdown(Duration(0));
+  if (inc.transient) inc.transient->Stop();
+  ClusterNode& node = *inc.node;
+  if (inc.anti_entropy) inc.anti_entropy->Stop();
   node.Stop();
-  const cluster::ClusterMetrics& metrics = node.metrics();
-  for (size_t t = 0; t < retired_sent_.size(); ++t) retired_sent_[t] += metrics.messages_sent[t];
-  retired_recoveries_ += metrics.isolation_recoveries_total;
-  retired_recovery_failures_ += metrics.isolation_recovery_failures_total;
+  if (m.role != Role::kTransient) {  // the mesh's counters
+    const cluster::ClusterMetrics& metrics = node.metrics();
+    for (size_t t = 0; t < retired_sent_.size(); ++t) retired_sent_[t] += metrics.messages_sent[t];
+    retired_recoveries_ += metrics.isolation_recoveries_total;
+    retired_recovery_failures_ += metrics.isolation_recovery_failures_total;
+  }
   retired_.push_back(std::move(m.current));
 }
 
-std::vector<size_t> Simulation::PickVictims(size_t count) {
+std::vector<size_t> Simulation::PickVictims(size_t count, Event::Target target) {
   std::vector<size_t> pool;
   for (size_t i = 0; i < members_.size(); ++i) {
-    if (members_[i]->current && !members_[i]->root) pool.push_back(i);
+    const Member& m = *members_[i];
+    const bool fits = target == Event::Target::kMesh        ? m.role != Role::kTransient
+                      : target == Event::Target::kSubstrate ? m.role == Role::kSubstrate
+                                                            : m.role == Role::kTransient;
+    if (m.current && !m.root && fits) pool.push_back(i);
   }
   count = std::min(count, pool.size());
   for (size_t k = 0; k < count; ++k) std::swap(pool[k], pool[k + rng_.Below(pool.size() - k)]);
@@ -250,21 +339,21 @@ void Simulation::Apply(const Event& event) {
       break;
     case Event::Kind::kCrash:
     case Event::Kind::kLeave:
-      for (size_t i : PickVictims(event.count)) {
-        StopMember(i);
+      for (size_t i : PickVictims(event.count, event.target)) {
+        StopMember(i, /*graceful=*/event.kind == Event::Kind::kLeave);
         network_.SetState(i, event.kind == Event::Kind::kCrash ? Network::State::kCrashed
                                                                : Network::State::kGone);
       }
       break;
     case Event::Kind::kRestart:
-      for (size_t i : PickVictims(event.count)) {
-        StopMember(i);
+      for (size_t i : PickVictims(event.count, event.target)) {
+        StopMember(i, /*graceful=*/false);
         ++members_[i]->restarts;
         StartMember(i);
       }
       break;
     case Event::Kind::kJoin:
-      for (size_t k = 0; k < event.count; ++k) StartMember(AddMember());
+      for (size_t k = 0; k < event.count; ++k) StartMember(AddMember(Role::kMesh));
       break;
   }
 }
@@ -323,15 +412,27 @@ void Simulation::Write(size_t k) {
     const size_t i = (k + tries) % pool;
     Member& m = *members_[i];
     if (!m.current) continue;
-    size_t targets = 0;
-    for (const auto& other : members_) targets += other->current && other->enclave == m.enclave;
+    size_t targets = 0;  // the mesh's live nodes of the enclave
+    size_t transients = 0;
+    for (const auto& other : members_) {
+      if (!other->current || other->enclave != m.enclave) continue;
+      ++(other->role == Role::kTransient ? transients : targets);
+    }
     const double t = Now();
-    const size_t id = delivery_.Add(t, targets);
+    const size_t id = writes_.size();
+    WriteRef ref{.by_transient = m.role == Role::kTransient};
+    if (ref.by_transient) {
+      ref.index = from_transients_.Add(t, targets + transients);
+    } else {
+      ref.index = delivery_.Add(t, targets);
+      if (scenario_.transients.count > 0) ref.transients = to_transients_.Add(t, transients);
+    }
+    writes_.push_back(ref);
     const std::string key = DeliveryTracker::KeyOf(id, w.key_bytes);
     const std::string value(w.value_bytes, 'v');
     (void)m.current->store->Put(key, value, w.ttl_s);  // the local copy comes first (§9.1)
     m.current->node->ReplicateWrite(
-        key, value, w.ttl_s, [this, id](bool quorum) { delivery_.OnQuorum(id, quorum, Now()); });
+        key, value, w.ttl_s, [this, id](bool quorum) { OnQuorum(id, quorum); });
     for (size_t c = 0; c < DeliveryTracker::kCheckpoints.size(); ++c) {
       loop_.Post(Seconds(DeliveryTracker::kCheckpoints[c]),
                  [this, id, c, enclave = m.enclave, t] { Checkpoint(id, c, enclave, t); });
@@ -344,31 +445,61 @@ void Simulation::Write(size_t k) {
   if (next < stop) loop_.Post(Seconds(next - Now()), [this, k] { Write(k + 1); });
 }
 
+void Simulation::OnHeld(size_t w, bool transient, double t_s) {
+  const WriteRef& ref = writes_[w];
+  if (ref.by_transient) {
+    from_transients_.OnHeld(ref.index, t_s);
+  } else if (transient) {
+    to_transients_.OnHeld(ref.transients, t_s);
+  } else {
+    delivery_.OnHeld(ref.index, t_s);
+  }
+}
+
+void Simulation::OnQuorum(size_t w, bool quorum) {
+  const WriteRef& ref = writes_[w];
+  (ref.by_transient ? from_transients_ : delivery_).OnQuorum(ref.index, quorum, Now());
+}
+
 void Simulation::Checkpoint(size_t w, size_t c, const std::string& enclave, double written_s) {
   const std::string key = DeliveryTracker::KeyOf(w, scenario_.writes.key_bytes);
-  size_t holders = 0;
-  size_t members = 0;
+  std::array<size_t, 2> holders{};  // mesh, transients
+  std::array<size_t, 2> members{};
   for (const auto& m : members_) {
     if (!m->current || m->enclave != enclave || m->current->started_s > written_s) continue;
-    ++members;
-    holders += m->current->store->Holds(w, key) ? 1 : 0;
+    const size_t group = m->role == Role::kTransient ? 1 : 0;
+    ++members[group];
+    holders[group] += m->current->store->Holds(w, key) ? 1 : 0;
   }
-  delivery_.OnCheckpoint(w, c, holders, members);
+  const WriteRef& ref = writes_[w];
+  if (ref.by_transient) {
+    from_transients_.OnCheckpoint(ref.index, c, holders[0] + holders[1], members[0] + members[1]);
+    return;
+  }
+  delivery_.OnCheckpoint(ref.index, c, holders[0], members[0]);
+  if (scenario_.transients.count > 0) {
+    to_transients_.OnCheckpoint(ref.transients, c, holders[1], members[1]);
+  }
 }
 
 std::array<double, 2> Simulation::Accuracy() {
-  std::unordered_set<std::string> alive;
+  std::unordered_set<std::string> alive;        // the mesh's live nodes
+  std::unordered_set<std::string> transients;  // live transients: known, but not counted missing
   for (const auto& m : members_) {
-    if (m->current) alive.insert(m->current->id);
+    if (m->current) (m->role == Role::kTransient ? transients : alive).insert(m->current->id);
   }
   double false_members = 0;
   double missing = 0;
   for (const auto& m : members_) {
-    if (!m->current) continue;
+    if (!m->current || m->role == Role::kTransient) continue;
     size_t known = 0;
+    size_t known_transients = 0;
     const std::vector<cluster::NodeInfo> peers = m->current->node->Peers();
-    for (const cluster::NodeInfo& peer : peers) known += alive.contains(peer.id) ? 1 : 0;
-    false_members += static_cast<double>(peers.size() - known);
+    for (const cluster::NodeInfo& peer : peers) {
+      known += alive.contains(peer.id) ? 1 : 0;
+      known_transients += transients.contains(peer.id) ? 1 : 0;
+    }
+    false_members += static_cast<double>(peers.size() - known - known_transients);
     missing += static_cast<double>(alive.size() - 1 - known);
   }
   const double n = std::max<double>(1, static_cast<double>(alive.size()));
@@ -384,8 +515,13 @@ void Simulation::Sample(size_t second) {
   double peers_sum = 0;
   double peers_min = kNaN;
   double peers_max = kNaN;
+  size_t attached = 0;
   for (const auto& m : members_) {
     if (!m->current) continue;
+    if (m->role == Role::kTransient) {
+      attached += m->current->transient->ParentId().has_value() ? 1 : 0;
+      continue;  // the measures above are the mesh's
+    }
     const ClusterNode& node = *m->current->node;
     const cluster::ClusterMetrics& metrics = node.metrics();
     for (size_t t = 0; t < sent.size(); ++t) sent[t] += metrics.messages_sent[t];
@@ -443,6 +579,12 @@ void Simulation::Sample(size_t second) {
   if (last_heal_s_ >= 0 && recovered_s_ < 0 && isolated == 0) recovered_s_ = now - last_heal_s_;
   row.push_back(false_members);
   row.push_back(missing);
+  if (scenario_.transients.count > 0) {
+    row.push_back(static_cast<double>(attached));
+    row.push_back(static_cast<double>(ws_->frames() - last_frames_));
+    last_frames_ = ws_->frames();
+    for (size_t v : from_transients_.InSecond(second - 1)) row.push_back(static_cast<double>(v));
+  }
   series_.rows.push_back(std::move(row));
 }
 
@@ -467,11 +609,25 @@ RunResult Simulation::Run() {
                      "quorum_202",
                      "false_members",
                      "missing_members"};
+  const TransientModel& tm = scenario_.transients;
+  if (tm.count > 0) {
+    for (const char* column : {"transients_attached", "tree_frames", "transient_writes",
+                               "transient_quorum_201", "transient_quorum_202"}) {
+      series_.columns.emplace_back(column);
+    }
+  }
+  const size_t substrates = tm.count > 0 ? std::min(tm.substrates, scenario_.nodes) : 0;
   for (size_t i = 0; i < scenario_.nodes; ++i) {
-    const size_t slot = AddMember();
+    const size_t slot = AddMember(i < substrates ? Role::kSubstrate : Role::kMesh);
     const double at = i < scenario_.roots ? 0.001 * static_cast<double>(i)
                                           : scenario_.startup_s * static_cast<double>(i) /
                                                 static_cast<double>(scenario_.nodes);
+    loop_.Post(Seconds(at), [this, slot] { StartMember(slot); });
+  }
+  for (size_t j = 0; j < tm.count; ++j) {
+    const size_t slot = AddMember(Role::kTransient);
+    const double at =
+        tm.start_s + tm.startup_s * static_cast<double>(j) / static_cast<double>(tm.count);
     loop_.Post(Seconds(at), [this, slot] { StartMember(slot); });
   }
   for (const Event& event : scenario_.events) {
@@ -547,6 +703,36 @@ void Simulation::Summarize(RunResult& out) {
   s.Add("requests_lost", static_cast<double>(network_.lost()));
   s.Add("requests_cut", static_cast<double>(network_.cut()));
   s.Add("requests_timed_out", static_cast<double>(network_.timed_out()));
+  if (scenario_.transients.count > 0) SummarizeTree(s);
+}
+
+void Simulation::SummarizeTree(Summary& s) {
+  s.Add("transients", static_cast<double>(scenario_.transients.count));
+  to_transients_.Summarize(s, "mesh_to_transients_", /*quorum=*/false);
+  from_transients_.Summarize(s, "transient_");
+  size_t attached = 0;
+  size_t alive = 0;
+  size_t children_max = 0;
+  for (const auto& m : members_) {
+    if (!m->current) continue;
+    if (m->current->transient) {
+      ++alive;
+      attached += m->current->transient->ParentId().has_value() ? 1 : 0;
+    }
+    if (m->current->substrate) {
+      children_max = std::max(children_max, m->current->substrate->Children().size());
+    }
+  }
+  s.Add("transients_alive_end", static_cast<double>(alive));
+  s.Add("transients_attached_end", static_cast<double>(attached));
+  s.Add("substrate_children_max_end", static_cast<double>(children_max));
+  s.Add("transient_attach_p50_s", Quantile(attach_s_, 0.5));
+  s.Add("transient_attach_max_s", Quantile(attach_s_, 1));
+  s.Add("transient_reattaches", static_cast<double>(reattach_s_.size()));
+  s.Add("transient_reattach_p50_s", Quantile(reattach_s_, 0.5));
+  s.Add("transient_reattach_max_s", Quantile(reattach_s_, 1));
+  s.Add("tree_frames_per_s", static_cast<double>(ws_->frames()) / scenario_.duration_s);
+  s.Add("requests_nat_dropped", static_cast<double>(network_.nat_dropped()));
 }
 
 }  // namespace repram::sim

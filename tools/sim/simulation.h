@@ -15,6 +15,7 @@
 #include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/sim_rng.h"
+#include "sim/ws_net.h"
 
 namespace repram::sim {
 
@@ -32,6 +33,9 @@ struct RunResult {
 // recovery seeds. Gossip is handled the way the HTTP routes would (open mode: no cluster secret,
 // since the HMAC does not change what the protocol does). The run is a pure function of the
 // scenario and the seed. Single-threaded.
+// With transients (scenario.transients), mesh nodes 0..substrates-1 are substrates (their
+// WsRelay is a real tree::Substrate) and the transients, slots after the mesh, are nodes whose
+// WsRelay is a real tree::Transient dialing the substrates over WsNet, wired as app/node.cc does.
 class Simulation {
  public:
   // progress: print one line per simulated second (wall time, events, peak RSS) to stderr.
@@ -48,19 +52,38 @@ class Simulation {
   class RootSeeds;
   struct Incarnation;
   struct Member;
+  enum class Role { kMesh, kSubstrate, kTransient };
+  // Where a write (by its key's index) is followed: mesh writes in delivery_ (mesh holders) and
+  // to_transients_ (transient holders), transients' writes in from_transients_ (everyone).
+  struct WriteRef {
+    bool by_transient = false;
+    size_t index = 0;       // in delivery_ or from_transients_
+    size_t transients = 0;  // in to_transients_ (mesh writes, when there are transients)
+  };
 
-  // Creates slot i's node (id node-<i>, or node-<i>-r<k> after restarts) and starts it.
+  // Creates slot i's node (id node-<i> / transient-<j>, -r<k> after restarts) and starts it.
   void StartMember(size_t i);
-  // Stops slot i's node and keeps it (and what it refers to) until the end of the run.
-  void StopMember(size_t i);
-  size_t AddMember();
+  // Stops slot i's node and keeps it (and what it refers to) until the end of the run. Gracefully
+  // (substrates send goodbyes, links close) or not (its links drop, peers see 1006).
+  void StopMember(size_t i, bool graceful);
+  size_t AddMember(Role role);
   void Apply(const Event& event);
-  // Returns `count` distinct random live non-root slots (fewer when there are not enough).
-  std::vector<size_t> PickVictims(size_t count);
+  // Returns `count` distinct random live non-root slots of target (fewer when there are not
+  // enough).
+  std::vector<size_t> PickVictims(size_t count, Event::Target target);
+  // The seeds of transient slot i: the substrates, from substrate j % k with spread_seeds.
+  std::vector<std::string> TransientSeeds(size_t i) const;
+  // A link event reached transient slot i: records its attach / detach times.
+  void WatchParent(size_t i);
 
   cluster::TransportResult Handle(size_t to, const cluster::OutboundRequest& req);
   void Write(size_t k);
+  // A node (a transient or not) stored write w for the first time.
+  void OnHeld(size_t w, bool transient, double t_s);
+  void OnQuorum(size_t w, bool quorum);
   void Checkpoint(size_t w, size_t c, const std::string& enclave, double written_s);
+  // Appends the transient measures.
+  void SummarizeTree(Summary& s);
   cluster::TransportResult HandleAntiEntropy(Incarnation& inc, const cluster::OutboundRequest& req);
   void Sample(size_t second);
   // Peer-map accuracy over live nodes: mean false and missing members per node.
@@ -79,7 +102,14 @@ class Simulation {
   std::vector<std::string> root_seeds_;
   std::vector<std::unique_ptr<Member>> members_;
   std::vector<std::unique_ptr<Incarnation>> retired_;
+  std::unique_ptr<WsNet> ws_;
+  std::vector<WriteRef> writes_;  // by write index (the key's)
   DeliveryTracker delivery_;
+  DeliveryTracker to_transients_;
+  DeliveryTracker from_transients_;
+  std::vector<double> attach_s_;    // transient start to first attach
+  std::vector<double> reattach_s_;  // parent lost to reattached
+  uint64_t last_frames_ = 0;
   TimeSeries series_;
 
   // Counters kept by the handler and the sampler.
