@@ -65,6 +65,14 @@ TEST(ScenarioTest, RejectsUnknownKeys) {
   EXPECT_THROW(ParseScenario(R"({"nodes": 3, "nodse": 4})"), std::runtime_error);
   EXPECT_THROW(ParseScenario(R"({"network": {"los": 0.1}})"), std::runtime_error);
   EXPECT_EQ(ParseScenario(R"({"nodes": 7, "cluster": {"ping_interval_s": 2}})").nodes, 7u);
+  EXPECT_THROW(ParseScenario(R"({"transients": {"cuont": 3}})"), std::runtime_error);
+  EXPECT_THROW(ParseScenario(R"({"events": [{"at_s": 1, "type": "crash", "target": "x"}]})"),
+               std::runtime_error);
+  EXPECT_THROW(ParseScenario(R"({"nodes": 2, "transients": {"count": 1, "substrates": 3}})"),
+               std::runtime_error);
+  const Scenario tree = ParseScenario(R"({"startup_s": 7, "transients": {"count": 4}})");
+  EXPECT_EQ(tree.transients.count, 4u);
+  EXPECT_EQ(tree.transients.start_s, 7);  // after the mesh started, by default
 }
 
 TEST(SimulationTest, SameSeedGivesIdenticalCsv) {
@@ -117,6 +125,57 @@ TEST(SimulationTest, AntiEntropyRepairsWhatLossDropped) {
   EXPECT_LT(s.Get("delivery_ratio_1s"), 1.0);  // the epidemic path alone leaves gaps
   EXPECT_EQ(s.Get("delivery_ratio_30s"), 1.0);
   EXPECT_GT(s.Get("anti_entropy_requests_per_node_s"), 0);
+}
+
+// tree-small.json with one substrate (not the root) crashing at 8 s, writes from 10 s on.
+Scenario TreeWithSubstrateCrash() {
+  Scenario scenario = Load("tree-small.json");
+  scenario.writes.start_s = 10;
+  Event crash;
+  crash.kind = Event::Kind::kCrash;
+  crash.target = Event::Target::kSubstrate;
+  crash.at_s = 8;
+  crash.count = 1;
+  scenario.events.push_back(crash);
+  return scenario;
+}
+
+TEST(SimulationTest, TransientsAndMeshGetEveryWrite) {
+  const RunResult result = RunScenario(Load("tree-small.json"));
+  const Summary& s = result.summary;
+  ASSERT_GT(s.Get("writes"), 10);  // by the 3 substrates
+  ASSERT_GT(s.Get("transient_writes"), 20);
+  EXPECT_EQ(s.Get("transients_attached_end"), 6);
+  // Every mesh write reaches every mesh node and every transient within 1 s ...
+  EXPECT_EQ(s.Get("delivery_min_1s"), 1.0);
+  EXPECT_EQ(s.Get("mesh_to_transients_delivery_min_1s"), 1.0);
+  // ... and so does every transient's write (over its parent: the transients are behind NAT).
+  EXPECT_EQ(s.Get("transient_delivery_min_1s"), 1.0);
+  EXPECT_GT(s.Get("requests_nat_dropped"), 0);
+  EXPECT_EQ(s.Get("quorum_201"), s.Get("writes"));
+  EXPECT_EQ(s.Get("transient_quorum_201"), s.Get("transient_writes"));
+  EXPECT_GT(s.Get("tree_frames_per_s"), 0);
+}
+
+TEST(SimulationTest, TransientsOfACrashedSubstrateReattachElsewhere) {
+  const RunResult result = RunScenario(TreeWithSubstrateCrash());
+  const Summary& s = result.summary;
+  // Its two children (spread seeds: two per substrate) lost their parent and found another.
+  EXPECT_EQ(s.Get("transient_reattaches"), 2);
+  EXPECT_LT(s.Get("transient_reattach_max_s"), 1.0);
+  EXPECT_EQ(s.Get("transients_attached_end"), 6);
+  EXPECT_EQ(s.Get("substrate_children_max_end"), 4);  // 6 children on the 2 substrates left
+  // Later writes still reach everyone.
+  EXPECT_EQ(s.Get("mesh_to_transients_delivery_min_1s"), 1.0);
+  EXPECT_EQ(s.Get("transient_delivery_min_1s"), 1.0);
+  EXPECT_EQ(s.Get("transient_quorum_202"), 0);
+}
+
+TEST(SimulationTest, SameSeedGivesIdenticalCsvWithTransients) {
+  const Scenario scenario = TreeWithSubstrateCrash();
+  const std::string first = Csv(RunScenario(scenario, 3));
+  EXPECT_EQ(first, Csv(RunScenario(scenario, 3)));
+  EXPECT_NE(first, Csv(RunScenario(scenario, 4)));
 }
 
 TEST(SimulationTest, Smoke1000NodesOneMinute) {

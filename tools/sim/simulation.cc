@@ -669,7 +669,8 @@ void Simulation::Summarize(RunResult& out) {
   const auto sent_total = [&](cluster::MessageType type) {
     return static_cast<double>(last_sent_[static_cast<size_t>(type)]);
   };
-  const double writes = static_cast<double>(delivery_.writes());
+  // Every write the mesh carried: with transients, their writes are relayed by the mesh too.
+  const double writes = static_cast<double>(delivery_.writes() + from_transients_.writes());
   s.Add("put_per_write", writes > 0 ? sent_total(cluster::MessageType::kPut) / writes : kNaN);
   s.Add("ack_per_write", writes > 0 ? sent_total(cluster::MessageType::kAck) / writes : kNaN);
   const char* const kNames[] = {"put", "ack", "ping", "pong", "sync"};
