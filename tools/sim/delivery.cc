@@ -86,12 +86,12 @@ void DeliveryTracker::Summarize(Summary& out, const std::string& prefix, bool qu
       shares.push_back(w.share[c]);
       complete += w.share[c] >= 1.0 ? 1 : 0;
     }
-    const std::string at = fmt::format("{}s", kCheckpoints[c]);
-    out.Add(prefix + "delivery_ratio_" + at, Mean(shares));
-    out.Add(prefix + "delivery_min_" + at,
+    const double at = kCheckpoints[c];
+    out.Add(fmt::format("{}delivery_ratio_{}s", prefix, at), Mean(shares));
+    out.Add(fmt::format("{}delivery_min_{}s", prefix, at),
             shares.empty() ? kNaN : *std::min_element(shares.begin(), shares.end()));
     out.Add(
-        prefix + "writes_complete_" + at,
+        fmt::format("{}writes_complete_{}s", prefix, at),
         shares.empty() ? kNaN : static_cast<double>(complete) / static_cast<double>(shares.size()));
   }
   std::vector<double> full;

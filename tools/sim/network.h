@@ -21,8 +21,8 @@ namespace repram::sim {
 // request that is lost, crosses a partition or reaches a crashed node fails at the sender after
 // timeout_s, like an HTTP timeout; a request to a node that left fails after one round trip,
 // like a refused connection; an answer later than timeout_s fails too (the target still handled
-// the request). A request to a slot behind NAT black-holes like one to a crashed node. Bandwidth is not modelled. Deterministic: one seeded Rng, one event loop.
-// Single-threaded.
+// the request). A request to a slot behind NAT black-holes like one to a crashed node. Bandwidth is
+// not modelled. Deterministic: one seeded Rng, one event loop. Single-threaded.
 class Network {
  public:
   enum class State { kUp, kCrashed, kGone };
@@ -56,10 +56,10 @@ class Network {
   Duration Latency(size_t a, size_t b);
 
   // Counters since the start.
-  uint64_t lost() const { return lost_; }            // dropped by the loss model
-  uint64_t cut() const { return cut_; }              // across a partition
-  uint64_t timed_out() const { return timed_out_; }  // answered after timeout_s
-  uint64_t delivered() const { return delivered_; }  // handled by their target
+  uint64_t lost() const { return lost_; }                // dropped by the loss model
+  uint64_t cut() const { return cut_; }                  // across a partition
+  uint64_t timed_out() const { return timed_out_; }      // answered after timeout_s
+  uint64_t delivered() const { return delivered_; }      // handled by their target
   uint64_t nat_dropped() const { return nat_dropped_; }  // sent to a slot behind NAT
 
  private:

@@ -131,12 +131,11 @@ Event ReadEvent(const json& e) {
 
 Scenario ParseScenario(const std::string& json_text) {
   const json doc = json::parse(json_text);
-  CheckKeys(
-      doc,
-      {"name", "nodes", "roots", "enclaves", "duration_s", "startup_s", "sample_s", "recovery",
-       "jitter", "anti_entropy_interval_s", "cluster", "network", "writes", "transients", "events",
-       "comment"},
-      "scenario");
+  CheckKeys(doc,
+            {"name", "nodes", "roots", "enclaves", "duration_s", "startup_s", "sample_s",
+             "recovery", "jitter", "anti_entropy_interval_s", "cluster", "network", "writes",
+             "transients", "events", "comment"},
+            "scenario");
   Scenario s;
   Read(doc, "name", s.name);
   Read(doc, "nodes", s.nodes);

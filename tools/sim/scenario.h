@@ -36,10 +36,10 @@ struct Workload {
 
 // WebSocket transients attached to substrates (ws-tree.md).
 struct TransientModel {
-  size_t count = 0;       // transients, slots after the mesh nodes (0: no tree simulated)
-  size_t substrates = 1;  // mesh nodes 0..substrates-1 serve /v1/ws (REPRAM_INBOUND=true)
-  double start_s = -1;    // first transient start (< 0: the scenario's startup_s)
-  double startup_s = 5;   // transient starts are spread evenly over this window
+  size_t count = 0;          // transients, slots after the mesh nodes (0: no tree simulated)
+  size_t substrates = 1;     // mesh nodes 0..substrates-1 serve /v1/ws (REPRAM_INBOUND=true)
+  double start_s = -1;       // first transient start (< 0: the scenario's startup_s)
+  double startup_s = 5;      // transient starts are spread evenly over this window
   int max_children = 100;    // REPRAM_MAX_CHILDREN of every substrate
   bool nat = true;           // HTTP requests to a transient black-hole (it is behind NAT)
   bool spread_seeds = true;  // transient j's seed list starts at substrate j % substrates

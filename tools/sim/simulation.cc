@@ -431,8 +431,8 @@ void Simulation::Write(size_t k) {
     const std::string key = DeliveryTracker::KeyOf(id, w.key_bytes);
     const std::string value(w.value_bytes, 'v');
     (void)m.current->store->Put(key, value, w.ttl_s);  // the local copy comes first (§9.1)
-    m.current->node->ReplicateWrite(
-        key, value, w.ttl_s, [this, id](bool quorum) { OnQuorum(id, quorum); });
+    m.current->node->ReplicateWrite(key, value, w.ttl_s,
+                                    [this, id](bool quorum) { OnQuorum(id, quorum); });
     for (size_t c = 0; c < DeliveryTracker::kCheckpoints.size(); ++c) {
       loop_.Post(Seconds(DeliveryTracker::kCheckpoints[c]),
                  [this, id, c, enclave = m.enclave, t] { Checkpoint(id, c, enclave, t); });
@@ -483,7 +483,7 @@ void Simulation::Checkpoint(size_t w, size_t c, const std::string& enclave, doub
 }
 
 std::array<double, 2> Simulation::Accuracy() {
-  std::unordered_set<std::string> alive;        // the mesh's live nodes
+  std::unordered_set<std::string> alive;       // the mesh's live nodes
   std::unordered_set<std::string> transients;  // live transients: known, but not counted missing
   for (const auto& m : members_) {
     if (m->current) (m->role == Role::kTransient ? transients : alive).insert(m->current->id);

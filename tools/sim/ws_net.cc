@@ -163,8 +163,9 @@ void WsNet::DropSlot(size_t slot) {
       side.inbox.clear();
       Pipe::Side& other = pipe->sides[static_cast<size_t>(1 - s)];
       if (other.reported) continue;
-      loop_.Post(network_.Latency(slot, other.slot),
-                 [this, pipe, to = 1 - s] { Arrive(pipe, to, Item{Item::Kind::kDrop, {}}); });
+      loop_.Post(network_.Latency(slot, other.slot), [this, pipe, to = 1 - s] {
+        Arrive(pipe, to, Item{Item::Kind::kDrop, {}});
+      });
     }
   }
   PipesAt(slot).clear();
@@ -181,12 +182,11 @@ void WsNet::Send(const std::shared_ptr<Pipe>& pipe, int from, Item item) {
   }
   if (network_.group(self.slot) != network_.group(peer.slot)) return;  // across a partition
   const int64_t now = loop_.Elapsed().count();
-  const int64_t arrival = std::max(now + network_.Latency(self.slot, peer.slot).count(),
-                                   peer.last_arrival_ns);
+  const int64_t arrival =
+      std::max(now + network_.Latency(self.slot, peer.slot).count(), peer.last_arrival_ns);
   peer.last_arrival_ns = arrival;
-  loop_.Post(Duration(arrival - now), [this, pipe, to = 1 - from, item = std::move(item)] {
-    Arrive(pipe, to, item);
-  });
+  loop_.Post(Duration(arrival - now),
+             [this, pipe, to = 1 - from, item = std::move(item)] { Arrive(pipe, to, item); });
 }
 
 void WsNet::Arrive(const std::shared_ptr<Pipe>& pipe, int to, Item item) {
