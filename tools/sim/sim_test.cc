@@ -171,6 +171,17 @@ TEST(SimulationTest, TransientsOfACrashedSubstrateReattachElsewhere) {
   EXPECT_EQ(s.Get("transient_quorum_202"), 0);
 }
 
+TEST(SimulationTest, TransientsOfASubstrateThatLeavesFollowItsGoodbye) {
+  Scenario scenario = TreeWithSubstrateCrash();
+  scenario.events.back().kind = Event::Kind::kLeave;
+  const RunResult result = RunScenario(scenario);
+  const Summary& s = result.summary;
+  EXPECT_EQ(s.Get("transient_reattaches"), 2);
+  EXPECT_EQ(s.Get("transients_attached_end"), 6);
+  EXPECT_EQ(s.Get("mesh_to_transients_delivery_min_1s"), 1.0);
+  EXPECT_EQ(s.Get("transient_delivery_min_1s"), 1.0);
+}
+
 TEST(SimulationTest, SameSeedGivesIdenticalCsvWithTransients) {
   const Scenario scenario = TreeWithSubstrateCrash();
   const std::string first = Csv(RunScenario(scenario, 3));
