@@ -28,8 +28,9 @@ struct WsNet::Pipe {
     tree::WsLinkEvents* events = nullptr;
     const std::function<void()>* observe = nullptr;  // runs after each callback to events
     size_t slot = 0;
-    bool open = true;       // no close sent or received, not terminated
-    bool reported = false;  // OnClosed ran, or the side's node is gone: nothing more arrives
+    bool open = true;         // no close sent or received, not terminated
+    bool reported = false;    // OnClosed ran, or the side's node is gone: nothing more arrives
+    bool terminated = false;  // Terminate ran: OnClosed is on its way, nothing else is read
     bool paused = false;
     std::deque<Item> inbox;       // arrived while reading was paused
     int64_t last_arrival_ns = 0;  // frames to this side arrive in order
@@ -191,7 +192,7 @@ void WsNet::Send(const std::shared_ptr<Pipe>& pipe, int from, Item item) {
 
 void WsNet::Arrive(const std::shared_ptr<Pipe>& pipe, int to, Item item) {
   Pipe::Side& side = pipe->sides[static_cast<size_t>(to)];
-  if (side.reported) return;
+  if (side.reported || side.terminated) return;
   if (item.kind == Item::Kind::kDrop) {  // a reset: whatever was unread is gone too
     side.open = false;
     return Report(pipe, to);
@@ -232,7 +233,7 @@ void WsNet::Handle(const std::shared_ptr<Pipe>& pipe, int to, const Item& item) 
 
 void WsNet::Drain(const std::shared_ptr<Pipe>& pipe, int to) {
   Pipe::Side& side = pipe->sides[static_cast<size_t>(to)];
-  while (!side.paused && !side.reported && !side.inbox.empty()) {
+  while (!side.paused && !side.reported && !side.terminated && !side.inbox.empty()) {
     const Item item = std::move(side.inbox.front());
     side.inbox.pop_front();
     Handle(pipe, to, item);
@@ -263,8 +264,10 @@ void WsNet::Close(const std::shared_ptr<Pipe>& pipe, int side) {
 
 void WsNet::Terminate(const std::shared_ptr<Pipe>& pipe, int side) {
   Pipe::Side& self = pipe->sides[static_cast<size_t>(side)];
-  if (self.reported) return;
+  if (self.reported || self.terminated) return;
   self.open = false;
+  self.terminated = true;
+  self.inbox.clear();
   Send(pipe, side, Item{Item::Kind::kDrop, {}});
   loop_.Post(Duration(0), [this, pipe, side] { Report(pipe, side); });
 }
