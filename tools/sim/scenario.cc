@@ -133,8 +133,8 @@ Scenario ParseScenario(const std::string& json_text) {
   const json doc = json::parse(json_text);
   CheckKeys(doc,
             {"name", "nodes", "roots", "enclaves", "duration_s", "startup_s", "sample_s",
-             "recovery", "jitter", "anti_entropy_interval_s", "cluster", "network", "writes",
-             "transients", "events", "comment"},
+             "recovery", "jitter", "anti_entropy_interval_s", "catchup", "cluster", "network",
+             "writes", "transients", "events", "comment"},
             "scenario");
   Scenario s;
   Read(doc, "name", s.name);
@@ -147,6 +147,7 @@ Scenario ParseScenario(const std::string& json_text) {
   Read(doc, "recovery", s.recovery);
   Read(doc, "jitter", s.jitter);
   Read(doc, "anti_entropy_interval_s", s.anti_entropy_interval_s);
+  Read(doc, "catchup", s.catchup);
   if (doc.contains("cluster")) ReadCluster(doc.at("cluster"), s.cluster);
   if (doc.contains("network")) ReadNetwork(doc.at("network"), s.network);
   if (doc.contains("writes")) ReadWrites(doc.at("writes"), s.writes);

@@ -70,6 +70,9 @@ struct Scenario {
   bool jitter = true;    // false: the recovery backoff has no jitter (u = 0)
   // Anti-entropy rounds (cluster.md §12.1) with a TtlStore per node; 0 = not simulated.
   double anti_entropy_interval_s = 0;
+  // Catch-up (cluster.md §12): every node gets a TtlStore it serves /v1/catchup from and pulls
+  // into (at start-up, after isolation recovery, on a transient after each attach).
+  bool catchup = false;
   cluster::ClusterConfig cluster;  // node_id, address, ports and seeds are set per node
   NetworkModel network;
   Workload writes;

@@ -182,6 +182,24 @@ TEST(SimulationTest, TransientsOfASubstrateThatLeavesFollowItsGoodbye) {
   EXPECT_EQ(s.Get("transient_delivery_min_1s"), 1.0);
 }
 
+TEST(SimulationTest, CatchUpGivesReattachedTransientsWhatTheyMissed) {
+  Scenario scenario = TreeWithSubstrateCrash();
+  scenario.writes.start_s = 5;  // writes keep coming while the orphans reattach
+  scenario.writes.rate = 20;
+  const RunResult without = RunScenario(scenario);
+  scenario.catchup = true;
+  const RunResult with = RunScenario(scenario);
+  // Without catch-up what was pushed during the reattach never reaches the orphans ...
+  EXPECT_LT(without.summary.Get("mesh_to_transients_delivery_min_5s") *
+                without.summary.Get("transient_delivery_min_5s"),
+            1.0);
+  // ... with it, each reattach pulls it from the new parent.
+  EXPECT_EQ(with.summary.Get("transient_reattaches"), 2);
+  EXPECT_EQ(with.summary.Get("mesh_to_transients_delivery_min_5s"), 1.0);
+  EXPECT_EQ(with.summary.Get("transient_delivery_min_5s"), 1.0);
+  EXPECT_GT(with.summary.Get("catchup_requests"), 0);
+}
+
 TEST(SimulationTest, SameSeedGivesIdenticalCsvWithTransients) {
   const Scenario scenario = TreeWithSubstrateCrash();
   const std::string first = Csv(RunScenario(scenario, 3));

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "cluster/anti_entropy.h"
+#include "cluster/catchup_codec.h"
 #include "cluster/message.h"
 #include "store/ttl_store.h"
 #include "tree/substrate.h"
@@ -171,7 +172,7 @@ void Simulation::StartMember(size_t i) {
   inc->id = m.restarts == 0 ? name : fmt::format("{}-r{}", name, m.restarts);
   inc->started_s = Now();
   const bool anti_entropy = scenario_.anti_entropy_interval_s > 0;
-  if (anti_entropy) inc->ttl_store = std::make_unique<TtlStore>(loop_, 0);
+  if (anti_entropy || scenario_.catchup) inc->ttl_store = std::make_unique<TtlStore>(loop_, 0);
   inc->store = std::make_unique<Store>(*this, transient, inc->ttl_store.get());
   inc->rng = std::make_unique<SimRng>(Mix64(seed_ * 1'000'003 + i) + m.restarts, scenario_.jitter);
   cluster::ClusterConfig config = scenario_.cluster;
@@ -218,7 +219,8 @@ void Simulation::StartMember(size_t i) {
                            .transport = network_.transport(i),
                            .store = *inc->store,
                            .recovery_seeds = scenario_.recovery ? seeds_.get() : nullptr,
-                           .ws_relay = relay},
+                           .ws_relay = relay,
+                           .catchup_store = scenario_.catchup ? inc->ttl_store.get() : nullptr},
       std::move(hooks));
   if (inc->tree_port) inc->tree_port->Bind(inc->node.get());
   if (anti_entropy) {
@@ -377,6 +379,16 @@ TransportResult Simulation::Handle(size_t to, const OutboundRequest& req) {
     PeerReply reply = node.HandleBootstrap(req.body, "");
     if (reply.ok()) return Answer(200, std::move(reply.detail));
     return Answer(reply.outcome == PeerOutcome::kNotBootstrapRoot ? 403 : 400);
+  }
+  if (req.path == cluster::kCatchupPath) {
+    PeerReply reply{PeerOutcome::kShuttingDown};
+    // No background worker here: the reply is set before HandleCatchup returns.
+    node.HandleCatchup(std::string(req.body.view()), "",
+                       [&reply](PeerReply r) { reply = std::move(r); });
+    ++catchup_requests_;
+    if (reply.outcome == PeerOutcome::kDocument) return Answer(200, std::move(reply.detail));
+    if (reply.outcome == PeerOutcome::kNotServed) return Answer(404);
+    return Answer(reply.outcome == PeerOutcome::kEnclaveMismatch ? 403 : 400);
   }
   if (m.current->anti_entropy && req.path.starts_with("/v1/antientropy/")) {
     return HandleAntiEntropy(*m.current, req);
@@ -705,6 +717,7 @@ void Simulation::Summarize(RunResult& out) {
   s.Add("requests_cut", static_cast<double>(network_.cut()));
   s.Add("requests_timed_out", static_cast<double>(network_.timed_out()));
   if (scenario_.transients.count > 0) SummarizeTree(s);
+  if (scenario_.catchup) s.Add("catchup_requests", static_cast<double>(catchup_requests_));
 }
 
 void Simulation::SummarizeTree(Summary& s) {

@@ -117,6 +117,7 @@ class Simulation {
   uint64_t bootstrap_total_ = 0;
   uint64_t anti_entropy_requests_ = 0;  // digest, diff and push requests handled
   uint64_t anti_entropy_bytes_ = 0;     // their request and answer bodies
+  uint64_t catchup_requests_ = 0;       // catch-up pages served
   double bootstrap_max_root_s_ = 0;     // the busiest root's busiest second
   std::array<uint64_t, cluster::kMessageTypeCount> retired_sent_{};
   uint64_t retired_recoveries_ = 0;
