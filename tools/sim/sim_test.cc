@@ -200,6 +200,28 @@ TEST(SimulationTest, CatchUpGivesReattachedTransientsWhatTheyMissed) {
   EXPECT_GT(with.summary.Get("catchup_requests"), 0);
 }
 
+TEST(SimulationTest, HeartbeatDeathDetachesTransientsCutOffFromTheirParents) {
+  Scenario scenario = Load("tree-small.json");
+  scenario.duration_s = 260;
+  scenario.writes.rate = 0;
+  Event partition;  // slots 0-2 (the substrates) | 3-8 (the transients): links go silent
+  partition.kind = Event::Kind::kPartition;
+  partition.at_s = 10;
+  partition.groups = {1, 2};
+  Event heal;
+  heal.at_s = 170;
+  scenario.events = {partition, heal};
+  const RunResult result = RunScenario(scenario);
+  // No close reaches anyone: 4 silent heartbeat ticks (~120 s) terminate each parent link, the
+  // reattach loop keeps failing until the heal, then every transient is welcomed again.
+  const std::vector<double>& at_160 = result.series.rows[159];
+  ASSERT_EQ(result.series.columns[20], "transients_attached");
+  EXPECT_EQ(result.series.rows[100][20], 6);  // t = 101 s: still attached
+  EXPECT_EQ(at_160[20], 0);
+  EXPECT_EQ(result.summary.Get("transient_reattaches"), 6);
+  EXPECT_EQ(result.summary.Get("transients_attached_end"), 6);
+}
+
 TEST(SimulationTest, SameSeedGivesIdenticalCsvWithTransients) {
   const Scenario scenario = TreeWithSubstrateCrash();
   const std::string first = Csv(RunScenario(scenario, 3));
