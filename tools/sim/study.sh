@@ -23,4 +23,5 @@ for n in 10 20 50 100 200 500; do run partition "$study/partition/$n" --nodes "$
 for n in 10 20 50 100 200; do run long-partition "$study/long-partition/$n" --nodes "$n"; done
 run mass-recovery "$study/mass-recovery"
 run mass-recovery-flat "$study/mass-recovery-flat"
+run transients "$study/transients"  # section "WS transients" (figures in the table)
 /usr/bin/python3 tools/sim/plot.py "$study" docs/scale
