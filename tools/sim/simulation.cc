@@ -48,8 +48,9 @@ TransportResult Answer(int status, std::string body = {}) {
 }  // namespace
 
 // A node's replica store as far as the measures need it: which writes it holds.
-// With anti-entropy on, replicas also go to a real TtlStore (what anti-entropy compares and
-// repairs), and a write counts as held when either knows it.
+// With anti-entropy or catch-up on, replicas also go to a real TtlStore (what anti-entropy
+// compares and repairs, what catch-up serves and fills), and a write counts as held when either
+// knows it. It tells the simulation (OnHeld) whether its node is a transient.
 class Simulation::Store final : public cluster::ReplicaStore {
  public:
   Store(Simulation& sim, bool transient, TtlStore* ttl_store)
@@ -94,7 +95,7 @@ class Simulation::RootSeeds final : public cluster::SeedProvider {
 struct Simulation::Incarnation {
   std::string id;
   double started_s = 0;
-  std::unique_ptr<TtlStore> ttl_store;  // only with anti-entropy
+  std::unique_ptr<TtlStore> ttl_store;  // only with anti-entropy or catch-up
   std::unique_ptr<Store> store;
   std::unique_ptr<SimRng> rng;
   // The tree (substrates and transients only), wired as app/node.cc wires it.
