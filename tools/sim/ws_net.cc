@@ -187,7 +187,9 @@ void WsNet::Send(const std::shared_ptr<Pipe>& pipe, int from, Item item) {
       std::max(now + network_.Latency(self.slot, peer.slot).count(), peer.last_arrival_ns);
   peer.last_arrival_ns = arrival;
   loop_.Post(Duration(arrival - now),
-             [this, pipe, to = 1 - from, item = std::move(item)] { Arrive(pipe, to, item); });
+             [this, pipe, to = 1 - from, item = std::move(item)]() mutable {
+               Arrive(pipe, to, std::move(item));
+             });
 }
 
 void WsNet::Arrive(const std::shared_ptr<Pipe>& pipe, int to, Item item) {
